@@ -1,0 +1,1 @@
+"""LangGraph graphs that wire planners and perception to environments, and the CLIs."""

@@ -1,0 +1,1 @@
+"""Environments and the contracts every backend shares (see envs.contracts)."""

@@ -1,0 +1,1 @@
+"""The driving domain: contracts, maps, routes, Leaderboard criteria and simulators."""

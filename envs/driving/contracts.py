@@ -1,0 +1,156 @@
+"""Driving contracts: control, ego and actor states, scenario and observation.
+
+Coordinates are CARLA's: x forward/east, y to the right (left-handed), yaw in degrees
+clockwise seen from above, metres and seconds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+import numpy as np
+from pydantic import Field
+
+from envs.contracts import Contract
+
+
+class VehicleControl(Contract):
+    """carla.VehicleControl semantics: throttle and brake in [0, 1], steer in [-1, 1]."""
+
+    throttle: float = Field(0.0, ge=0.0, le=1.0)
+    steer: float = Field(0.0, ge=-1.0, le=1.0)
+    brake: float = Field(0.0, ge=0.0, le=1.0)
+    hand_brake: bool = False
+    reverse: bool = False
+
+    @classmethod
+    def clamped(cls, throttle: float = 0.0, steer: float = 0.0, brake: float = 0.0,
+                hand_brake: bool = False, reverse: bool = False) -> VehicleControl:
+        """Clamp to the valid ranges as the CARLA server does, instead of rejecting."""
+        return cls.model_construct(
+            throttle=min(max(float(throttle), 0.0), 1.0),
+            steer=min(max(float(steer), -1.0), 1.0),
+            brake=min(max(float(brake), 0.0), 1.0),
+            hand_brake=bool(hand_brake), reverse=bool(reverse))
+
+
+class Pose(Contract):
+    x: float
+    y: float
+    z: float = 0.0
+    yaw: float = 0.0
+    pitch: float = 0.0
+    roll: float = 0.0
+
+
+class LightColor(StrEnum):
+    RED = "red"
+    YELLOW = "yellow"
+    GREEN = "green"
+    OFF = "off"
+
+
+class ActorKind(StrEnum):
+    VEHICLE = "vehicle"
+    PEDESTRIAN = "pedestrian"
+
+
+class EgoState(Contract):
+    x: float
+    y: float
+    z: float
+    yaw: float
+    speed: float = Field(description="m/s, signed: negative when reversing")
+    acceleration: float
+    steer_angle: float = Field(description="front-wheel angle, radians")
+    length: float
+    width: float
+    road_id: int | None = None
+    lane_id: int | None = None
+    is_junction: bool = False
+    speed_limit: float = Field(description="m/s, of the lane the ego is on")
+
+
+class ActorState(Contract):
+    id: str
+    kind: ActorKind
+    x: float
+    y: float
+    yaw: float
+    speed: float
+    length: float
+    width: float
+
+
+class LightState(Contract):
+    """A traffic light as seen from one incoming lane: its stop line and colour."""
+
+    id: str
+    color: LightColor
+    x: float
+    y: float
+    yaw: float
+    distance: float = Field(description="distance from the ego to the stop line, metres")
+
+
+@dataclass(frozen=True)
+class ActorArrays:
+    """Other actors as parallel numpy arrays (hot-loop friendly)."""
+
+    ids: tuple[str, ...]
+    kind: np.ndarray  # (N,) int8: 0 vehicle, 1 pedestrian
+    xy: np.ndarray  # (N, 2)
+    yaw: np.ndarray  # (N,) degrees
+    speed: np.ndarray  # (N,)
+    extent: np.ndarray  # (N, 2) half length, half width
+
+    KIND_VEHICLE = 0
+    KIND_PEDESTRIAN = 1
+
+    @classmethod
+    def empty(cls) -> ActorArrays:
+        return cls((), np.zeros(0, np.int8), np.zeros((0, 2)), np.zeros(0), np.zeros(0), np.zeros((0, 2)))
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def states(self) -> list[ActorState]:
+        kinds = (ActorKind.VEHICLE, ActorKind.PEDESTRIAN)
+        return [ActorState(id=self.ids[i], kind=kinds[int(self.kind[i])], x=float(self.xy[i, 0]),
+                           y=float(self.xy[i, 1]), yaw=float(self.yaw[i]), speed=float(self.speed[i]),
+                           length=float(2 * self.extent[i, 0]), width=float(2 * self.extent[i, 1]))
+                for i in range(len(self.ids))]
+
+
+@dataclass(frozen=True)
+class GroundTruth:
+    """Privileged truth for rule planners and data labels."""
+
+    actors: ActorArrays
+    lights: list[LightState] = field(default_factory=list)
+    route_light: LightState | None = None  # the next light on the ego's route, if any within range
+
+
+class DrivingScenario(Contract):
+    """One route to drive: where, with how much traffic, under which seed."""
+
+    route_id: str
+    town: str
+    waypoints: list[Pose] = Field(min_length=2)
+    seed: int = 0
+    vehicles: int = Field(60, ge=0)
+    pedestrians: int = Field(40, ge=0)
+    timeout_s: float | None = Field(None, gt=0, description="default: the Leaderboard's estimate from route length")
+
+
+class DrivingObservation(Contract):
+    tick: int
+    time_s: float
+    map_name: str
+    ego: EgoState
+    route_index: int = Field(description="index of the ego's progress in the dense route")
+    route_completion: float = Field(description="percent of the route completed")
+    truth: GroundTruth
+    images: dict[str, np.ndarray] = Field(default_factory=dict, description="camera name -> HxWx3 uint8 RGB")
+    bev: np.ndarray | None = Field(None, description="CxHxW uint8 semantic bird's-eye view (sensors.bev)")

@@ -1,0 +1,1 @@
+"""The embedded driving simulator: carla.Map geometry, SUMO traffic, our ego car and sensors."""

@@ -1,0 +1,129 @@
+"""Drive one route on the embedded simulator with its autopilot and print the Leaderboard score.
+
+    python -m envs.driving.sim --town Town05
+    python -m envs.driving.sim --xodr ../shared/data/carla/Town05.xodr \\
+        --routes ../shared/data/carla/routes_town05_long.xml --route 16 --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from envs.errors import SimulatorError, UserInputError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # usage errors: one line, exit code 2
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        sys.exit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m envs.driving.sim", description=__doc__.splitlines()[0])
+    parser.add_argument("--town", default="Town05", help="town name: built-in procedural town, or a CARLA town "
+                        "found under $CARLA_ROOT (default Town05)")
+    parser.add_argument("--xodr", help="an OpenDRIVE file to drive on instead")
+    parser.add_argument("--routes", help="a Leaderboard route file (default: one seeded procedural route)")
+    parser.add_argument("--route", help="route id in the route file (default: the first)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--vehicles", type=int, default=60)
+    parser.add_argument("--pedestrians", type=int, default=40)
+    parser.add_argument("--seconds", type=float, help="stop after this much simulated time")
+    parser.add_argument("--snapshot", help="folder for the final camera and BEV pictures")
+    parser.add_argument("--json", action="store_true", help="print the episode result as JSON on the last line")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return run(args)
+    except (UserInputError, SimulatorError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from envs.driving.maps import RoadMap
+    from envs.driving.sim.autopilot import RouteAutopilot
+    from envs.driving.sim.simulator import EmbeddedDrivingSim, SimConfig
+    from scenarios.generate import generate_routes
+    from scenarios.routes import read_routes, select_route
+
+    if args.seconds is not None and args.seconds <= 0:
+        raise UserInputError("--seconds must be positive")
+    console = Console(stderr=True)
+    road_map = RoadMap.load(args.town, args.xodr)
+    console.print(f"map: {road_map.source.describe()}")
+    snapshot = Path(args.snapshot) if args.snapshot else None
+    sim = EmbeddedDrivingSim(road_map, SimConfig(bev=snapshot is not None, camera=snapshot is not None))
+    if args.routes:
+        route = select_route(read_routes(args.routes), args.route, args.routes)
+    else:
+        route = generate_routes(sim.graph, road_map.name, 1, seed=args.seed)[0]
+    scenario = route.scenario(seed=args.seed, vehicles=args.vehicles, pedestrians=args.pedestrians)
+    with sim:
+        observation = sim.reset(scenario)
+        console.print(f"route {route.id}: {sim.route.length_m:.0f} m, timeout {sim.criteria.timeout_s:.0f} s")
+        autopilot = RouteAutopilot(sim.route)
+        limit_ticks = int(args.seconds / sim.dt) if args.seconds else None
+        columns = (TextColumn("[bold]route {task.fields[route]}"), BarColumn(), TextColumn("{task.percentage:>5.1f}%"),
+                   TextColumn("{task.fields[speed]:>4.1f} m/s"), TimeElapsedColumn())
+        with Progress(*columns, console=console, transient=args.json) as progress:
+            task = progress.add_task("drive", total=100.0, route=route.id, speed=0.0)
+            try:
+                while True:
+                    result = sim.step(autopilot(observation))
+                    observation = result.observation
+                    if sim.tick % 20 == 0 or result.terminated:
+                        progress.update(task, completed=observation.route_completion, speed=observation.ego.speed)
+                    for event in result.events:
+                        progress.console.print(f"[red]{event.time_s:7.1f} s  {event.kind}: {event.message}")
+                    if result.terminated:
+                        break
+                    if limit_ticks is not None and sim.tick >= limit_ticks:
+                        sim.stop_early(f"stopped after --seconds {args.seconds:g}")
+                        break
+            except KeyboardInterrupt:
+                sim.stop_early("interrupted by the user")
+        result = sim.episode_result()
+        if snapshot is not None:
+            _save_snapshot(snapshot, observation)
+    metrics = result.metrics
+    console.print(f"driving score {metrics['driving_score']:.1f}  route completion {metrics['route_completion']:.1f}%  "
+                  f"infraction penalty {metrics['infraction_penalty']:.3f}  ({result.details['status']})")
+    counts = {kind: n for kind, n in result.details["infraction_counts"].items() if n}
+    console.print(f"infractions: {counts or 'none'}")
+    if args.json:
+        print(json.dumps({"route_id": result.scenario_id, "map": result.details["map"],
+                          "driving_score": metrics["driving_score"], "route_completion": metrics["route_completion"],
+                          "infraction_penalty": metrics["infraction_penalty"], "status": result.details["status"],
+                          "infractions": result.details["infraction_counts"], "ticks": result.timings.ticks,
+                          "wall_s": result.timings.wall_s}))
+    return 0
+
+
+def _save_snapshot(folder: Path, observation) -> None:
+    import cv2
+
+    from envs.driving.sim.sensors.bev import bev_to_rgb
+
+    folder.mkdir(parents=True, exist_ok=True)
+    if "front" in observation.images:
+        cv2.imwrite(str(folder / "front.png"), cv2.cvtColor(observation.images["front"], cv2.COLOR_RGB2BGR))
+    if observation.bev is not None:
+        cv2.imwrite(str(folder / "bev.png"), cv2.cvtColor(bev_to_rgb(observation.bev), cv2.COLOR_RGB2BGR))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,115 @@
+"""Traffic-light stop lines from SUMO's signal programs, in map coordinates.
+
+SUMO controls links (incoming lane -> outgoing lane). One stop line sits at the end of
+each controlled incoming lane; its colour is that of the link the ego's route takes, or,
+for lanes off the route, the most permissive of its links.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from envs.driving.contracts import LightColor
+from envs.driving.maps import RoadMap
+from envs.driving.routing import DenseRoute
+
+RED, YELLOW, GREEN, OFF = 0, 1, 2, 3
+COLORS = (LightColor.RED, LightColor.YELLOW, LightColor.GREEN, LightColor.OFF)
+_CODE = np.full(256, RED, dtype=np.int8)
+for _letters, _code in (("rRsu", RED), ("yY", YELLOW), ("gG", GREEN), ("oO", OFF)):
+    for _letter in _letters:
+        _CODE[ord(_letter)] = _code
+
+
+def state_codes(states: str) -> np.ndarray:
+    """SUMO's per-link state letters to RED/YELLOW/GREEN/OFF codes."""
+    return _CODE[np.frombuffer(states.encode("ascii"), dtype=np.uint8)]
+
+
+@dataclass
+class StopLines:
+    light_ids: list[str]  # SUMO traffic-light ids, in the order their states are concatenated
+    line_ids: list[str]
+    center: np.ndarray  # (M, 2)
+    direction: np.ndarray  # (M, 2) unit vector of travel
+    half_width: np.ndarray  # (M,)
+    links: np.ndarray  # (M, K) global link indices into the concatenated states, -1 padded
+    out_start: np.ndarray  # (M, K, 2) where each link's outgoing lane starts
+    route_link: np.ndarray  # (M,) the link the route takes through this line, -1 if off the route
+    route_index: np.ndarray  # (M,) dense-route index of the line, -1 if off the route
+
+    def __len__(self) -> int:
+        return len(self.line_ids)
+
+    def colors(self, states: str) -> np.ndarray:
+        """(M,) colour codes for the concatenated SUMO states of light_ids."""
+        codes = state_codes(states)
+        if len(self) == 0:
+            return np.zeros(0, np.int8)
+        per_link = np.where(self.links >= 0, codes[np.maximum(self.links, 0)], -1)
+        permissive = per_link.max(axis=1)
+        on_route = self.route_link >= 0
+        permissive[on_route] = codes[self.route_link[on_route]]
+        return permissive.astype(np.int8)
+
+    def endpoints(self) -> tuple[np.ndarray, np.ndarray]:
+        """(M, 2) left and right ends of every stop line."""
+        normal = np.stack([-self.direction[:, 1], self.direction[:, 0]], axis=1)
+        offset = normal * self.half_width[:, None]
+        return self.center - offset, self.center + offset
+
+    def attach_route(self, route: DenseRoute) -> None:
+        """Find the stop lines the route passes and the link it takes through each."""
+        self.route_link = np.full(len(self), -1)
+        self.route_index = np.full(len(self), -1)
+        if len(self) == 0:
+            return
+        route_xy = route.xyz[:, :2]
+        route_dir = np.stack([np.cos(np.radians(route.yaw)), np.sin(np.radians(route.yaw))], axis=1)
+        for m in range(len(self)):
+            gap = np.linalg.norm(route_xy - self.center[m], axis=1)
+            aligned = route_dir @ self.direction[m] > 0.7
+            candidates = np.where((gap < max(self.half_width[m], 1.0) + 0.5) & aligned)[0]
+            if len(candidates) == 0:
+                continue
+            index = int(candidates[np.argmin(gap[candidates])])
+            ahead = route_xy[index:index + 60]
+            valid = self.links[m] >= 0
+            distances = [np.min(np.linalg.norm(ahead - self.out_start[m, k], axis=1)) if valid[k] else np.inf
+                         for k in range(self.links.shape[1])]
+            self.route_link[m] = self.links[m, int(np.argmin(distances))]
+            self.route_index[m] = index
+
+
+def read_stop_lines(libsumo, road_map: RoadMap) -> StopLines:
+    """Stop lines of every signalised vehicle lane of the running SUMO simulation."""
+    light_ids = list(libsumo.trafficlight.getIDList())
+    by_lane: dict[str, list[tuple[int, str]]] = {}
+    offset = 0
+    for light in light_ids:
+        links = libsumo.trafficlight.getControlledLinks(light)
+        for link_index, connections in enumerate(links):
+            for incoming, outgoing, _via in connections:
+                if incoming.startswith(":"):
+                    continue  # pedestrian crossings start on walking areas
+                by_lane.setdefault(incoming, []).append((offset + link_index, outgoing))
+        offset += len(libsumo.trafficlight.getRedYellowGreenState(light))
+    lanes = sorted(by_lane)
+    width = max((len(by_lane[lane]) for lane in lanes), default=1)
+    center, direction, half_width = [], [], []
+    links = np.full((len(lanes), width), -1)
+    out_start = np.zeros((len(lanes), width, 2))
+    for m, lane in enumerate(lanes):
+        shape = road_map.from_sumo(np.array(libsumo.lane.getShape(lane)))
+        tangent = shape[-1] - shape[-2]
+        center.append(shape[-1])
+        direction.append(tangent / max(np.linalg.norm(tangent), 1e-9))
+        half_width.append(0.5 * libsumo.lane.getWidth(lane))
+        for k, (link, outgoing) in enumerate(by_lane[lane]):
+            links[m, k] = link
+            out_start[m, k] = road_map.from_sumo(np.array(libsumo.lane.getShape(outgoing)[0]))
+    count = len(lanes)
+    return StopLines(light_ids, lanes, np.array(center).reshape(count, 2), np.array(direction).reshape(count, 2),
+                     np.array(half_width), links, out_start, np.full(count, -1), np.full(count, -1))

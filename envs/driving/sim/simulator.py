@@ -1,0 +1,256 @@
+"""The embedded driving simulator: one Env over carla.Map geometry, SUMO traffic and our ego.
+
+Every tick (0.05 s): the ego's bicycle model takes the control, SUMO moves the ego and
+advances everyone else, the Leaderboard criteria judge the tick, and the sensors render.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+
+from envs.contracts import EpisodeResult, EpisodeStatus, Infraction, StepResult, Timings
+from envs.driving.contracts import (DrivingObservation, DrivingScenario, EgoState, GroundTruth, LightState,
+                                    VehicleControl)
+from envs.driving.criteria import INFRACTION_KINDS, EgoFrame, LeaderboardCriteria, LightLines
+from envs.driving.maps import RoadMap
+from envs.driving.routing import DenseRoute, RoadGraph
+from envs.driving.sim.ego import KinematicBicycle, VehicleParams
+from envs.driving.sim.lights import COLORS, StopLines, read_stop_lines
+from envs.driving.sim.traffic import STEP_LENGTH_S, SumoTraffic, TrafficConfig
+from envs.errors import SimulatorError
+
+LANE_MARGIN_M = 1.3  # the Leaderboard's allowed distance outside a lane's half width
+LIGHT_RANGE_M = 60.0
+
+
+@dataclass(frozen=True)
+class SimConfig:
+    bev: bool = True
+    camera: bool = True
+    vehicle: VehicleParams = field(default_factory=VehicleParams)
+    bev_size_px: int = 256
+    bev_meters_per_px: float = 0.25
+    camera_width: int = 400
+    camera_height: int = 225
+
+
+class EmbeddedDrivingSim:
+    """Env[DrivingScenario, VehicleControl] on one road map; reset() starts a route."""
+
+    dt = STEP_LENGTH_S
+
+    def __init__(self, road_map: RoadMap, config: SimConfig = SimConfig()):
+        self.road_map = road_map
+        self.config = config
+        self.traffic: SumoTraffic | None = None
+        self.scenario: DrivingScenario | None = None
+        self.route: DenseRoute | None = None
+        self._bev = None
+        self._camera = None
+
+    @cached_property
+    def graph(self) -> RoadGraph:
+        return RoadGraph(self.road_map.carla_map)
+
+    # Env protocol
+
+    def reset(self, scenario: DrivingScenario) -> DrivingObservation:
+        self.close()
+        self.scenario = scenario
+        points = np.array([[p.x, p.y, p.z] for p in scenario.waypoints])
+        self.route = self.graph.plan(points, scenario.route_id)
+        start, yaw = self.route.xyz[0], float(self.route.yaw[0])
+        params = self.config.vehicle
+        self.ego = KinematicBicycle(float(start[0]), float(start[1]), math.radians(yaw), params=params)
+        self.ego_z = float(start[2])
+        self.traffic = SumoTraffic(self.road_map, TrafficConfig(scenario.seed, scenario.vehicles, scenario.pedestrians),
+                                   params.length, params.width)
+        self.traffic.start(np.array(start[:2]), yaw)
+        self.stop_lines: StopLines = read_stop_lines(self.traffic.libsumo, self.road_map)
+        self.stop_lines.attach_route(self.route)
+        left, right = self.stop_lines.endpoints()
+        self._light_geometry = (left, right)
+        self.criteria = LeaderboardCriteria(self.route, LightLines(self.stop_lines.line_ids, left, right,
+                                                                   self.stop_lines.direction),
+                                            timeout_s=scenario.timeout_s)
+        self.tick = 0
+        self.time_s = 0.0
+        self._wall_start = time.perf_counter()
+        self._stage_s = {"traffic": 0.0, "criteria": 0.0, "sensors": 0.0}
+        self._finished = False
+        self._last_frame: EgoFrame | None = None
+        self._actors = self.traffic.actors()
+        self._light_codes = self.stop_lines.colors(self.traffic.light_states(self.stop_lines.light_ids))
+        return self._observe(self._ego_frame())
+
+    def step(self, action: VehicleControl) -> StepResult[DrivingObservation]:
+        if self.traffic is None or self.route is None:
+            raise SimulatorError("step() before reset(): start a route first")
+        if self.criteria.ended:
+            raise SimulatorError("step() after the route ended: call reset() for a new route")
+        started = time.perf_counter()
+        self.ego.step(action, self.dt)
+        self.tick += 1
+        self.time_s = self.tick * self.dt
+        yaw_deg = math.degrees(self.ego.yaw)
+        self.traffic.step(np.array([self.ego.x, self.ego.y]), yaw_deg, self.ego.speed)
+        self._actors = self.traffic.actors()
+        self._light_codes = self.stop_lines.colors(self.traffic.light_states(self.stop_lines.light_ids))
+        judged = time.perf_counter()
+        frame = self._ego_frame()
+        events = self.criteria.update(frame, self._actors, self._light_codes)
+        if any(e.kind == "collisions_layout" for e in events):
+            self.ego.stop()  # the static world does not give way
+        if self.criteria.ended:
+            events += self._finish(frame)
+        observed = time.perf_counter()
+        observation = self._observe(frame)
+        done = time.perf_counter()
+        self._stage_s["traffic"] += judged - started
+        self._stage_s["criteria"] += observed - judged
+        self._stage_s["sensors"] += done - observed
+        return StepResult[DrivingObservation](observation=observation, terminated=self.criteria.ended,
+                                              truncated=False, events=events)
+
+    def close(self) -> None:
+        if self.traffic is not None:
+            self.traffic.close()
+            self.traffic = None
+
+    def __enter__(self) -> EmbeddedDrivingSim:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # results
+
+    def stop_early(self, reason: str) -> None:
+        """End the route now (the agent gave up, the user interrupted); it is scored as it stands."""
+        if not self.criteria.ended:
+            self.criteria.ended = True
+            self.criteria.failure_reason = reason
+            self._finish(self._ego_frame())
+
+    def episode_result(self) -> EpisodeResult:
+        score = self.criteria.score()
+        infractions = sorted((e for events in score.infractions.values() for e in events), key=lambda e: e.tick)
+        counts = {kind: len(score.infractions[kind]) for kind in INFRACTION_KINDS}
+        status = EpisodeStatus.COMPLETED if score.route_completion >= 100.0 else (
+            EpisodeStatus.FAILED if self.criteria.ended else EpisodeStatus.RUNNING)
+        return EpisodeResult(
+            scenario_id=self.scenario.route_id, domain="driving", status=status,
+            failure_reason=score.failure_reason,
+            metrics={"driving_score": score.driving_score, "route_completion": score.route_completion,
+                     "infraction_penalty": score.infraction_penalty, "route_length_m": score.route_length_m,
+                     "driven_route_m": score.driven_route_m,
+                     "outside_lanes_percentage": score.outside_lanes_percentage},
+            infractions=infractions,
+            timings=Timings(ticks=self.tick, sim_s=self.time_s, wall_s=time.perf_counter() - self._wall_start,
+                            stage_s=dict(self._stage_s)),
+            details={"map": self.road_map.name, "map_source": self.road_map.source.describe(),
+                     "status": score.status, "infraction_counts": counts,
+                     "infractions_per_km": score.infractions_per_km(), "seed": self.scenario.seed})
+
+    def _finish(self, frame: EgoFrame) -> list[Infraction]:
+        if self._finished:
+            return []
+        self._finished = True
+        event = self.criteria.outside_lanes_event(frame)
+        if event is None:
+            return []
+        self.criteria.infractions[event.kind].append(event)
+        return [event]
+
+    # per-tick views
+
+    def _ego_frame(self) -> EgoFrame:
+        import carla
+
+        ego, params = self.ego, self.config.vehicle
+        location = carla.Location(x=ego.x, y=ego.y, z=self.ego_z)
+        carla_map = self.road_map.carla_map
+        lane = carla_map.get_waypoint(location, project_to_road=True,
+                                      lane_type=carla.LaneType.Driving | carla.LaneType.Parking)
+        on_lane, lane_yaw, in_junction = False, None, False
+        if lane is not None:
+            self.ego_z = lane.transform.location.z
+            gap = math.hypot(lane.transform.location.x - ego.x, lane.transform.location.y - ego.y)
+            on_lane = gap <= 0.5 * lane.lane_width + LANE_MARGIN_M
+            in_junction = lane.is_junction
+            if on_lane and lane.lane_type == carla.LaneType.Driving:
+                lane_yaw = lane.transform.rotation.yaw
+        off_road = not on_lane and carla_map.get_waypoint(location, project_to_road=False,
+                                                          lane_type=carla.LaneType.Any) is None
+        self._lane = lane
+        return EgoFrame(tick=self.tick, time_s=self.time_s, x=ego.x, y=ego.y, yaw=math.degrees(ego.yaw),
+                        speed=ego.speed, half_length=0.5 * params.length, half_width=0.5 * params.width,
+                        on_driving_lane=on_lane, lane_yaw=lane_yaw, in_junction=in_junction, off_road=off_road)
+
+    def _observe(self, frame: EgoFrame) -> DrivingObservation:
+        lane = self._lane
+        ego = EgoState(x=frame.x, y=frame.y, z=self.ego_z, yaw=frame.yaw, speed=frame.speed,
+                       acceleration=self.ego.acceleration, steer_angle=self.ego.steer_angle,
+                       length=self.config.vehicle.length, width=self.config.vehicle.width,
+                       road_id=lane.road_id if lane else None, lane_id=lane.lane_id if lane else None,
+                       is_junction=frame.in_junction, speed_limit=self.traffic.ego_speed_limit())
+        truth = GroundTruth(actors=self._actors, lights=self._nearby_lights(frame), route_light=self._route_light())
+        images: dict[str, np.ndarray] = {}
+        bev = None
+        position = np.array([frame.x, frame.y])
+        left, right = self._light_geometry
+        if self.config.bev:
+            upcoming = self.route.xyz[self.criteria.route_index:self.criteria.route_index + 120, :2]
+            bev = self.bev_renderer.render(position, frame.yaw, self._actors, upcoming, left, right,
+                                           self._light_codes)
+        if self.config.camera:
+            images["front"] = self.camera_renderer.render(position, frame.yaw, self._actors, left, right,
+                                                          self.stop_lines.direction, self._light_codes)
+        return DrivingObservation(tick=self.tick, time_s=self.time_s, map_name=self.road_map.name, ego=ego,
+                                  route_index=self.criteria.route_index, route_completion=self.criteria.completion,
+                                  truth=truth, images=images, bev=bev)
+
+    def _nearby_lights(self, frame: EgoFrame) -> list[LightState]:
+        if len(self.stop_lines) == 0:
+            return []
+        distance = np.linalg.norm(self.stop_lines.center - np.array([frame.x, frame.y]), axis=1)
+        return [self._light_state(m, float(distance[m])) for m in np.where(distance < LIGHT_RANGE_M)[0]]
+
+    def _route_light(self) -> LightState | None:
+        ahead = np.where(self.stop_lines.route_index >= self.criteria.route_index)[0] if len(self.stop_lines) else []
+        if len(ahead) == 0:
+            return None
+        m = int(ahead[np.argmin(self.stop_lines.route_index[ahead])])
+        cumulative = self.route.cumulative_m
+        distance = float(cumulative[self.stop_lines.route_index[m]] - cumulative[self.criteria.route_index])
+        return self._light_state(m, distance) if distance <= LIGHT_RANGE_M else None
+
+    def _light_state(self, m: int, distance: float) -> LightState:
+        direction = self.stop_lines.direction[m]
+        return LightState(id=self.stop_lines.line_ids[m], color=COLORS[int(self._light_codes[m])],
+                          x=float(self.stop_lines.center[m, 0]), y=float(self.stop_lines.center[m, 1]),
+                          yaw=math.degrees(math.atan2(direction[1], direction[0])), distance=distance)
+
+    @cached_property
+    def _raster(self):
+        from envs.driving.sim.sensors.map_raster import build_map_raster
+
+        return build_map_raster(self.road_map)
+
+    @cached_property
+    def bev_renderer(self):
+        from envs.driving.sim.sensors.bev import BevConfig, BevRenderer
+
+        return BevRenderer(self._raster, BevConfig(self.config.bev_size_px, self.config.bev_meters_per_px))
+
+    @cached_property
+    def camera_renderer(self):
+        from envs.driving.sim.sensors.camera import CameraConfig, CameraRenderer
+
+        return CameraRenderer(self._raster, CameraConfig(self.config.camera_width, self.config.camera_height))
+

@@ -1,0 +1,1 @@
+"""The Minecraft domain: embedded voxel world and the MineDojo adapter."""

@@ -1,0 +1,1 @@
+"""Text memory and knowledge retrieval on SQLite."""

@@ -1,0 +1,1 @@
+"""Perception models (InternViT, FlashInternImage) and the perception Ray actor."""

@@ -1,0 +1,1 @@
+"""Scenario data and loaders: Leaderboard route files, procedural routes, task lists."""

@@ -1,0 +1,75 @@
+"""Seeded long routes on any map, in the Leaderboard route format.
+
+A route is a random walk through the lane graph that never reuses a road, kept when its
+length falls in the requested range (Town05 Long routes are 1-2 km). Its waypoints are
+the middle of each non-junction lane piece it passes, like the sparse points of the
+Leaderboard's own files.
+"""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+
+from envs.driving.contracts import Pose
+from envs.driving.routing import RoadGraph
+from envs.errors import UserInputError
+from scenarios.routes import RouteDefinition
+
+MAX_ATTEMPTS = 2000
+
+
+def generate_routes(graph: RoadGraph, town: str, count: int, seed: int, min_length_m: float = 1000.0,
+                    max_length_m: float = 2000.0, id_prefix: str = "procedural") -> list[RouteDefinition]:
+    rng = random.Random(seed)
+    starts = [s.index for s in graph.segments if not s.is_junction and s.length >= 20.0 and s.successors]
+    if not starts:
+        raise UserInputError(f"{town}: the map has no lane long enough to start a route")
+    routes: list[RouteDefinition] = []
+    for _ in range(MAX_ATTEMPTS):
+        if len(routes) == count:
+            return routes
+        walk = _random_walk(graph, rng.choice(starts), rng, max_length_m)
+        length = sum(graph.segments[i].length for i in walk)
+        if length < min_length_m:
+            continue
+        poses = _sparse_waypoints(graph, walk)
+        if len(poses) >= 2:
+            routes.append(RouteDefinition(id=f"{id_prefix}_{len(routes)}", town=town, waypoints=poses))
+    raise UserInputError(f"{town}: found only {len(routes)} of {count} routes of {min_length_m:.0f}-"
+                         f"{max_length_m:.0f} m; the map may be too small")
+
+
+def _random_walk(graph: RoadGraph, start: int, rng: random.Random, max_length_m: float) -> list[int]:
+    walk, used_roads, length = [start], {graph.segments[start].key[0]}, graph.segments[start].length
+    while True:
+        options = [i for i in graph.segments[walk[-1]].successors
+                   if graph.segments[i].key[0] not in used_roads or graph.segments[i].key[0] == graph.segments[walk[-1]].key[0]]
+        options = [i for i in options if length + graph.segments[i].length <= max_length_m]
+        if not options:
+            return walk
+        step = rng.choice(sorted(options))
+        walk.append(step)
+        used_roads.add(graph.segments[step].key[0])
+        length += graph.segments[step].length
+
+
+def _sparse_waypoints(graph: RoadGraph, walk: list[int]) -> list[Pose]:
+    poses = []
+    pieces = [i for i in walk if not graph.segments[i].is_junction and graph.segments[i].length >= 4.0]
+    for number, index in enumerate(pieces):
+        points = graph.segments[index].points()
+        row = len(points) // 2
+        if number == 0:
+            row = min(2, len(points) - 1)
+        elif number == len(pieces) - 1:
+            row = max(len(points) - 3, 0)
+        x, y, z, yaw = (float(v) for v in points[row])
+        poses.append(Pose(x=x, y=y, z=z, yaw=yaw))
+    # neighbouring pieces of one road in a chain give points too close together to be useful
+    kept = [poses[0]]
+    for pose in poses[1:]:
+        if np.hypot(pose.x - kept[-1].x, pose.y - kept[-1].y) >= 15.0:
+            kept.append(pose)
+    return kept
