@@ -36,7 +36,8 @@ def time_simulator(road_map: RoadMap, config: SimConfig, route, ticks: int, seed
     with EmbeddedDrivingSim(road_map, config) as sim:
         observation = sim.reset(route.scenario(seed=seed, vehicles=vehicles, pedestrians=pedestrians))
         autopilot = RouteAutopilot(sim.route)
-        sim.bev_renderer, sim.camera_renderer  # build the map raster outside the timing
+        if config.bev or config.camera:
+            sim.build_sensors()  # the map raster is built (or loaded) outside the timing
         spent, done = 0.0, 0
         for _ in range(ticks):
             control = autopilot(observation)

@@ -44,8 +44,9 @@ def generate_routes(graph: RoadGraph, town: str, count: int, seed: int, min_leng
 def _random_walk(graph: RoadGraph, start: int, rng: random.Random, max_length_m: float) -> list[int]:
     walk, used_roads, length = [start], {graph.segments[start].key[0]}, graph.segments[start].length
     while True:
+        current_road = graph.segments[walk[-1]].key[0]
         options = [i for i in graph.segments[walk[-1]].successors
-                   if graph.segments[i].key[0] not in used_roads or graph.segments[i].key[0] == graph.segments[walk[-1]].key[0]]
+                   if graph.segments[i].key[0] not in used_roads or graph.segments[i].key[0] == current_road]
         options = [i for i in options if length + graph.segments[i].length <= max_length_m]
         if not options:
             return walk

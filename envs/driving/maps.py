@@ -133,6 +133,15 @@ class RoadMap:
         self.sumo_net_path = source.sumo_net_path or sumo_net_for_xodr(source.xodr_path)
         self.sumo_offset = np.array(read_net_offset(self.sumo_net_path))
 
+    def check_sumo_net(self) -> None:
+        """Load the net once in a separate SUMO process: a broken net crashes libsumo's host
+        process instead of raising, so it has to be caught outside ours."""
+        if getattr(self, "_sumo_net_checked", None) == self.sumo_net_path:
+            return
+        run_sumo_tool("sumo", ["-n", str(self.sumo_net_path), "--begin", "0", "--end", "0", "--no-step-log", "true",
+                               "--no-warnings", "true"], what=str(self.sumo_net_path))
+        self._sumo_net_checked = self.sumo_net_path
+
     @classmethod
     def load(cls, town: str | None = None, xodr: str | Path | None = None) -> RoadMap:
         return cls(resolve_map(town, xodr))

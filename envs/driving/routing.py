@@ -20,8 +20,9 @@ from envs.errors import UserInputError
 POINT_SPACING_M = 1.0
 LANE_CHANGE_COST_M = 15.0
 MIN_LANE_CHANGE_SEGMENT_M = 12.0
-SNAP_COST_PER_M = 8.0
+SNAP_COST_PER_M = 40.0
 MAX_SNAP_DISTANCE_M = 10.0
+MAX_LANE_CHANGES_BEFORE_POINT = 3
 
 
 class RoadOption(IntEnum):
@@ -76,6 +77,15 @@ class LanePosition:
     segment: int
     offset: float
     snap_distance: float
+
+
+@dataclass(frozen=True)
+class Leg:
+    """How one route leg is driven: graph nodes up to the entry of chain[0], then the lanes of
+    `chain` (one lane, or parallel lanes changed through) up to the next route point."""
+
+    nodes: list[int]
+    chain: list[int]
 
 
 @dataclass
@@ -224,13 +234,30 @@ class RoadGraph:
                     heapq.heappush(queue, (new_cost, target))
         return done, previous
 
-    def leg_cost(self, origin: LanePosition, target: LanePosition, reached: dict[int, float]) -> float:
-        if origin.segment == target.segment and target.offset >= origin.offset:
-            return target.offset - origin.offset
-        entry = reached.get(2 * target.segment)
-        return math.inf if entry is None else entry + target.offset
+    def arrival(self, origin: LanePosition, target: LanePosition,
+                reached: dict[int, float]) -> tuple[float, list[int]]:
+        """Cheapest way to reach `target` after a Dijkstra from `origin`.
 
-    def match(self, points: np.ndarray, route_id: str = "") -> tuple[list[LanePosition], list[list[int]]]:
+        Returns the cost and the chain of lanes driven on the target's stretch: [target]
+        when entering the target's lane at its start, or [neighbour, ..., target] when
+        entering a parallel lane and changing lanes before the target point.
+        """
+        if origin.segment == target.segment and target.offset >= origin.offset:
+            return target.offset - origin.offset, []
+        best, chain = math.inf, [target.segment]
+        frontier = [[target.segment]]
+        for hops in range(MAX_LANE_CHANGES_BEFORE_POINT + 1):
+            next_frontier = []
+            for lanes in frontier:
+                entry = reached.get(2 * lanes[0])
+                if entry is not None and entry + target.offset + hops * LANE_CHANGE_COST_M < best:
+                    best, chain = entry + target.offset + hops * LANE_CHANGE_COST_M, lanes
+                next_frontier += [[neighbour, *lanes] for neighbour, _ in self.segments[lanes[0]].neighbours
+                                  if neighbour not in lanes]
+            frontier = next_frontier
+        return best, chain
+
+    def match(self, points: np.ndarray, route_id: str = "") -> tuple[list[LanePosition], list[Leg]]:
         """Choose one lane position per route point minimising snap cost plus driven distance.
 
         Returns the chosen positions and, per leg, the node path between them.
@@ -243,22 +270,23 @@ class RoadGraph:
                                      f"{MAX_SNAP_DISTANCE_M:.0f} m from any driving lane")
             candidate_sets.append(found)
         best = [c.snap_distance * SNAP_COST_PER_M for c in candidate_sets[0]]
-        back: list[list[tuple[int, list[int]]]] = []
+        back: list[list[tuple[int, Leg]]] = []
         for number in range(1, len(candidate_sets)):
             previous_set, current_set = candidate_sets[number - 1], candidate_sets[number]
             straight = float(np.linalg.norm(points[number, :2] - points[number - 1, :2]))
             limit = 3.0 * straight + 300.0
             costs = [math.inf] * len(current_set)
-            links: list[tuple[int, list[int]]] = [(-1, [])] * len(current_set)
+            links: list[tuple[int, Leg]] = [(-1, Leg([], []))] * len(current_set)
             for i, origin in enumerate(previous_set):
                 if math.isinf(best[i]):
                     continue
                 reached, previous = self.shortest_from(origin, limit)
                 for j, target in enumerate(current_set):
-                    cost = best[i] + self.leg_cost(origin, target, reached) + target.snap_distance * SNAP_COST_PER_M
+                    leg_cost, chain = self.arrival(origin, target, reached)
+                    cost = best[i] + leg_cost + target.snap_distance * SNAP_COST_PER_M
                     if cost < costs[j]:
                         costs[j] = cost
-                        links[j] = (i, self._node_path(origin, target, previous))
+                        links[j] = (i, Leg(self._node_path(chain, previous), chain))
             if all(math.isinf(c) for c in costs):
                 x, y, _ = points[number]
                 raise UserInputError(f"route {route_id}: no drivable path from point {number - 1} to point "
@@ -267,22 +295,23 @@ class RoadGraph:
             back.append(links)
         choice = int(np.argmin(best))
         chosen = [candidate_sets[-1][choice]]
-        legs: list[list[int]] = []
+        legs: list[Leg] = []
         for number in range(len(back) - 1, -1, -1):
-            choice, path = back[number][choice]
-            legs.append(path)
+            choice, leg = back[number][choice]
+            legs.append(leg)
             chosen.append(candidate_sets[number][choice])
         return chosen[::-1], legs[::-1]
 
-    def _node_path(self, origin: LanePosition, target: LanePosition, previous: dict[int, int]) -> list[int]:
-        if origin.segment == target.segment and target.offset >= origin.offset:
+    @staticmethod
+    def _node_path(chain: list[int], previous: dict[int, int]) -> list[int]:
+        if not chain:
             return []
-        path = [2 * target.segment]
+        path = [2 * chain[0]]
         while previous.get(path[-1], -1) != -1:
             path.append(previous[path[-1]])
         return path[::-1]
 
-    def dense_route(self, positions: list[LanePosition], legs: list[list[int]]) -> DenseRoute:
+    def dense_route(self, positions: list[LanePosition], legs: list[Leg]) -> DenseRoute:
         """Lane-centre points along the matched legs, with commands."""
         pieces: list[np.ndarray] = []
         commands: list[np.ndarray] = []
@@ -300,7 +329,7 @@ class RoadGraph:
             segments.append(np.full(len(chunk), index))
 
         for leg_number, (origin, target) in enumerate(zip(positions[:-1], positions[1:])):
-            path = legs[leg_number]
+            path, chain = legs[leg_number].nodes, legs[leg_number].chain
             if not path:
                 add(origin.segment, origin.offset, target.offset, RoadOption.LANEFOLLOW)
                 continue
@@ -322,7 +351,11 @@ class RoadGraph:
                     add(index_to, middle, self.segments[index_to].length, option)
                 elif node_from % 2 == 0 and node_to % 2 == 1:
                     add(index_from, 0.0, self.segments[index_from].length, self._turn_option(index_from))
-            add(target.segment, 0.0, target.offset, RoadOption.LANEFOLLOW)
+            # the target's stretch, split evenly over the lanes changed through before the point
+            bounds = np.linspace(0.0, target.offset, len(chain) + 1)
+            for number, lane in enumerate(chain):
+                option = RoadOption.LANEFOLLOW if number == 0 else self._change_option(chain[number - 1], lane)
+                add(lane, bounds[number], bounds[number + 1], option)
         stacked = np.concatenate(pieces)
         keep = np.ones(len(stacked), dtype=bool)
         steps = np.linalg.norm(np.diff(stacked[:, :2], axis=0), axis=1)

@@ -14,8 +14,14 @@ from functools import cached_property
 import numpy as np
 
 from envs.contracts import EpisodeResult, EpisodeStatus, Infraction, StepResult, Timings
-from envs.driving.contracts import (DrivingObservation, DrivingScenario, EgoState, GroundTruth, LightState,
-                                    VehicleControl)
+from envs.driving.contracts import (
+    DrivingObservation,
+    DrivingScenario,
+    EgoState,
+    GroundTruth,
+    LightState,
+    VehicleControl,
+)
 from envs.driving.criteria import INFRACTION_KINDS, EgoFrame, LeaderboardCriteria, LightLines
 from envs.driving.maps import RoadMap
 from envs.driving.routing import DenseRoute, RoadGraph
@@ -235,6 +241,13 @@ class EmbeddedDrivingSim:
         return LightState(id=self.stop_lines.line_ids[m], color=COLORS[int(self._light_codes[m])],
                           x=float(self.stop_lines.center[m, 0]), y=float(self.stop_lines.center[m, 1]),
                           yaw=math.degrees(math.atan2(direction[1], direction[0])), distance=distance)
+
+    def build_sensors(self) -> None:
+        """Build the renderers now rather than on the first observation."""
+        if self.config.bev:
+            _ = self.bev_renderer
+        if self.config.camera:
+            _ = self.camera_renderer
 
     @cached_property
     def _raster(self):

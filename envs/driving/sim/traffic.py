@@ -54,6 +54,7 @@ class SumoTraffic:
         if _open_simulation:
             raise SimulatorError("a SUMO simulation is already open in this process (libsumo holds one per "
                                  "process): close the other simulator first, or run episodes in separate processes")
+        self.road_map.check_sumo_net()
         arguments = ["sumo", "-n", str(self.road_map.sumo_net_path), "--step-length", str(STEP_LENGTH_S),
                      "--seed", str(self.config.seed), "--no-step-log", "true", "--no-warnings", "true",
                      "--collision.action", "none", "--time-to-teleport", "120", "--ignore-route-errors", "true",
@@ -213,9 +214,15 @@ class SumoTraffic:
                 continue
             self._counter += 1
             name = f"p{self._counter}"
-            length = ts.lane.getLength(f"{origin}_0")
-            ts.person.add(name, origin, pos=self.rng.uniform(0.0, length), depart=-3)
-            ts.person.appendWalkingStage(name, list(route.edges), arrivalPos=-1)
+            start = self.rng.uniform(0.0, ts.lane.getLength(f"{origin}_0"))
+            end = self.rng.uniform(0.0, ts.lane.getLength(f"{destination}_0"))
+            try:
+                ts.person.add(name, origin, pos=start, depart=-3)
+                ts.person.appendWalkingStage(name, list(route.edges), arrivalPos=end)
+            except self.libsumo.TraCIException:
+                if name in ts.person.getIDList():
+                    ts.person.remove(name)
+                continue
             missing -= 1
 
     def _clear_around(self, ego_xy: np.ndarray, radius: float) -> None:

@@ -1,8 +1,8 @@
 """Semantic bird's-eye view around the ego, heading up.
 
-Planes (C, H, W), uint8 0/255, channels first as models take them: road, lane lines, route, vehicles, pedestrians, and the stop lines
-of red, yellow and green lights. Static layers are warped out of the map raster with one
-affine warp; moving things are drawn as polygons.
+Planes (C, H, W), uint8 0/255, channels first as models take them: road, lane lines,
+route, vehicles, pedestrians, and the stop lines of red, yellow and green lights.
+Static layers are warped out of the map raster; moving things are drawn as polygons.
 """
 
 from __future__ import annotations
@@ -39,7 +39,9 @@ class BevRenderer:
     def __init__(self, raster: MapRaster, config: BevConfig = BevConfig()):
         self.raster = raster
         self.config = config
-        self._static = (raster.driving, np.maximum(raster.marking_white, raster.marking_yellow))
+        lines = np.maximum(raster.marking_white, raster.marking_yellow)
+        # the raster is antialiased for the camera; the semantic view wants clean 0/255 masks
+        self._static = tuple(np.where(layer > 127, 255, 0).astype(np.uint8) for layer in (raster.driving, lines))
         self._center = np.array([config.size_px / 2.0, config.size_px * config.ego_row_fraction])
 
     def world_to_bev(self, ego_xy: np.ndarray, ego_yaw_deg: float) -> np.ndarray:

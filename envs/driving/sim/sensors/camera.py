@@ -123,7 +123,8 @@ class CameraRenderer:
             centers.append(actors.xy[visible])
             yaws.append(actors.yaw[visible])
             sizes.append(np.where(walking[:, None], 0.25, actors.extent[visible]))
-            spans.append(np.stack([np.where(walking, 0.0, 0.3), np.where(walking, PEDESTRIAN_HEIGHT, VEHICLE_HEIGHT)], 1))
+            heights = np.where(walking, PEDESTRIAN_HEIGHT, VEHICLE_HEIGHT)
+            spans.append(np.stack([np.where(walking, 0.0, 0.3), heights], axis=1))
             colors.append(np.array([PEDESTRIAN_RGB if walk else _vehicle_color(actors.ids[i])
                                     for i, walk in zip(visible, walking)], dtype=float).reshape(-1, 3))
             lamps.append(np.full(len(visible), -1))
@@ -136,7 +137,8 @@ class CameraRenderer:
             centers += [base[shown], base[shown]]
             yaws += [np.zeros(count), np.zeros(count)]
             sizes += [np.full((count, 2), 0.1), np.full((count, 2), 0.25)]
-            spans += [np.tile([0.0, POLE_HEIGHT - 1.0], (count, 1)), np.tile([POLE_HEIGHT - 1.0, POLE_HEIGHT], (count, 1))]
+            spans += [np.tile([0.0, POLE_HEIGHT - 1.0], (count, 1)),
+                      np.tile([POLE_HEIGHT - 1.0, POLE_HEIGHT], (count, 1))]
             colors += [np.tile(POLE_RGB, (count, 1)).astype(float), np.tile(HEAD_RGB, (count, 1)).astype(float)]
             lamps += [np.full(count, -1), light_colors[shown].astype(int)]
         if not centers or sum(len(c) for c in centers) == 0:
