@@ -18,10 +18,10 @@ import time
 from rich.console import Console
 from rich.table import Table
 
+from envs.cli import ArgumentParser, run_command
 from envs.driving.maps import RoadMap
 from envs.driving.sim.autopilot import RouteAutopilot
 from envs.driving.sim.simulator import EmbeddedDrivingSim, SimConfig
-from envs.errors import SimulatorError, UserInputError
 from scenarios.generate import generate_routes
 
 CONFIGURATIONS = {
@@ -62,7 +62,7 @@ def time_raw_libsumo(road_map: RoadMap, route, ticks: int, seed: int, vehicles: 
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = ArgumentParser(prog="benchmarks/driving_sim.py", description=__doc__.splitlines()[0])
     parser.add_argument("--town", default="Town05")
     parser.add_argument("--xodr", help="OpenDRIVE file to use instead of a town")
     parser.add_argument("--ticks", type=int, default=1500)
@@ -70,22 +70,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pedestrians", type=int, default=40)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", action="store_true", help="print one JSON object as the last line")
-    args = parser.parse_args(argv)
+    return run_command(benchmark, parser, argv)
+
+
+def benchmark(args: argparse.Namespace) -> int:
     console = Console(stderr=args.json)
-    try:
-        road_map = RoadMap.load(args.town, args.xodr)
-        console.print(f"map: {road_map.source.describe()}")
-        sim = EmbeddedDrivingSim(road_map)
-        route = generate_routes(sim.graph, road_map.name, 1, seed=args.seed)[0]
-        figures: dict[str, float] = {}
-        for name, config in CONFIGURATIONS.items():
-            figures[name] = time_simulator(road_map, config, route, args.ticks, args.seed, args.vehicles,
-                                           args.pedestrians)
-        figures["libsumo_ticks_per_s"] = time_raw_libsumo(road_map, route, args.ticks, args.seed, args.vehicles,
-                                                          args.pedestrians)
-    except (UserInputError, SimulatorError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    road_map = RoadMap.load(args.town, args.xodr)
+    console.print(f"map: {road_map.source.describe()}")
+    sim = EmbeddedDrivingSim(road_map)
+    route = generate_routes(sim.graph, road_map.name, 1, seed=args.seed)[0]
+    figures: dict[str, float] = {}
+    for name, config in CONFIGURATIONS.items():
+        figures[name] = time_simulator(road_map, config, route, args.ticks, args.seed, args.vehicles, args.pedestrians)
+    figures["libsumo_ticks_per_s"] = time_raw_libsumo(road_map, route, args.ticks, args.seed, args.vehicles,
+                                                      args.pedestrians)
     table = Table(title=f"embedded simulator, {args.vehicles} vehicles + {args.pedestrians} pedestrians, "
                         f"{args.ticks} ticks")
     table.add_column("configuration")

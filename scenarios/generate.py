@@ -1,5 +1,7 @@
 """Seeded long routes on any map, in the Leaderboard route format.
 
+    python -m scenarios.generate --town Town05 --count 10 --seed 0 --out routes.xml
+
 A route is a random walk through the lane graph that never reuses a road, kept when its
 length falls in the requested range (Town05 Long routes are 1-2 km). Its waypoints are
 the middle of each non-junction lane piece it passes, like the sparse points of the
@@ -8,14 +10,17 @@ Leaderboard's own files.
 
 from __future__ import annotations
 
+import argparse
 import random
+import sys
 
 import numpy as np
 
+from envs.cli import ArgumentParser, run_command
 from envs.driving.contracts import Pose
 from envs.driving.routing import RoadGraph
 from envs.errors import UserInputError
-from scenarios.routes import RouteDefinition
+from scenarios.routes import RouteDefinition, write_routes
 
 MAX_ATTEMPTS = 2000
 
@@ -74,3 +79,36 @@ def _sparse_waypoints(graph: RoadGraph, walk: list[int]) -> list[Pose]:
         if np.hypot(pose.x - kept[-1].x, pose.y - kept[-1].y) >= 15.0:
             kept.append(pose)
     return kept
+
+
+def _command(args: argparse.Namespace) -> int:
+    from envs.driving.maps import RoadMap
+
+    if args.count < 1:
+        raise UserInputError("--count must be at least 1")
+    if not 0 < args.min_length < args.max_length:
+        raise UserInputError("--min-length must be positive and below --max-length")
+    road_map = RoadMap.load(args.town, args.xodr)
+    print(f"map: {road_map.source.describe()}", file=sys.stderr)
+    routes = generate_routes(RoadGraph(road_map.carla_map), road_map.name, args.count, args.seed, args.min_length,
+                             args.max_length)
+    write_routes(args.out, routes)
+    print(f"wrote {len(routes)} routes to {args.out}", file=sys.stderr)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = ArgumentParser(prog="python -m scenarios.generate", description="Write seeded long routes on a map "
+                            "as a CARLA Leaderboard route file.")
+    parser.add_argument("--town", default="Town05")
+    parser.add_argument("--xodr", help="an OpenDRIVE file instead of a town")
+    parser.add_argument("--count", type=int, default=10)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--min-length", type=float, default=1000.0, help="metres")
+    parser.add_argument("--max-length", type=float, default=2000.0, help="metres")
+    parser.add_argument("--out", required=True, help="route file to write")
+    return run_command(_command, parser, argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -81,6 +81,7 @@ class ActorState(Contract):
     speed: float
     length: float
     width: float
+    lane: str | None = None
 
 
 class LightState(Contract):
@@ -104,13 +105,14 @@ class ActorArrays:
     yaw: np.ndarray  # (N,) degrees
     speed: np.ndarray  # (N,)
     extent: np.ndarray  # (N, 2) half length, half width
+    lanes: tuple[str, ...] = ()  # SUMO lane id each actor is on (sidewalks and crossings for pedestrians)
 
     KIND_VEHICLE = 0
     KIND_PEDESTRIAN = 1
 
     @classmethod
     def empty(cls) -> ActorArrays:
-        return cls((), np.zeros(0, np.int8), np.zeros((0, 2)), np.zeros(0), np.zeros(0), np.zeros((0, 2)))
+        return cls((), np.zeros(0, np.int8), np.zeros((0, 2)), np.zeros(0), np.zeros(0), np.zeros((0, 2)), ())
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -119,7 +121,8 @@ class ActorArrays:
         kinds = (ActorKind.VEHICLE, ActorKind.PEDESTRIAN)
         return [ActorState(id=self.ids[i], kind=kinds[int(self.kind[i])], x=float(self.xy[i, 0]),
                            y=float(self.xy[i, 1]), yaw=float(self.yaw[i]), speed=float(self.speed[i]),
-                           length=float(2 * self.extent[i, 0]), width=float(2 * self.extent[i, 1]))
+                           length=float(2 * self.extent[i, 0]), width=float(2 * self.extent[i, 1]),
+                           lane=self.lanes[i] if self.lanes else None)
                 for i in range(len(self.ids))]
 
 

@@ -73,6 +73,16 @@ class StopZone:
     corners: np.ndarray  # (4, 2)
 
 
+STOP_ZONE_LENGTH_M = 4.0
+
+
+def stop_zone_corners(sign_xy: np.ndarray, lane_yaw_deg: float, lane_width: float) -> np.ndarray:
+    """(4, 2) corners of the lane area just before a stop sign's position."""
+    heading = np.array([math.cos(math.radians(lane_yaw_deg)), math.sin(math.radians(lane_yaw_deg))])
+    center = sign_xy - 0.5 * STOP_ZONE_LENGTH_M * heading
+    return box_corners(center, np.array([lane_yaw_deg]), np.array([[0.5 * STOP_ZONE_LENGTH_M, 0.5 * lane_width]]))[0]
+
+
 @dataclass
 class LightLines:
     """Stop lines of traffic lights: ids, endpoints and travel directions."""

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from envs.driving.cache import cache_dir, content_key
+from envs.driving.criteria import StopZone, stop_zone_corners
 from envs.driving.procedural import PROCEDURAL_TOWNS, build_procedural_town
 from envs.driving.sumo_tools import read_net_offset, run_sumo_tool
 from envs.errors import UserInputError
@@ -152,6 +153,25 @@ class RoadMap:
         xy = np.array([(w.transform.location.x, w.transform.location.y) for w in self.waypoints])
         low, high = xy.min(axis=0) - 20.0, xy.max(axis=0) + 20.0
         return float(low[0]), float(low[1]), float(high[0]), float(high[1])
+
+    @cached_property
+    def stop_zones(self) -> list[StopZone]:
+        """The area before each stop sign (OpenDRIVE signal type 206) on every lane it governs."""
+        import carla
+
+        zones = []
+        for landmark in self.carla_map.get_all_landmarks_of_type("206"):
+            for from_lane, to_lane in landmark.get_lane_validities():
+                for lane_id in range(min(from_lane, to_lane), max(from_lane, to_lane) + 1):
+                    if lane_id == 0:
+                        continue
+                    waypoint = self.carla_map.get_waypoint_xodr(landmark.road_id, lane_id, landmark.s)
+                    if waypoint is None or waypoint.lane_type != carla.LaneType.Driving:
+                        continue
+                    location = waypoint.transform.location
+                    zones.append(StopZone(f"{landmark.id}:{lane_id}", stop_zone_corners(
+                        np.array([location.x, location.y]), waypoint.transform.rotation.yaw, waypoint.lane_width)))
+        return zones
 
     def to_sumo(self, xy: np.ndarray) -> np.ndarray:
         """Map (x, y) to SUMO (x, y); works on (2,) and (N, 2) arrays."""

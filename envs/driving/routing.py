@@ -106,6 +106,21 @@ class DenseRoute:
         return len(self.yaw)
 
 
+def _walk_lane(waypoint, backwards: bool) -> list:
+    """Waypoints along one lane of one road from `waypoint` until the lane ends.
+
+    carla's own lane walks misbehave on lanes that lead nowhere; this steps one at a time.
+    """
+    walked = [waypoint]
+    for _ in range(100_000):
+        following = walked[-1].previous(POINT_SPACING_M) if backwards else walked[-1].next(POINT_SPACING_M)
+        following = [w for w in following if w.road_id == waypoint.road_id and w.lane_id * waypoint.lane_id > 0]
+        if not following:
+            break
+        walked.append(following[0])
+    return walked
+
+
 class RoadGraph:
     def __init__(self, carla_map):
         import carla
@@ -134,6 +149,21 @@ class RoadGraph:
                 self.segments.append(LaneSegment(len(self.segments), key, start, end, max(length, 0.01),
                                                  start.is_junction, waypoints))
             successor_keys[key].append((end.road_id, end.section_id, end.lane_id))
+        # carla leaves some dead-end lanes (no successor at the map's border) out of the topology
+        for waypoint in carla_map.generate_waypoints(POINT_SPACING_M * 2):
+            key = (waypoint.road_id, waypoint.section_id, waypoint.lane_id)
+            if key in self._by_key or waypoint.is_junction:
+                continue
+            start = _walk_lane(waypoint, backwards=True)[-1]
+            waypoints = _walk_lane(start, backwards=False)
+            xy = np.array([(w.transform.location.x, w.transform.location.y) for w in waypoints])
+            length = float(np.linalg.norm(np.diff(xy, axis=0), axis=1).sum()) if len(xy) > 1 else 0.0
+            index = len(self.segments)
+            successor_keys[(start.road_id, start.section_id, start.lane_id)] = []
+            for walked in waypoints:
+                self._by_key.setdefault((walked.road_id, walked.section_id, walked.lane_id), index)
+            self.segments.append(LaneSegment(index, (start.road_id, start.section_id, start.lane_id), start,
+                                             waypoints[-1], max(length, 0.01), False, waypoints))
         for segment in self.segments:
             for waypoint in segment.waypoints:
                 if waypoint.road_id == segment.key[0]:

@@ -61,3 +61,15 @@ def test_a_route_away_from_roads_cannot_be_matched(procedural_graph):
     with pytest.raises(UserInputError, match=r"route r1: point 0 \(50.0, -50.0\) is more than 10 m from any "
                                              "driving lane"):
         procedural_graph.plan(points, "r1")
+
+
+def test_generate_command_writes_a_route_file(tmp_path, capsys):
+    from scenarios.generate import main
+
+    out = tmp_path / "generated.xml"
+    assert main(["--town", "Town05", "--count", "3", "--seed", "4", "--out", str(out)]) == 0
+    routes = read_routes(out)
+    assert [r.id for r in routes] == ["procedural_0", "procedural_1", "procedural_2"]
+    assert all(r.town == "Town05" for r in routes)
+    assert main(["--count", "0", "--out", str(out)]) == 2
+    assert "error: --count must be at least 1" in capsys.readouterr().err

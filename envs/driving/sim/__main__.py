@@ -12,18 +12,12 @@ import json
 import sys
 from pathlib import Path
 
-from envs.errors import SimulatorError, UserInputError
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # usage errors: one line, exit code 2
-        self.print_usage(sys.stderr)
-        print(f"{self.prog}: error: {message}", file=sys.stderr)
-        sys.exit(2)
+from envs.cli import ArgumentParser, run_command
+from envs.errors import UserInputError
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m envs.driving.sim", description=__doc__.splitlines()[0])
+    parser = ArgumentParser(prog="python -m envs.driving.sim", description=__doc__.splitlines()[0])
     parser.add_argument("--town", default="Town05", help="town name: built-in procedural town, or a CARLA town "
                         "found under $CARLA_ROOT (default Town05)")
     parser.add_argument("--xodr", help="an OpenDRIVE file to drive on instead")
@@ -39,15 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    try:
-        return run(args)
-    except (UserInputError, SimulatorError) as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    return run_command(run, build_parser(), argv)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -83,7 +83,7 @@ class EmbeddedDrivingSim:
         self._light_geometry = (left, right)
         self.criteria = LeaderboardCriteria(self.route, LightLines(self.stop_lines.line_ids, left, right,
                                                                    self.stop_lines.direction),
-                                            timeout_s=scenario.timeout_s)
+                                            stop_zones=self.road_map.stop_zones, timeout_s=scenario.timeout_s)
         self.tick = 0
         self.time_s = 0.0
         self._wall_start = time.perf_counter()

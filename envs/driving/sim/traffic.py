@@ -138,7 +138,9 @@ class SumoTraffic:
         kind = np.zeros(count, np.int8)
         kind[offset:] = ActorArrays.KIND_PEDESTRIAN
         ids = tuple(f"vehicle:{name}" for name, _ in vehicles) + tuple(f"pedestrian:{name}" for name, _ in people)
-        return ActorArrays(ids, kind, xy, yaw, speed, extent)
+        lanes = tuple(values[tc.VAR_LANE_ID] for _, values in vehicles) + tuple(
+            values[tc.VAR_LANE_ID] for _, values in people)
+        return ActorArrays(ids, kind, xy, yaw, speed, extent, lanes)
 
     def ego_speed_limit(self) -> float:
         lane = self.libsumo.vehicle.getLaneID(EGO_ID)
@@ -175,9 +177,10 @@ class SumoTraffic:
 
         vehicle = self.libsumo.vehicle
         vehicle.subscribeContext(EGO_ID, tc.CMD_GET_VEHICLE_VARIABLE, SENSE_RADIUS_M,
-                                 [tc.VAR_POSITION, tc.VAR_ANGLE, tc.VAR_SPEED, tc.VAR_LENGTH, tc.VAR_WIDTH])
+                                 [tc.VAR_POSITION, tc.VAR_ANGLE, tc.VAR_SPEED, tc.VAR_LANE_ID, tc.VAR_LENGTH,
+                                  tc.VAR_WIDTH])
         vehicle.subscribeContext(EGO_ID, tc.CMD_GET_PERSON_VARIABLE, SENSE_RADIUS_M,
-                                 [tc.VAR_POSITION, tc.VAR_ANGLE, tc.VAR_SPEED])
+                                 [tc.VAR_POSITION, tc.VAR_ANGLE, tc.VAR_SPEED, tc.VAR_LANE_ID])
 
     def _far_edges(self, edges: list[str], ego_xy: np.ndarray) -> list[str]:
         return [e for e in edges if float(np.linalg.norm(self._edge_xy[e] - ego_xy)) > SPAWN_CLEARANCE_M]

@@ -14,6 +14,7 @@ from envs.driving.sim.traffic import EGO_ID, SumoTraffic, TrafficConfig
 from envs.errors import SimulatorError
 from scenarios.generate import generate_routes
 from scenarios.routes import read_routes
+from tests.conftest import REPO
 
 NO_IMAGES = SimConfig(bev=False, camera=False)
 
@@ -78,6 +79,10 @@ def test_sensors_render_bev_and_camera(procedural_map, procedural_route):
         bottom = front[-20:, 180:220].reshape(-1, 3).astype(int)
         assert np.abs(bottom - bottom.mean(axis=0)).max() < 60 and bottom.mean() < 120  # asphalt ahead
         assert bev_to_rgb(bev).shape == (256, 256, 3)
+        actors = observation.truth.actors
+        assert len(actors) > 0 and len(actors.lanes) == len(actors) and all(actors.lanes)
+        states = actors.states()
+        assert states[0].lane == actors.lanes[0] and states[0].length == pytest.approx(2 * actors.extent[0, 0])
 
 
 def test_one_sumo_simulation_per_process(procedural_map, procedural_route):
@@ -121,3 +126,36 @@ def test_real_town05_route_with_lights_and_autopilot(town05_map, town05_long_rou
         assert result.details["map"] == "Town05" and result.timings.ticks == 600
         assert set(result.metrics) >= {"driving_score", "route_completion", "infraction_penalty"}
         result.model_dump_json()
+
+
+STOP_SIGN_ROAD = REPO / "tests" / "data" / "stop_sign_road.xodr"  # one road, a stop sign at s = 60 m
+
+
+def test_stop_signs_from_the_map_are_judged(tmp_path):
+    from envs.driving.contracts import DrivingScenario, Pose
+    from envs.driving.maps import RoadMap
+
+    road_map = RoadMap.load(xodr=STOP_SIGN_ROAD)
+    assert [zone.id for zone in road_map.stop_zones] == ["900:-1"]
+    scenario = DrivingScenario(route_id="stop", town="stoptown", waypoints=[Pose(x=5.0, y=1.75), Pose(x=95.0, y=1.75)],
+                               vehicles=0, pedestrians=0)
+
+    def drive(brake_in_zone: bool) -> list[str]:
+        with EmbeddedDrivingSim(road_map, NO_IMAGES) as sim:
+            observation = sim.reset(scenario)
+            autopilot = RouteAutopilot(sim.route)
+            stopped = False
+            while not sim.criteria.ended:
+                control = autopilot(observation)
+                front, speed = observation.ego.x + 2.45, observation.ego.speed
+                if brake_in_zone and not stopped and front > 40.0:  # crawl up, stop with the nose in the zone
+                    if front > 57.0:
+                        control = VehicleControl(brake=1.0)
+                        stopped = speed < 0.05
+                    else:
+                        control = VehicleControl(throttle=0.3) if speed < 3.0 else VehicleControl(brake=0.5)
+                observation = sim.step(control).observation
+            return [e.kind for events in sim.criteria.infractions.values() for e in events]
+
+    assert drive(brake_in_zone=False) == ["stop_infraction"]
+    assert drive(brake_in_zone=True) == []
