@@ -212,7 +212,8 @@ class LeaderboardCriteria:
             self._last_collision = None
         hits: list[tuple[str, str]] = []
         if len(actors):
-            near = np.linalg.norm(actors.xy - position, axis=1) < 12.0
+            reach = math.hypot(ego.half_length, ego.half_width) + np.hypot(actors.extent[:, 0], actors.extent[:, 1])
+            near = np.abs(actors.xy - position).max(axis=1) < reach
             if near.any():
                 ego_box = box_corners(position, np.array([ego.yaw]), np.array([[ego.half_length, ego.half_width]]))[0]
                 indices = np.where(near)[0]
@@ -245,7 +246,11 @@ class LeaderboardCriteria:
         previous, self._previous_rear = self._previous_rear, rear
         if previous is None or light_colors is None or len(self.light_lines.ids) == 0:
             return []
-        crossing = segments_cross(previous, rear, self.light_lines.left, self.light_lines.right)
+        near = np.abs(self.light_lines.left - rear).max(axis=1) < 15.0
+        if not near.any():
+            return []
+        crossing = np.zeros(len(near), dtype=bool)
+        crossing[near] = segments_cross(previous, rear, self.light_lines.left[near], self.light_lines.right[near])
         crossing &= self.light_lines.direction @ heading > 0.0
         events = []
         for m in np.where(crossing & (light_colors == RED))[0]:

@@ -200,7 +200,8 @@ class EmbeddedDrivingSim:
 
     def _observe(self, frame: EgoFrame) -> DrivingObservation:
         lane = self._lane
-        ego = EgoState(x=frame.x, y=frame.y, z=self.ego_z, yaw=frame.yaw, speed=frame.speed,
+        # Built from the simulator's own state every tick: model_construct skips re-validating it.
+        ego = EgoState.model_construct(x=frame.x, y=frame.y, z=self.ego_z, yaw=frame.yaw, speed=frame.speed,
                        acceleration=self.ego.acceleration, steer_angle=self.ego.steer_angle,
                        length=self.config.vehicle.length, width=self.config.vehicle.width,
                        road_id=lane.road_id if lane else None, lane_id=lane.lane_id if lane else None,
@@ -217,7 +218,7 @@ class EmbeddedDrivingSim:
         if self.config.camera:
             images["front"] = self.camera_renderer.render(position, frame.yaw, self._actors, left, right,
                                                           self.stop_lines.direction, self._light_codes)
-        return DrivingObservation(tick=self.tick, time_s=self.time_s, map_name=self.road_map.name, ego=ego,
+        return DrivingObservation.model_construct(tick=self.tick, time_s=self.time_s, map_name=self.road_map.name, ego=ego,
                                   route_index=self.criteria.route_index, route_completion=self.criteria.completion,
                                   truth=truth, images=images, bev=bev)
 
@@ -238,7 +239,7 @@ class EmbeddedDrivingSim:
 
     def _light_state(self, m: int, distance: float) -> LightState:
         direction = self.stop_lines.direction[m]
-        return LightState(id=self.stop_lines.line_ids[m], color=COLORS[int(self._light_codes[m])],
+        return LightState.model_construct(id=self.stop_lines.line_ids[m], color=COLORS[int(self._light_codes[m])],
                           x=float(self.stop_lines.center[m, 0]), y=float(self.stop_lines.center[m, 1]),
                           yaw=math.degrees(math.atan2(direction[1], direction[0])), distance=distance)
 

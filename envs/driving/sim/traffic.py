@@ -114,33 +114,34 @@ class SumoTraffic:
         from libsumo import constants as tc
 
         results = self.libsumo.vehicle.getContextSubscriptionResults(EGO_ID)
-        results.pop(EGO_ID, None)
-        vehicles = [(name, values) for name, values in results.items() if tc.VAR_LENGTH in values]
-        people = [(name, values) for name, values in results.items() if tc.VAR_LENGTH not in values]
+        position, angle, speed, lane = tc.VAR_POSITION, tc.VAR_ANGLE, tc.VAR_SPEED, tc.VAR_LANE_ID
+        length, width = tc.VAR_LENGTH, tc.VAR_WIDTH
+        vehicles, people = [], []
+        for name, values in results.items():
+            if length in values:  # only vehicles report a length
+                if name != EGO_ID:
+                    vehicles.append((name, values))
+            else:
+                people.append((name, values))
         ordered = vehicles + people
-        count = len(ordered)
-        if count == 0:
+        if not ordered:
             return ActorArrays.empty()
-        sumo_xy = np.array([values[tc.VAR_POSITION] for _, values in ordered], dtype=float)
-        angle = np.array([values[tc.VAR_ANGLE] for _, values in ordered], dtype=float)
-        speed = np.array([values[tc.VAR_SPEED] for _, values in ordered], dtype=float)
-        extent = np.empty((count, 2))
-        extent[:] = PEDESTRIAN_EXTENT
+        rows = np.array([(*values[position], values[angle], values[speed], values.get(length, 0.0),
+                          values.get(width, 0.0)) for _, values in ordered], dtype=float)
         offset = len(vehicles)
-        if offset:
-            extent[:offset] = 0.5 * np.array([(values[tc.VAR_LENGTH], values[tc.VAR_WIDTH]) for _, values in vehicles])
-        xy = self.road_map.from_sumo(sumo_xy)
-        yaw = yaw_from_sumo_angle(angle)
+        extent = np.empty((len(ordered), 2))
+        extent[:offset] = 0.5 * rows[:offset, 4:6]
+        extent[offset:] = PEDESTRIAN_EXTENT
+        xy = self.road_map.from_sumo(rows[:, :2])
+        yaw = yaw_from_sumo_angle(rows[:, 2])
         # SUMO gives a vehicle's front bumper; the box centre is half a length behind
         heading = np.radians(yaw[:offset])
         xy[:offset, 0] -= extent[:offset, 0] * np.cos(heading)
         xy[:offset, 1] -= extent[:offset, 0] * np.sin(heading)
-        kind = np.zeros(count, np.int8)
+        kind = np.zeros(len(ordered), np.int8)
         kind[offset:] = ActorArrays.KIND_PEDESTRIAN
         ids = tuple(f"vehicle:{name}" for name, _ in vehicles) + tuple(f"pedestrian:{name}" for name, _ in people)
-        lanes = tuple(values[tc.VAR_LANE_ID] for _, values in vehicles) + tuple(
-            values[tc.VAR_LANE_ID] for _, values in people)
-        return ActorArrays(ids, kind, xy, yaw, speed, extent, lanes)
+        return ActorArrays(ids, kind, xy, yaw, rows[:, 3].copy(), extent, tuple(values[lane] for _, values in ordered))
 
     def ego_speed_limit(self) -> float:
         lane = self.libsumo.vehicle.getLaneID(EGO_ID)
