@@ -218,9 +218,10 @@ class EmbeddedDrivingSim:
         if self.config.camera:
             images["front"] = self.camera_renderer.render(position, frame.yaw, self._actors, left, right,
                                                           self.stop_lines.direction, self._light_codes)
-        return DrivingObservation.model_construct(tick=self.tick, time_s=self.time_s, map_name=self.road_map.name, ego=ego,
-                                  route_index=self.criteria.route_index, route_completion=self.criteria.completion,
-                                  truth=truth, images=images, bev=bev)
+        return DrivingObservation.model_construct(
+            tick=self.tick, time_s=self.time_s, map_name=self.road_map.name, ego=ego,
+            route_index=self.criteria.route_index, route_completion=self.criteria.completion,
+            truth=truth, images=images, bev=bev)
 
     def _nearby_lights(self, frame: EgoFrame) -> list[LightState]:
         if len(self.stop_lines) == 0:
