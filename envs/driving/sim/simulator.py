@@ -201,11 +201,12 @@ class EmbeddedDrivingSim:
     def _observe(self, frame: EgoFrame) -> DrivingObservation:
         lane = self._lane
         # Built from the simulator's own state every tick: model_construct skips re-validating it.
-        ego = EgoState.model_construct(x=frame.x, y=frame.y, z=self.ego_z, yaw=frame.yaw, speed=frame.speed,
-                       acceleration=self.ego.acceleration, steer_angle=self.ego.steer_angle,
-                       length=self.config.vehicle.length, width=self.config.vehicle.width,
-                       road_id=lane.road_id if lane else None, lane_id=lane.lane_id if lane else None,
-                       is_junction=frame.in_junction, speed_limit=self.traffic.ego_speed_limit())
+        ego = EgoState.model_construct(
+            x=frame.x, y=frame.y, z=self.ego_z, yaw=frame.yaw, speed=frame.speed,
+            acceleration=self.ego.acceleration, steer_angle=self.ego.steer_angle,
+            length=self.config.vehicle.length, width=self.config.vehicle.width,
+            road_id=lane.road_id if lane else None, lane_id=lane.lane_id if lane else None,
+            is_junction=frame.in_junction, speed_limit=self.traffic.ego_speed_limit())
         truth = GroundTruth(actors=self._actors, lights=self._nearby_lights(frame), route_light=self._route_light())
         images: dict[str, np.ndarray] = {}
         bev = None
