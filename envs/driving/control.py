@@ -1,4 +1,4 @@
-"""Low-level vehicle control: pure pursuit for steering, PID for speed.
+"""Low-level vehicle control: pure pursuit for steering, a PI speed loop with feed-forward.
 
 Shared by the simulator's autopilot and the motion planner of the driving agent.
 """
@@ -6,31 +6,11 @@ Shared by the simulator's autopilot and the motion planner of the driving agent.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
 from envs.driving.contracts import VehicleControl
-
-
-@dataclass
-class PID:
-    kp: float
-    ki: float
-    kd: float
-    integral_limit: float = 5.0
-    _integral: float = 0.0
-    _previous_error: float | None = None
-
-    def __call__(self, error: float, dt: float) -> float:
-        self._integral = min(max(self._integral + error * dt, -self.integral_limit), self.integral_limit)
-        derivative = 0.0 if self._previous_error is None else (error - self._previous_error) / dt
-        self._previous_error = error
-        return self.kp * error + self.ki * self._integral + self.kd * derivative
-
-    def reset(self) -> None:
-        self._integral = 0.0
-        self._previous_error = None
 
 
 def lookahead_point(path_xy: np.ndarray, position: np.ndarray, distance: float) -> np.ndarray:
@@ -55,20 +35,42 @@ def pure_pursuit_steer(position: np.ndarray, yaw_deg: float, target: np.ndarray,
 
 @dataclass
 class SpeedController:
-    """Throttle and brake from a target speed; brakes hard when far above it."""
+    """Throttle and brake from a target speed, through an acceleration command.
 
-    pid: PID = field(default_factory=lambda: PID(0.35, 0.05, 0.02))
-    max_throttle: float = 0.8
+    The command is proportional to the speed error, plus an integral for slopes and drag,
+    plus the target's own rate of change (feed-forward), so a braking profile that lowers
+    the target tick by tick is tracked without lag.
+    """
+
+    gain: float = 1.5  # m/s^2 asked per m/s of error
+    integral_gain: float = 0.1
+    max_acceleration: float = 3.5
+    max_braking: float = 8.0
+    max_throttle: float = 0.85
+    _integral: float = 0.0
+    _previous_target: float | None = None
 
     def __call__(self, speed: float, target_speed: float, dt: float) -> tuple[float, float]:
-        error = target_speed - speed
+        previous, self._previous_target = self._previous_target, target_speed
         if target_speed < 0.05 and speed < 0.3:
-            self.pid.reset()
+            self._integral = 0.0
             return 0.0, 1.0
-        command = self.pid(error, dt)
-        if command >= 0:
-            return min(command, self.max_throttle), 0.0
-        return 0.0, min(-command * 1.2, 1.0)
+        # only a falling target feeds forward: that is a braking profile being followed
+        feedforward = 0.0 if previous is None else min(max((target_speed - previous) / dt, -4.0), 0.0)
+        error = target_speed - speed
+        if abs(error) < 1.0:  # integrate near the target only, so braking does not wind it up
+            self._integral = min(max(self._integral + error * dt, -2.0), 2.0)
+        acceleration = self.gain * error + self.integral_gain * self._integral + feedforward
+        if acceleration >= 0.0:
+            return min(acceleration / self.max_acceleration + 0.05, self.max_throttle), 0.0
+        return 0.0, min(-acceleration / self.max_braking, 1.0)
+
+    def snapshot(self) -> dict:
+        return {"integral": float(self._integral),
+                "previous_target": None if self._previous_target is None else float(self._previous_target)}
+
+    def restore(self, snapshot: dict) -> None:
+        self._integral, self._previous_target = snapshot["integral"], snapshot["previous_target"]
 
 
 def control_towards(position: np.ndarray, yaw_deg: float, speed: float, path_xy: np.ndarray, target_speed: float,

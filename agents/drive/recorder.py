@@ -1,0 +1,85 @@
+"""Episode recordings: an mp4 of camera + BEV with the current decision and explanation
+drawn on it, and a JSONL log of ticks and decisions."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from envs.driving.sim.sensors.bev import bev_to_rgb
+from planners.driving.decision import Decision
+
+TEXT_ROWS = 4
+ROW_HEIGHT = 18
+FPS = 20
+
+
+class EpisodeRecorder:
+    def __init__(self, folder: str | Path, name: str, first_tick: int = 0):
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        suffix = "" if first_tick == 0 else f".from_tick_{first_tick}"
+        self.video_path = self.folder / f"{name}{suffix}.mp4"
+        self.log_path = self.folder / f"{name}.jsonl"
+        self._log = open(self.log_path, "a" if first_tick else "w", encoding="utf-8")
+        self._writer = None
+        self._decision: Decision | None = None
+        self._status = ""
+
+    def decision(self, tick: int, decision: Decision, status: str) -> None:
+        self._decision, self._status = decision, status
+        self._write({"type": "decision", "tick": tick, "speed": decision.speed.value, "path": decision.path.value,
+                     "explanation": decision.explanation, "status": status})
+
+    def tick(self, observation, control, decision: Decision, plan, events) -> None:
+        ego = observation.ego
+        self._write({"type": "tick", "tick": observation.tick, "time_s": round(observation.time_s, 2),
+                     "x": round(ego.x, 3), "y": round(ego.y, 3), "yaw": round(ego.yaw, 2), "speed": round(ego.speed, 3),
+                     "throttle": round(control.throttle, 3), "steer": round(control.steer, 3),
+                     "brake": round(control.brake, 3), "route_completion": round(observation.route_completion, 2),
+                     "target_speed": None if plan is None else round(plan.target_speed, 2),
+                     "limited_by": None if plan is None else plan.limited_by,
+                     "events": [event.kind for event in events]})
+        if observation.bev is not None or observation.images:
+            self._frame(observation, decision)
+
+    def _write(self, record: dict) -> None:
+        self._log.write(json.dumps(record) + "\n")
+
+    def _frame(self, observation, decision: Decision) -> None:
+        camera = observation.images.get("front")
+        bev = bev_to_rgb(observation.bev) if observation.bev is not None else None
+        panels = [p for p in (camera, bev) if p is not None]
+        height = max(p.shape[0] for p in panels)
+        row = np.zeros((height, sum(p.shape[1] for p in panels), 3), np.uint8)
+        x = 0
+        for panel in panels:
+            row[:panel.shape[0], x:x + panel.shape[1]] = panel
+            x += panel.shape[1]
+        text = np.full((TEXT_ROWS * ROW_HEIGHT + 8, row.shape[1], 3), 20, np.uint8)
+        ego = observation.ego
+        lines = [f"t {observation.time_s:6.1f} s  {ego.speed * 3.6:5.1f} km/h  "
+                 f"route {observation.route_completion:5.1f}%  {decision.summary()}  [{self._status}]"]
+        lines += textwrap.wrap(decision.explanation, width=max(row.shape[1] // 8, 20))[:TEXT_ROWS - 1]
+        for number, line in enumerate(lines):
+            cv2.putText(text, line, (6, 16 + number * ROW_HEIGHT), cv2.FONT_HERSHEY_SIMPLEX, 0.45,
+                        (235, 235, 235), 1, cv2.LINE_AA)
+        frame = np.vstack([row, text])
+        pad_h, pad_w = (-frame.shape[0]) % 16, (-frame.shape[1]) % 16  # codecs want multiples of 16
+        frame = np.pad(frame, ((0, pad_h), (0, pad_w), (0, 0)))
+        if self._writer is None:
+            import imageio.v2 as imageio
+
+            self._writer = imageio.get_writer(self.video_path, fps=FPS, codec="libx264", quality=6,
+                                              macro_block_size=16, ffmpeg_log_level="error")
+        self._writer.append_data(frame)
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+        self._log.close()

@@ -1,0 +1,114 @@
+"""Run one route with the driving graph: build the environment and planners, resume from a
+checkpoint when the same run was cut off, and return the Leaderboard-style result."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from agents.drive.control_log import ControlLog
+from agents.drive.graph import build_drive_graph
+from agents.drive.nodes import initial_state
+from agents.drive.recorder import EpisodeRecorder
+from agents.drive.state import DriveResources
+from envs.contracts import EpisodeResult
+from envs.driving.maps import RoadMap
+from envs.driving.sim.simulator import EmbeddedDrivingSim, SimConfig
+from envs.errors import UserInputError
+from planners.protocol import Planner
+from scenarios.routes import RouteDefinition
+
+log = logging.getLogger("mllm_pilot.drive")
+PLANNERS = ("rule",)
+
+
+@dataclass(frozen=True)
+class DriveOptions:
+    planner: str = "rule"
+    seed: int = 0
+    vehicles: int = 60
+    pedestrians: int = 40
+    decision_period_s: float = 0.5
+    record_dir: Path | None = None
+    checkpoint: Path | None = None  # a SQLite file; None keeps checkpoints in memory (no resume)
+    fresh: bool = False  # ignore an unfinished checkpoint of the same run
+    instruction: str | None = None
+
+
+@dataclass
+class DriveOutcome:
+    result: EpisodeResult
+    resumed_from_tick: int
+
+
+def make_planner(name: str) -> Planner:
+    if name == "rule":
+        from planners.driving.rule_planner import RuleBasedPlanner
+
+        return RuleBasedPlanner()
+    raise UserInputError(f"unknown planner {name!r}; available: {', '.join(PLANNERS)}")
+
+
+def thread_id(road_map: RoadMap, route: RouteDefinition, options: DriveOptions) -> str:
+    digest = hashlib.sha256(road_map.source.xodr_path.read_bytes()).hexdigest()[:10]
+    return (f"{road_map.name}-{digest}/route-{route.id}/seed-{options.seed}/{options.planner}/"
+            f"v{options.vehicles}-p{options.pedestrians}/period-{options.decision_period_s:g}")
+
+
+def run_route(road_map: RoadMap, route: RouteDefinition, options: DriveOptions, on_tick=None,
+              planner: Planner | None = None) -> DriveOutcome:
+    if options.decision_period_s < EmbeddedDrivingSim.dt:
+        raise UserInputError(f"--decision-period must be at least one tick ({EmbeddedDrivingSim.dt} s)")
+    planner = planner or make_planner(options.planner)
+    period_ticks = max(int(round(options.decision_period_s / EmbeddedDrivingSim.dt)), 1)
+    wants_images = options.record_dir is not None or getattr(planner, "needs_images", False)
+    env = EmbeddedDrivingSim(road_map, SimConfig(bev=wants_images, camera=wants_images))
+    scenario = route.scenario(seed=options.seed, vehicles=options.vehicles, pedestrians=options.pedestrians)
+    thread = thread_id(road_map, route, options)
+    connection, checkpointer = _checkpointer(options.checkpoint)
+    control_log = ControlLog(options.checkpoint, thread)
+    graph = build_drive_graph(checkpointer)
+    config = {"configurable": {"thread_id": thread}, "recursion_limit": 10_000_000}
+    saved = graph.get_state(config).values
+    resume = bool(saved) and not saved.get("done") and not options.fresh and saved.get("tick", 0) > 0
+    if saved and not resume:
+        checkpointer.delete_thread(thread)
+    start_tick = saved["tick"] if resume else 0
+    recorder = EpisodeRecorder(options.record_dir, f"route_{route.id}", start_tick) if options.record_dir else None
+    instruction = (lambda state: options.instruction) if options.instruction else None
+    resources = DriveResources(env=env, scenario=scenario, planner=planner, decision_period_ticks=period_ticks,
+                               control_log=control_log, recorder=recorder, instruction=instruction, on_tick=on_tick)
+    try:
+        graph.invoke(None if resume else initial_state(route.id), config, context=resources, durability="sync")
+    except KeyboardInterrupt:
+        env.stop_early("interrupted by the user")
+    finally:
+        if recorder is not None:
+            recorder.close()
+        control_log.close()
+    state = graph.get_state(config).values
+    result = env.episode_result()
+    result.metrics.update({"decisions": float(state.get("decisions", 0)),
+                           "planner_repairs": float(state.get("repairs", 0)),
+                           "planner_fallbacks": float(state.get("fallbacks", 0))})
+    result.details.update({"planner": getattr(planner, "name", options.planner), "thread_id": thread,
+                           "resumed_from_tick": start_tick})
+    env.close()
+    if connection is not None:
+        connection.close()
+    return DriveOutcome(result, start_tick)
+
+
+def _checkpointer(path: Path | None):
+    if path is None:
+        from langgraph.checkpoint.memory import InMemorySaver
+
+        return None, InMemorySaver()
+    from langgraph.checkpoint.sqlite import SqliteSaver
+
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    connection = sqlite3.connect(str(path), check_same_thread=False)
+    return connection, SqliteSaver(connection)

@@ -1,0 +1,218 @@
+"""The motion planner: a decision state to throttle, steer and brake.
+
+The path is the route's lane centre line (its lane changes smoothed), shifted sideways
+by whole lanes for lane changes and borrows and ramped from where the ego is now. The
+speed profile takes the decision's cruise speed and caps it by the speed limit, curves,
+whatever is on or entering the path (vehicles, pedestrians), red and yellow lights and
+stop signs. Pure pursuit steers; a PI loop with feed-forward holds the speed. It runs every control tick; the
+decision changes every decision period.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from envs.driving.contracts import DrivingObservation, LightColor, VehicleControl
+from envs.driving.control import SpeedController, lookahead_point, pure_pursuit_steer
+from envs.driving.criteria import StopZone
+from envs.driving.routing import DenseRoute
+from envs.driving.sim.ego import VehicleParams
+from planners.driving.decision import Decision, PathDecision, SpeedDecision
+from planners.driving.scene import Path, obstacles_on_path
+
+PATH_POINTS = 70
+LATERAL_ACCELERATION = 2.0
+COMFORT_DECELERATION = 3.0
+STANDSTILL_GAP_M = 4.0
+REACTION_S = 0.6
+LEAD_DECELERATION = 5.0  # a hard stop of the vehicle ahead
+LIGHT_STOP_MARGIN_M = 2.0
+CORRIDOR_HALF_WIDTH_M = 1.3
+DECELERATE_STEP = 2.0
+STOP_SIGN_HOLD_S = 1.0
+
+
+@dataclass
+class MotionPlan:
+    """What the motion planner intends this tick, for the act step, recordings and logs."""
+
+    path_xy: np.ndarray
+    target_speed: float
+    limited_by: str
+
+
+def smooth_lane_changes(route: DenseRoute, ramp_points: int = 12) -> np.ndarray:
+    """Route points with each lane-change jump replaced by a linear ramp into the new lane."""
+    xy = route.xyz[:, :2].copy()
+    for jump in np.where(np.linalg.norm(np.diff(xy, axis=0), axis=1) > 2.0)[0]:
+        start = max(jump - ramp_points, 0)
+        if jump <= start:
+            continue
+        weights = np.linspace(0.0, 1.0, jump - start + 2)[1:-1, None]  # strictly between the two ends
+        xy[start + 1:jump + 1] = xy[start] * (1 - weights) + xy[jump + 1] * weights
+    return xy
+
+
+@dataclass
+class MotionPlanner:
+    route: DenseRoute
+    stop_zones: list[StopZone] = field(default_factory=list)
+    params: VehicleParams = field(default_factory=VehicleParams)
+    dt: float = 0.05
+    speed_controller: SpeedController = field(default_factory=SpeedController)
+
+    def __post_init__(self) -> None:
+        self.reference = smooth_lane_changes(self.route)
+        yaw = np.radians(self.route.yaw)
+        self._right = np.stack([-np.sin(yaw), np.cos(yaw)], axis=1)
+        self.target_lanes = 0  # lanes right of the route lane (negative: left)
+        self.borrowing = False
+        self.cruise: float | None = None
+        self.lane_width = 3.5
+        self._stop_zone_centers = np.array([z.corners.mean(axis=0) for z in self.stop_zones]).reshape(-1, 2)
+        self._stop_signs_done: set[str] = set()
+        self._stop_sign_waited = 0.0
+        self.last_plan: MotionPlan | None = None
+
+    def snapshot(self) -> dict:
+        """Everything that carries over between ticks, for checkpoints (plain JSON types)."""
+        return {"target_lanes": int(self.target_lanes), "borrowing": bool(self.borrowing),
+                "cruise": None if self.cruise is None else float(self.cruise), "lane_width": float(self.lane_width),
+                "stop_signs_done": sorted(self._stop_signs_done), "stop_sign_waited": float(self._stop_sign_waited),
+                "speed_controller": self.speed_controller.snapshot()}
+
+    def restore(self, snapshot: dict) -> None:
+        self.target_lanes, self.borrowing = snapshot["target_lanes"], snapshot["borrowing"]
+        self.cruise, self.lane_width = snapshot["cruise"], snapshot["lane_width"]
+        self._stop_signs_done = set(snapshot["stop_signs_done"])
+        self._stop_sign_waited = snapshot["stop_sign_waited"]
+        self.speed_controller.restore(snapshot["speed_controller"])
+
+    # decisions
+
+    def apply(self, decision: Decision, observation: DrivingObservation, lane_width: float,
+              lane_offset: int) -> None:
+        """Take a new decision: the lane to drive in and the cruise speed."""
+        self.lane_width = lane_width
+        ego = observation.ego
+        if decision.path == PathDecision.FOLLOW_LANE:
+            if self.borrowing:
+                self.target_lanes, self.borrowing = 0, False
+        elif decision.path in (PathDecision.LEFT_CHANGE, PathDecision.RIGHT_CHANGE):
+            self.target_lanes = lane_offset + (-1 if decision.path == PathDecision.LEFT_CHANGE else 1)
+            self.borrowing = False
+        else:
+            self.target_lanes = lane_offset + (-1 if decision.path == PathDecision.LEFT_BORROW else 1)
+            self.borrowing = True
+        limit = ego.speed_limit
+        if decision.speed == SpeedDecision.ACCELERATE:
+            self.cruise = limit
+        elif decision.speed == SpeedDecision.KEEP:
+            self.cruise = min(max(ego.speed, 0.0), limit) if self.cruise is None else min(self.cruise, limit)
+        elif decision.speed == SpeedDecision.DECELERATE:
+            self.cruise = max(min(ego.speed, limit) - DECELERATE_STEP, 0.0)
+        else:
+            self.cruise = 0.0
+
+    # every tick
+
+    def path(self, observation: DrivingObservation) -> Path:
+        """The path ahead: route lane shifted by the target lanes, ramped from the ego's offset."""
+        ego = observation.ego
+        index = observation.route_index
+        rows = slice(min(index + 1, len(self.reference) - 1), index + 1 + PATH_POINTS)  # points still ahead
+        base, right = self.reference[rows], self._right[rows]
+        position = np.array([ego.x, ego.y])
+        current = float((position - self.reference[index]) @ self._right[index])
+        target = self.target_lanes * self.lane_width
+        steps = np.linalg.norm(np.diff(base, axis=0), axis=1)
+        along = np.concatenate([[0.0], np.cumsum(steps)])
+        ramp = max(10.0, 2.0 * abs(ego.speed) + 6.0) * max(abs(target - current) / self.lane_width, 0.3)
+        offset = current + (target - current) * np.clip(along / ramp, 0.0, 1.0)
+        return Path.from_points(np.vstack([position, base + right * offset[:, None]]))
+
+    def control(self, observation: DrivingObservation) -> VehicleControl:
+        ego = observation.ego
+        path = self.path(observation)
+        target_speed, limited_by = self._speed_profile(observation, path)
+        lookahead = min(max(2.5 + 0.8 * abs(ego.speed), 4.5), 20.0)
+        target = lookahead_point(path.xy, path.xy[0], lookahead)
+        steer = pure_pursuit_steer(path.xy[0], ego.yaw, target, self.params.wheelbase, self.params.max_steer_rad)
+        throttle, brake = self.speed_controller(ego.speed, target_speed, self.dt)
+        self.last_plan = MotionPlan(path.xy, target_speed, limited_by)
+        return VehicleControl.clamped(throttle=throttle, steer=steer, brake=brake)
+
+    def _speed_profile(self, observation: DrivingObservation, path: Path) -> tuple[float, str]:
+        ego = observation.ego
+        limits = {"speed limit": ego.speed_limit,
+                  "decision": ego.speed_limit if self.cruise is None else self.cruise,
+                  "curve": self._curve_speed(observation.route_index)}
+        obstacles = obstacles_on_path(path, observation.truth.actors, 0.5 * ego.length, CORRIDOR_HALF_WIDTH_M)
+        if obstacles:
+            limits["obstacle"] = min(self._following_speed(o.distance_m, 0.0 if o.predicted else o.speed)
+                                     for o in obstacles[:3])
+        light = observation.truth.route_light
+        if light is not None and light.color in (LightColor.RED, LightColor.YELLOW):
+            gap = light.distance - 0.5 * ego.length - LIGHT_STOP_MARGIN_M
+            too_late = light.color == LightColor.YELLOW and gap < ego.speed ** 2 / (2 * COMFORT_DECELERATION * 1.6)
+            if not too_late and gap > -2.0:
+                limits["light"] = math.sqrt(2 * COMFORT_DECELERATION * max(gap, 0.0))
+        stop = self._stop_sign_limit(observation, path)
+        if stop is not None:
+            limits["stop sign"] = stop
+        stop_points = [name for name in ("obstacle", "light", "stop sign") if name in limits]
+        if self.cruise == 0.0 and stop_points:
+            # STOP means stopping at the stop point ahead (line, obstacle, sign), not where the car is now
+            limits["decision"] = min(limits[name] for name in stop_points)
+        reason = min(limits, key=limits.get)
+        return max(limits[reason], 0.0), reason
+
+    @staticmethod
+    def _following_speed(gap: float, lead_speed: float) -> float:
+        """The fastest speed from which the ego, reacting after REACTION_S and braking comfortably,
+        stops STANDSTILL_GAP_M behind where the lead would stop if it braked hard now."""
+        room = gap - STANDSTILL_GAP_M + lead_speed ** 2 / (2 * LEAD_DECELERATION)
+        if room <= 0.0:
+            return 0.0
+        b, t = COMFORT_DECELERATION, REACTION_S
+        return -b * t + math.sqrt((b * t) ** 2 + 2 * b * room)
+
+    def _curve_speed(self, index: int) -> float:
+        yaw = np.radians(self.route.yaw[index:index + 25])
+        if len(yaw) < 3:
+            return math.inf
+        turn = np.abs(np.diff(np.unwrap(yaw))).sum()
+        last = min(index + 24, len(self.route) - 1)
+        length = max(self.route.cumulative_m[last] - self.route.cumulative_m[index], 1.0)
+        return math.sqrt(LATERAL_ACCELERATION / max(turn / length, 1e-4))
+
+    def stop_sign_ahead(self, path: Path) -> tuple[str, float] | None:
+        """The nearest stop zone on the path not yet honoured, and the distance to its far end."""
+        if len(self._stop_zone_centers) == 0:
+            return None
+        along, gap = path.project(self._stop_zone_centers)
+        best = None
+        for k in np.where((gap < 2.0) & (along > 0.0))[0]:
+            zone = self.stop_zones[k]
+            if zone.id not in self._stop_signs_done and (best is None or along[k] < best[1]):
+                best = (zone.id, float(along[k]))
+        return best
+
+    def _stop_sign_limit(self, observation: DrivingObservation, path: Path) -> float | None:
+        ahead = self.stop_sign_ahead(path)
+        if ahead is None:
+            return None
+        zone_id, distance = ahead
+        ego = observation.ego
+        gap = distance - 0.5 * ego.length + 1.0  # stop with the nose about at the sign
+        if abs(ego.speed) < 0.05 and gap < 2.5:
+            self._stop_sign_waited += self.dt
+            if self._stop_sign_waited >= STOP_SIGN_HOLD_S:
+                self._stop_signs_done.add(zone_id)
+                self._stop_sign_waited = 0.0
+                return None
+            return 0.0
+        return math.sqrt(2 * COMFORT_DECELERATION * max(gap, 0.0))

@@ -1,0 +1,78 @@
+"""Where things are relative to a path: distance along it and distance off it.
+
+Shared by the behaviour planners' context and the motion planner's speed profile.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from envs.driving.contracts import ActorArrays
+
+PREDICTION_HORIZON_S = (0.0, 1.0, 2.0, 3.0)
+
+
+@dataclass(frozen=True)
+class Path:
+    """A polyline ahead of the ego with the distance along it of every point."""
+
+    xy: np.ndarray  # (P, 2)
+    s: np.ndarray  # (P,), starting at 0 at the ego's projection
+
+    @classmethod
+    def from_points(cls, xy: np.ndarray) -> Path:
+        steps = np.linalg.norm(np.diff(xy, axis=0), axis=1)
+        return cls(xy, np.concatenate([[0.0], np.cumsum(steps)]))
+
+    def project(self, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For points (N, 2): distance along the path of their foot on it, and their distance to it."""
+        if len(points) == 0 or len(self.xy) < 2:
+            return np.zeros(len(points)), np.full(len(points), np.inf)
+        start, step = self.xy[:-1], np.diff(self.xy, axis=0)  # (P-1, 2)
+        length_sq = np.maximum((step ** 2).sum(axis=1), 1e-9)
+        relative = points[:, None, :] - start[None, :, :]  # (N, P-1, 2)
+        t = np.clip((relative * step[None]).sum(axis=2) / length_sq[None], 0.0, 1.0)
+        foot = start[None] + t[..., None] * step[None]
+        gaps = np.linalg.norm(points[:, None, :] - foot, axis=2)
+        nearest = gaps.argmin(axis=1)
+        rows = np.arange(len(points))
+        along = self.s[nearest] + t[rows, nearest] * np.sqrt(length_sq[nearest])
+        return along, gaps[rows, nearest]
+
+
+@dataclass(frozen=True)
+class Obstacle:
+    index: int  # into the actor arrays
+    distance_m: float  # along the path, bumper to bumper
+    speed: float
+    predicted: bool  # not in the path now, but will be within the horizon
+
+
+def obstacles_on_path(path: Path, actors: ActorArrays, ego_half_length: float, half_width: float,
+                      reach_m: float = 60.0) -> list[Obstacle]:
+    """Actors in the corridor along the path now, or predicted (constant velocity) to enter it
+    within 3 s, nearest first. Pedestrians get an extra metre of corridor."""
+    if len(actors) == 0 or len(path.xy) < 2:
+        return []
+    near = np.where(np.abs(actors.xy - path.xy[0]).max(axis=1) < reach_m)[0]
+    # only what is ahead now: a follower predicted to move "ahead" would be a phantom obstacle
+    along_now, _ = path.project(actors.xy[near])
+    near = near[along_now > 0.5]
+    if len(near) == 0:
+        return []
+    found: dict[int, Obstacle] = {}
+    heading = np.stack([np.cos(np.radians(actors.yaw[near])), np.sin(np.radians(actors.yaw[near]))], axis=1)
+    margin = half_width + actors.extent[near, 1] + np.where(actors.kind[near] == ActorArrays.KIND_PEDESTRIAN, 1.0, 0.0)
+    for horizon in PREDICTION_HORIZON_S:
+        future = actors.xy[near] + heading * (actors.speed[near] * horizon)[:, None]
+        along, gap = path.project(future)
+        inside = (gap < margin) & (along > 0.0) & (along < path.s[-1])
+        for k in np.where(inside)[0]:
+            index = int(near[k])
+            if index in found:
+                continue
+            distance = float(along[k]) - ego_half_length - float(actors.extent[index, 0])
+            found[index] = Obstacle(index, distance, float(actors.speed[index]), predicted=horizon > 0.0)
+    return sorted(found.values(), key=lambda obstacle: obstacle.distance_m)
