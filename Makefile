@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 run: $(STAMP)
-	$(PY) -m envs.driving.sim --town Town05
+	$(PY) -m agents.drive --town Town05
 
 test: $(STAMP)
 	$(PY) -m pytest -q

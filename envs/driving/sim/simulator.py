@@ -77,6 +77,7 @@ class EmbeddedDrivingSim:
         self.traffic = SumoTraffic(self.road_map, TrafficConfig(scenario.seed, scenario.vehicles, scenario.pedestrians),
                                    params.length, params.width)
         self.traffic.start(np.array(start[:2]), yaw)
+        self.traffic.follow_route(self.route.xyz[:, :2])
         self.stop_lines: StopLines = read_stop_lines(self.traffic.libsumo, self.road_map)
         self.stop_lines.attach_route(self.route)
         left, right = self.stop_lines.endpoints()

@@ -45,6 +45,7 @@ class SumoTraffic:
         self._counter = 0
         self._tick = 0
         self._started = False
+        self._keep_route = 2  # until the ego has its route in SUMO
 
     # lifecycle
 
@@ -90,15 +91,45 @@ class SumoTraffic:
 
     # per tick
 
+    def follow_route(self, route_xy: np.ndarray) -> None:
+        """Give the ego its route in SUMO, so other drivers know which way it will go through
+        junctions (SUMO's right-of-way logic works on routes) and it is placed on those lanes."""
+        ts = self.libsumo
+        edges: list[str] = []
+        for x, y in self.road_map.to_sumo(route_xy[::4]):
+            try:
+                edge, _, _ = ts.simulation.convertRoad(float(x), float(y), False, "passenger")
+            except self.libsumo.TraCIException:
+                continue
+            if edge and not edge.startswith(":") and (not edges or edges[-1] != edge):
+                edges.append(edge)
+        connected: list[str] = edges[:1]
+        for edge in edges[1:]:
+            path = ts.simulation.findRoute(connected[-1], edge).edges
+            if len(path) < 2:
+                continue  # not reachable from here (a mapping slip): skip it
+            connected.extend(path[1:])
+        if len(connected) >= 1:
+            try:
+                ts.vehicle.setRoute(EGO_ID, connected)
+                self._keep_route = 1
+            except self.libsumo.TraCIException:
+                self._keep_route = 2
+
     def step(self, ego_xy: np.ndarray, ego_yaw_deg: float, ego_speed: float) -> None:
         """Move the ego (front bumper, as SUMO positions are) and advance SUMO one tick."""
         ts = self.libsumo
         heading = math.radians(ego_yaw_deg)
         front = ego_xy + 0.5 * self._ego_length * np.array([math.cos(heading), math.sin(heading)])
         x, y = self.road_map.to_sumo(front)
+        angle = float(sumo_angle_from_yaw(ego_yaw_deg))
         try:
-            ts.vehicle.moveToXY(EGO_ID, "", -1, float(x), float(y), float(sumo_angle_from_yaw(ego_yaw_deg)),
-                                keepRoute=2, matchThreshold=MOVE_MATCH_RADIUS_M)
+            try:
+                ts.vehicle.moveToXY(EGO_ID, "", -1, float(x), float(y), angle, keepRoute=self._keep_route,
+                                    matchThreshold=MOVE_MATCH_RADIUS_M)
+            except self.libsumo.TraCIException:  # off its route (a borrow, a detour): place it anywhere
+                ts.vehicle.moveToXY(EGO_ID, "", -1, float(x), float(y), angle, keepRoute=2,
+                                    matchThreshold=MOVE_MATCH_RADIUS_M)
             ts.vehicle.setSpeed(EGO_ID, max(float(ego_speed), 0.0))
             ts.simulationStep()
         except Exception as error:

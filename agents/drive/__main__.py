@@ -1,0 +1,119 @@
+"""Drive one route with the DriveMLM-style agent on the embedded simulator.
+
+    python -m agents.drive --town Town05
+    python -m agents.drive --xodr ../shared/data/carla/Town05.xodr \\
+        --routes ../shared/data/carla/routes_town05_long.xml --route 16 --record runs/16 --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from envs.cli import ArgumentParser, run_command
+from envs.driving.cache import cache_dir
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = ArgumentParser(prog="python -m agents.drive", description=__doc__.splitlines()[0])
+    parser.add_argument("--town", default="Town05", help="built-in town, or a CARLA town under $CARLA_ROOT")
+    parser.add_argument("--xodr", help="an OpenDRIVE map file instead of a town")
+    parser.add_argument("--routes", help="a Leaderboard route file (default: one seeded procedural route)")
+    parser.add_argument("--route", help="route id in the route file (default: the first)")
+    parser.add_argument("--planner", default="rule", help="behaviour planner backend (default: rule)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--vehicles", type=int, default=60, help="background vehicles (default 60)")
+    parser.add_argument("--pedestrians", type=int, default=40, help="pedestrians (default 40)")
+    parser.add_argument("--decision-period", type=float, default=0.5, help="seconds between decisions")
+    parser.add_argument("--instruction", help='a user instruction, e.g. "overtake the car ahead"')
+    parser.add_argument("--record", metavar="DIR", help="write an mp4 and a JSONL log of the drive here")
+    parser.add_argument("--checkpoint", metavar="FILE",
+                        help="SQLite checkpoint file (default: in the mllm-pilot cache); a killed run of the same "
+                             "route, seed and settings resumes from its last checkpoint")
+    parser.add_argument("--fresh", action="store_true", help="start over even if an unfinished checkpoint exists")
+    parser.add_argument("--mermaid", action="store_true", help="print the agent graph as Mermaid and exit")
+    parser.add_argument("--json", action="store_true", help="print the episode result as JSON on the last line")
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.mermaid:
+        from agents.drive.graph import mermaid
+
+        print(mermaid())
+        return 0
+    from rich.console import Console
+    from rich.logging import RichHandler
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from agents.drive.runner import DriveOptions, make_planner, run_route
+    from envs.driving.maps import RoadMap
+    from envs.driving.routing import RoadGraph
+    from envs.errors import UserInputError
+    from scenarios.generate import generate_routes
+    from scenarios.routes import read_routes, select_route
+
+    console = Console(stderr=True)
+    logging.basicConfig(level=logging.INFO, format="%(message)s", handlers=[RichHandler(console=console,
+                                                                                        show_path=False)])
+    if args.vehicles < 0 or args.pedestrians < 0:
+        raise UserInputError("--vehicles and --pedestrians must not be negative")
+    planner = make_planner(args.planner)
+    road_map = RoadMap.load(args.town, args.xodr)
+    console.print(f"map: {road_map.source.describe()}")
+    if args.routes:
+        route = select_route(read_routes(args.routes), args.route, args.routes)
+    else:
+        route = generate_routes(RoadGraph(road_map.carla_map), road_map.name, 1, seed=args.seed)[0]
+    checkpoint = Path(args.checkpoint) if args.checkpoint else cache_dir("checkpoints") / "drive.sqlite"
+    options = DriveOptions(planner=args.planner, seed=args.seed, vehicles=args.vehicles, pedestrians=args.pedestrians,
+                           decision_period_s=args.decision_period, checkpoint=checkpoint, fresh=args.fresh,
+                           record_dir=Path(args.record) if args.record else None, instruction=args.instruction)
+    columns = (TextColumn(f"[bold]route {route.id}"), BarColumn(), TextColumn("{task.percentage:>5.1f}%"),
+               TextColumn("{task.fields[speed]:>5.1f} km/h"), TextColumn("{task.fields[events]}"), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=args.json) as progress:
+        task = progress.add_task("drive", total=100.0, speed=0.0, events="")
+
+        def on_tick(observation, events) -> None:
+            for event in events:
+                progress.console.print(f"[red]{event.time_s:7.1f} s  {event.kind}: {event.message}")
+            if observation.tick % 20 == 0:
+                progress.update(task, completed=observation.route_completion, speed=observation.ego.speed * 3.6)
+
+        outcome = run_route(road_map, route, options, on_tick=on_tick, planner=planner)
+    result = outcome.result
+    if outcome.resumed_from_tick:
+        console.print(f"resumed from tick {outcome.resumed_from_tick}")
+    metrics = result.metrics
+    console.print(f"driving score {metrics['driving_score']:.1f}  route completion {metrics['route_completion']:.1f}%  "
+                  f"infraction penalty {metrics['infraction_penalty']:.3f}  ({result.details['status']})")
+    counts = {kind: n for kind, n in result.details["infraction_counts"].items() if n}
+    console.print(f"infractions: {counts or 'none'};  decisions {metrics['decisions']:.0f}, "
+                  f"repaired {metrics['planner_repairs']:.0f}, fallbacks {metrics['planner_fallbacks']:.0f}")
+    if args.record:
+        console.print(f"recorded to {args.record}")
+    if args.json:
+        print(json.dumps(episode_record(result, route.id)))
+    return 0
+
+
+def episode_record(result, route_id: str) -> dict:
+    metrics = result.metrics
+    return {"route_id": route_id, "map": result.details["map"], "driving_score": metrics["driving_score"],
+            "route_completion": metrics["route_completion"], "infraction_penalty": metrics["infraction_penalty"],
+            "infractions": result.details["infraction_counts"], "status": result.details["status"],
+            "route_length_m": metrics["route_length_m"], "decisions": int(metrics["decisions"]),
+            "planner_repairs": int(metrics["planner_repairs"]), "planner_fallbacks": int(metrics["planner_fallbacks"]),
+            "ticks": result.timings.ticks, "sim_s": result.timings.sim_s, "wall_s": result.timings.wall_s,
+            "resumed_from_tick": result.details.get("resumed_from_tick", 0)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run_command(run, build_parser(), argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
