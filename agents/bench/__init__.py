@@ -1,0 +1,1 @@
+"""Closed-loop benchmarks: many routes in parallel on Ray, Leaderboard-style results and a report."""

@@ -1,0 +1,45 @@
+"""Closed-loop benchmarks.
+
+    python -m agents.bench drive --routes procedural:10 --planner rule --workers 2 --out runs/bench
+    python -m agents.bench drive --routes town05_long --out runs/town05_long --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from envs.cli import ArgumentParser, run_command
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = ArgumentParser(prog="python -m agents.bench", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=ArgumentParser)
+    drive = commands.add_parser("drive", help="drive a set of routes and score them like the CARLA Leaderboard")
+    drive.add_argument("--routes", required=True, help="town05_long | procedural:N | a Leaderboard route FILE")
+    drive.add_argument("--town", default=None, help="town for procedural routes or a route file (default Town05)")
+    drive.add_argument("--xodr", help="OpenDRIVE map file")
+    drive.add_argument("--planner", default="rule")
+    drive.add_argument("--workers", type=int, default=2, help="parallel routes (Ray tasks)")
+    drive.add_argument("--out", required=True, help="folder for results.json and report.html")
+    drive.add_argument("--address", help="an existing Ray cluster (HOST:PORT); default: a local one")
+    drive.add_argument("--seed", type=int, default=0)
+    drive.add_argument("--vehicles", type=int, default=60)
+    drive.add_argument("--pedestrians", type=int, default=40)
+    drive.add_argument("--decision-period", type=float, default=0.5)
+    drive.add_argument("--json", action="store_true", help="print the global record as JSON on the last line")
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    from agents.bench.drive import run_drive_bench
+
+    return run_drive_bench(args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run_command(run, build_parser(), argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

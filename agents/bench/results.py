@@ -1,0 +1,68 @@
+"""Benchmark results in the CARLA Leaderboard's results.json layout, with resume."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from envs.driving.criteria import INFRACTION_KINDS
+from envs.errors import UserInputError
+
+
+class ResultsFile:
+    def __init__(self, path: Path, settings: dict):
+        self.path = path
+        self.settings = settings
+        self.records: list[dict] = []
+        if path.exists():
+            try:
+                saved = json.loads(path.read_text())
+            except json.JSONDecodeError as error:
+                raise UserInputError(f"{path}: not valid JSON ({error}); move it away to start over") from error
+            previous = saved.get("settings")
+            if previous != settings:
+                raise UserInputError(f"{path} holds results made with other settings ({previous}); use another --out "
+                                     "or remove it")
+            self.records = saved.get("_checkpoint", {}).get("records", [])
+
+    def done_ids(self) -> set[str]:
+        return {record["route_id"] for record in self.records}
+
+    def add(self, record: dict) -> None:
+        self.records = [r for r in self.records if r["route_id"] != record["route_id"]] + [record]
+
+    def global_record(self, total_routes: int, wall_s: float) -> dict:
+        count = len(self.records)
+        km = sum(r["meta"]["driven_route_m"] for r in self.records) / 1000.0
+        per_km = {kind: (sum(len(r["infractions"][kind]) for r in self.records) / km if km > 0 else 0.0)
+                  for kind in INFRACTION_KINDS}
+
+        def mean(key: str) -> float:
+            return sum(r["scores"][key] for r in self.records) / count if count else 0.0
+
+        return {"driving_score": mean("score_composed"), "route_completion": mean("score_route"),
+                "infraction_penalty": mean("score_penalty"), "infractions_per_km": per_km, "routes": count,
+                "routes_total": total_routes, "driven_km": km, "wall_s": wall_s,
+                "failed_routes": [r["route_id"] for r in self.records if r["status"] != "Completed"]}
+
+    def write(self, total_routes: int, wall_s: float) -> dict:
+        record = self.global_record(total_routes, wall_s)
+        leaderboard_global = {
+            "index": -1, "route_id": -1, "status": "Completed" if len(self.records) == total_routes else "Partial",
+            "infractions": record["infractions_per_km"],
+            "scores": {"score_composed": record["driving_score"], "score_route": record["route_completion"],
+                       "score_penalty": record["infraction_penalty"]},
+            "meta": {"exceptions": [[r["route_id"], r["status"]] for r in self.records if r["status"] != "Completed"]},
+        }
+        payload = {"_checkpoint": {"global_record": leaderboard_global, "progress": [len(self.records), total_routes],
+                                   "records": sorted(self.records, key=lambda r: r["index"])},
+                   "entry_status": "Finished" if len(self.records) == total_routes else "Started",
+                   "eligible": True, "settings": self.settings, "global": record,
+                   "labels": ["Avg. driving score", "Avg. route completion", "Avg. infraction penalty"],
+                   "values": [f"{record['driving_score']:.3f}", f"{record['route_completion']:.3f}",
+                              f"{record['infraction_penalty']:.3f}"]}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.path.with_suffix(".json.tmp")
+        partial.write_text(json.dumps(payload, indent=1))
+        partial.replace(self.path)
+        return record

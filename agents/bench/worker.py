@@ -1,0 +1,44 @@
+"""One benchmark route, as a Ray task runs it: load the map, drive, return the record."""
+
+from __future__ import annotations
+
+import time
+
+from agents.drive.runner import DriveOptions, run_route
+from envs.driving.criteria import INFRACTION_KINDS
+from scenarios.routes import RouteDefinition
+
+PATH_SAMPLE_TICKS = 20
+
+
+def drive_one(index: int, route: dict, town: str | None, xodr: str | None, options: dict) -> dict:
+    from envs.driving.maps import RoadMap
+
+    started = time.perf_counter()
+    road_map = RoadMap.load(town, xodr)
+    definition = RouteDefinition.model_validate(route)
+    path: list[list[float]] = []
+
+    def on_tick(observation, events) -> None:
+        if observation.tick % PATH_SAMPLE_TICKS == 0:
+            path.append([round(observation.ego.x, 1), round(observation.ego.y, 1)])
+
+    outcome = run_route(road_map, definition, DriveOptions(**options), on_tick=on_tick)
+    result = outcome.result
+    infractions = {kind: [] for kind in INFRACTION_KINDS}
+    points = []
+    for event in result.infractions:
+        infractions[event.kind].append(event.message)
+        points.append({"kind": event.kind, "x": round(event.x, 1), "y": round(event.y, 1), "time_s": event.time_s})
+    metrics = result.metrics
+    return {
+        "index": index, "route_id": definition.id, "status": result.details["status"],
+        "infractions": infractions,
+        "scores": {"score_route": metrics["route_completion"], "score_penalty": metrics["infraction_penalty"],
+                   "score_composed": metrics["driving_score"]},
+        "meta": {"route_length": metrics["route_length_m"], "driven_route_m": metrics["driven_route_m"],
+                 "duration_game": result.timings.sim_s, "duration_system": time.perf_counter() - started,
+                 "decisions": metrics["decisions"], "planner_repairs": metrics["planner_repairs"],
+                 "planner_fallbacks": metrics["planner_fallbacks"], "map": result.details["map"]},
+        "path": path, "infraction_points": points,
+    }
