@@ -57,7 +57,8 @@ def perceive(state: DriveState, runtime: Runtime[DriveResources]) -> dict:
                                       stopped_for_s=state["stopped_for_s"],
                                       lead_stopped_for_s=state["lead_stopped_for_s"],
                                       stop_sign_distance_m=None if stop_sign is None else stop_sign[1],
-                                      stop_sign_done=False, instruction=instruction, previous=previous)
+                                      stop_sign_done=False, instruction=instruction, previous=previous,
+                                      light_plan=motion.light_plan(observation))
     return {}
 
 

@@ -42,7 +42,8 @@ class SpeedController:
     the target tick by tick is tracked without lag.
     """
 
-    gain: float = 1.5  # m/s^2 asked per m/s of error
+    gain: float = 1.5  # m/s^2 asked per m/s of error when speeding up
+    braking_gain: float = 3.0  # and when slowing down: falling behind a braking profile is what hurts
     integral_gain: float = 0.1
     max_acceleration: float = 3.5
     max_braking: float = 8.0
@@ -60,7 +61,8 @@ class SpeedController:
         error = target_speed - speed
         if abs(error) < 1.0:  # integrate near the target only, so braking does not wind it up
             self._integral = min(max(self._integral + error * dt, -2.0), 2.0)
-        acceleration = self.gain * error + self.integral_gain * self._integral + feedforward
+        gain = self.gain if error >= 0.0 else self.braking_gain
+        acceleration = gain * error + self.integral_gain * self._integral + feedforward
         if acceleration >= 0.0:
             return min(acceleration / self.max_acceleration + 0.05, self.max_throttle), 0.0
         return 0.0, min(-acceleration / self.max_braking, 1.0)

@@ -64,6 +64,7 @@ class DrivingContext(Contract):
     route_command_distance_m: float | None
     lane: LaneSituation
     light: LightState | None
+    light_plan: str | None = Field(None, description="the motion planner's commitment at a yellow/red light")
     stop_sign_distance_m: float | None
     stop_sign_done: bool = False
     agents: list[NearbyAgent]
@@ -93,7 +94,8 @@ def route_command(route: DenseRoute, index: int) -> tuple[str, float | None, flo
 
 def build_context(observation: DrivingObservation, route: DenseRoute, road_map: RoadMap, path: Path,
                   stopped_for_s: float, lead_stopped_for_s: float, stop_sign_distance_m: float | None,
-                  stop_sign_done: bool, instruction: str | None, previous: Decision | None) -> DrivingContext:
+                  stop_sign_done: bool, instruction: str | None, previous: Decision | None,
+                  light_plan: str | None = None) -> DrivingContext:
     ego = observation.ego
     actors = observation.truth.actors
     position = np.array([ego.x, ego.y])
@@ -127,7 +129,7 @@ def build_context(observation: DrivingObservation, route: DenseRoute, road_map: 
         speed_limit=round(ego.speed_limit, 2), route_completion=round(observation.route_completion, 1),
         route_command=command, route_command_distance_m=command_distance,
         lane=_lane_situation(waypoint, lane_width, position, route, observation.route_index, agents),
-        light=observation.truth.route_light, stop_sign_distance_m=stop_sign_distance_m,
+        light=observation.truth.route_light, light_plan=light_plan, stop_sign_distance_m=stop_sign_distance_m,
         stop_sign_done=stop_sign_done, agents=agents, lead=lead, stopped_for_s=round(stopped_for_s, 1),
         lead_stopped_for_s=round(lead_stopped_for_s, 1), junction_ahead_m=junction_distance,
         instruction=instruction, previous=previous, images=observation.images)

@@ -33,6 +33,9 @@ LIGHT_STOP_MARGIN_M = 2.0
 CORRIDOR_HALF_WIDTH_M = 1.3
 DECELERATE_STEP = 2.0
 STOP_SIGN_HOLD_S = 1.0
+YELLOW_STOP_DECELERATION = 4.5  # stop for a yellow light when this is enough
+HARD_DECELERATION = 7.0
+YELLOW_CLEAR_S = 2.5  # otherwise go if the rear clears the line within this
 
 
 @dataclass
@@ -75,6 +78,7 @@ class MotionPlanner:
         self._stop_zone_centers = np.array([z.corners.mean(axis=0) for z in self.stop_zones]).reshape(-1, 2)
         self._stop_signs_done: set[str] = set()
         self._stop_sign_waited = 0.0
+        self._light_plans: dict[str, str] = {}
         self.last_plan: MotionPlan | None = None
 
     def snapshot(self) -> dict:
@@ -82,6 +86,7 @@ class MotionPlanner:
         return {"target_lanes": int(self.target_lanes), "borrowing": bool(self.borrowing),
                 "cruise": None if self.cruise is None else float(self.cruise), "lane_width": float(self.lane_width),
                 "stop_signs_done": sorted(self._stop_signs_done), "stop_sign_waited": float(self._stop_sign_waited),
+                "light_plans": dict(self._light_plans),
                 "speed_controller": self.speed_controller.snapshot()}
 
     def restore(self, snapshot: dict) -> None:
@@ -89,6 +94,7 @@ class MotionPlanner:
         self.cruise, self.lane_width = snapshot["cruise"], snapshot["lane_width"]
         self._stop_signs_done = set(snapshot["stop_signs_done"])
         self._stop_sign_waited = snapshot["stop_sign_waited"]
+        self._light_plans = dict(snapshot["light_plans"])
         self.speed_controller.restore(snapshot["speed_controller"])
 
     # decisions
@@ -155,11 +161,9 @@ class MotionPlanner:
             limits["obstacle"] = min(self._following_speed(o.distance_m, 0.0 if o.predicted else o.speed)
                                      for o in obstacles[:3])
         light = observation.truth.route_light
-        if light is not None and light.color in (LightColor.RED, LightColor.YELLOW):
+        if self.light_plan(observation) == "stop":
             gap = light.distance - 0.5 * ego.length - LIGHT_STOP_MARGIN_M
-            too_late = light.color == LightColor.YELLOW and gap < ego.speed ** 2 / (2 * COMFORT_DECELERATION * 1.6)
-            if not too_late and gap > -2.0:
-                limits["light"] = math.sqrt(2 * COMFORT_DECELERATION * max(gap, 0.0))
+            limits["light"] = math.sqrt(2 * COMFORT_DECELERATION * max(gap, 0.0))
         stop = self._stop_sign_limit(observation, path)
         if stop is not None:
             limits["stop sign"] = stop
@@ -169,6 +173,34 @@ class MotionPlanner:
             limits["decision"] = min(limits[name] for name in stop_points)
         reason = min(limits, key=limits.get)
         return max(limits[reason], 0.0), reason
+
+    def light_plan(self, observation: DrivingObservation) -> str | None:
+        """'stop' or 'go' for the light ahead on the route, committed to when it first turns
+        yellow or red (no dithering in the dilemma zone); None when there is nothing to obey."""
+        light = observation.truth.route_light
+        if light is None or light.color in (LightColor.GREEN, LightColor.OFF):
+            if light is not None:
+                self._light_plans.pop(light.id, None)
+            return None
+        if light.id not in self._light_plans:
+            ego = observation.ego
+            speed = max(ego.speed, 0.0)
+            gap = light.distance - 0.5 * ego.length - LIGHT_STOP_MARGIN_M
+            needed = speed ** 2 / (2 * max(gap, 0.1))
+            if gap < -1.0:
+                plan = "go"  # already over the line
+            elif light.color == LightColor.RED:
+                plan = "stop" if needed <= HARD_DECELERATION else "go"
+            else:
+                clears_in = (gap + LIGHT_STOP_MARGIN_M + 0.9 * ego.length) / max(speed, 0.5)
+                if needed <= YELLOW_STOP_DECELERATION:
+                    plan = "stop"
+                elif clears_in <= YELLOW_CLEAR_S:
+                    plan = "go"
+                else:
+                    plan = "stop" if needed <= HARD_DECELERATION else "go"
+            self._light_plans[light.id] = plan
+        return self._light_plans[light.id]
 
     @staticmethod
     def _following_speed(gap: float, lead_speed: float) -> float:

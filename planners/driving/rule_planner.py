@@ -89,8 +89,11 @@ class RuleBasedPlanner:
         gap = light.distance - 2.5
         if gap < -1.0 or gap > braking + LIGHT_MARGIN_M:
             return None  # past the line, or far enough to keep driving towards it
-        if light.color == LightColor.YELLOW and gap < braking * 0.6:
-            return None  # too close to stop comfortably: clear the junction
+        if context.light_plan == "go":
+            return BehaviourState.CRUISE, Decision(
+                speed=SpeedDecision.KEEP, path=self._keep_path(),
+                explanation=f"The light turned {light.color.value} too late to stop safely {max(gap, 0):.0f} m "
+                            "before the line; clearing the junction.")
         return BehaviourState.STOP_AT_LIGHT, Decision(
             speed=SpeedDecision.STOP, path=self._keep_path(),
             explanation=f"The light ahead is {light.color.value}; stopping at the line {max(gap, 0):.0f} m ahead.")
