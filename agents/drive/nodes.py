@@ -58,7 +58,8 @@ def perceive(state: DriveState, runtime: Runtime[DriveResources]) -> dict:
                                       lead_stopped_for_s=state["lead_stopped_for_s"],
                                       stop_sign_distance_m=None if stop_sign is None else stop_sign[1],
                                       stop_sign_done=False, instruction=instruction, previous=previous,
-                                      light_plan=motion.light_plan(observation))
+                                      light_plan=motion.light_plan(observation),
+                                      offset_from_route=motion.offset_from_route(observation))
     return {}
 
 
@@ -94,7 +95,7 @@ def plan_motion(state: DriveState, runtime: Runtime[DriveResources]) -> dict:
     resources = runtime.context
     context = resources.context
     resources.motion.apply(Decision.model_validate(state["decision"]), resources.observation,
-                           context.lane.lane_width, context.lane.offset_from_route)
+                           context.lane.lane_width)
     return {"motion": resources.motion.snapshot()}
 
 

@@ -95,7 +95,7 @@ def route_command(route: DenseRoute, index: int) -> tuple[str, float | None, flo
 def build_context(observation: DrivingObservation, route: DenseRoute, road_map: RoadMap, path: Path,
                   stopped_for_s: float, lead_stopped_for_s: float, stop_sign_distance_m: float | None,
                   stop_sign_done: bool, instruction: str | None, previous: Decision | None,
-                  light_plan: str | None = None) -> DrivingContext:
+                  light_plan: str | None = None, offset_from_route: int = 0) -> DrivingContext:
     ego = observation.ego
     actors = observation.truth.actors
     position = np.array([ego.x, ego.y])
@@ -128,15 +128,14 @@ def build_context(observation: DrivingObservation, route: DenseRoute, road_map: 
         tick=observation.tick, time_s=observation.time_s, speed=round(ego.speed, 2),
         speed_limit=round(ego.speed_limit, 2), route_completion=round(observation.route_completion, 1),
         route_command=command, route_command_distance_m=command_distance,
-        lane=_lane_situation(waypoint, lane_width, position, route, observation.route_index, agents),
+        lane=_lane_situation(waypoint, lane_width, offset_from_route, agents),
         light=observation.truth.route_light, light_plan=light_plan, stop_sign_distance_m=stop_sign_distance_m,
         stop_sign_done=stop_sign_done, agents=agents, lead=lead, stopped_for_s=round(stopped_for_s, 1),
         lead_stopped_for_s=round(lead_stopped_for_s, 1), junction_ahead_m=junction_distance,
         instruction=instruction, previous=previous, images=observation.images)
 
 
-def _lane_situation(waypoint, lane_width: float, position: np.ndarray, route: DenseRoute, index: int,
-                    agents: list[NearbyAgent]) -> LaneSituation:
+def _lane_situation(waypoint, lane_width: float, offset: int, agents: list[NearbyAgent]) -> LaneSituation:
     import carla
 
     left_kind, right_kind, in_junction = "none", "none", False
@@ -150,10 +149,6 @@ def _lane_situation(waypoint, lane_width: float, position: np.ndarray, route: De
             right_kind = "same"
         elif right is not None and right.lane_type in (carla.LaneType.Shoulder, carla.LaneType.Parking):
             right_kind = "shoulder"
-    yaw = math.radians(route.yaw[index])
-    route_right = np.array([-math.sin(yaw), math.cos(yaw)])
-    lateral = float((position - route.xyz[index, :2]) @ route_right)
-    offset = int(round(lateral / lane_width))
 
     def clear(side: float) -> bool:
         # nobody in that lane from 12 m behind to 30 m ahead (50 m ahead for the opposite lane)

@@ -47,16 +47,25 @@ class MotionPlan:
     limited_by: str
 
 
-def smooth_lane_changes(route: DenseRoute, ramp_points: int = 12) -> np.ndarray:
-    """Route points with each lane-change jump replaced by a linear ramp into the new lane."""
-    xy = route.xyz[:, :2].copy()
-    for jump in np.where(np.linalg.norm(np.diff(xy, axis=0), axis=1) > 2.0)[0]:
-        start = max(jump - ramp_points, 0)
-        if jump <= start:
-            continue
-        weights = np.linspace(0.0, 1.0, jump - start + 2)[1:-1, None]  # strictly between the two ends
-        xy[start + 1:jump + 1] = xy[start] * (1 - weights) + xy[jump + 1] * weights
-    return xy
+def lane_continuous_reference(route: DenseRoute) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The route with its lane changes taken out, and the route's lane along it.
+
+    Returns the reference points (N, 2), their right-hand unit vectors (N, 2), and for each
+    point the lane the route is in, counted in lanes to the right of the reference. Lane
+    changes are then the behaviour planner's to make (when the target lane is clear),
+    not something the path does on its own.
+    """
+    xy = route.xyz[:, :2]
+    yaw = np.radians(route.yaw)
+    right = np.stack([-np.sin(yaw), np.cos(yaw)], axis=1)
+    lateral = np.zeros(len(xy))
+    lanes = np.zeros(len(xy), dtype=int)
+    steps = np.diff(xy, axis=0)
+    for jump in np.where(np.linalg.norm(steps, axis=1) > 2.0)[0]:
+        shift = float(steps[jump] @ right[jump])
+        lateral[jump + 1:] += shift
+        lanes[jump + 1:] += 1 if shift > 0 else -1
+    return xy - right * lateral[:, None], right, lanes
 
 
 @dataclass
@@ -68,10 +77,8 @@ class MotionPlanner:
     speed_controller: SpeedController = field(default_factory=SpeedController)
 
     def __post_init__(self) -> None:
-        self.reference = smooth_lane_changes(self.route)
-        yaw = np.radians(self.route.yaw)
-        self._right = np.stack([-np.sin(yaw), np.cos(yaw)], axis=1)
-        self.target_lanes = 0  # lanes right of the route lane (negative: left)
+        self.reference, self._right, self.route_lanes = lane_continuous_reference(self.route)
+        self.target_lanes = 0  # lanes right of the reference (negative: left)
         self.borrowing = False
         self.cruise: float | None = None
         self.lane_width = 3.5
@@ -99,19 +106,31 @@ class MotionPlanner:
 
     # decisions
 
-    def apply(self, decision: Decision, observation: DrivingObservation, lane_width: float,
-              lane_offset: int) -> None:
+    def ego_lane(self, observation: DrivingObservation) -> int:
+        """The lane the ego is in, counted in lanes right of the reference."""
+        index = observation.route_index
+        position = np.array([observation.ego.x, observation.ego.y])
+        return int(round(float((position - self.reference[index]) @ self._right[index]) / self.lane_width))
+
+    def offset_from_route(self, observation: DrivingObservation, lookahead_points: int = 40) -> int:
+        """Lanes between the ego and the lane the route will be in shortly (negative: ego left of it)."""
+        ahead = min(observation.route_index + lookahead_points, len(self.route_lanes) - 1)
+        return self.ego_lane(observation) - int(self.route_lanes[ahead])
+
+    def apply(self, decision: Decision, observation: DrivingObservation, lane_width: float) -> None:
         """Take a new decision: the lane to drive in and the cruise speed."""
         self.lane_width = lane_width
         ego = observation.ego
+        current = self.ego_lane(observation)
         if decision.path == PathDecision.FOLLOW_LANE:
-            if self.borrowing:
-                self.target_lanes, self.borrowing = 0, False
+            if self.borrowing:  # back into the route's lane after passing
+                self.target_lanes = int(self.route_lanes[observation.route_index])
+                self.borrowing = False
         elif decision.path in (PathDecision.LEFT_CHANGE, PathDecision.RIGHT_CHANGE):
-            self.target_lanes = lane_offset + (-1 if decision.path == PathDecision.LEFT_CHANGE else 1)
+            self.target_lanes = current + (-1 if decision.path == PathDecision.LEFT_CHANGE else 1)
             self.borrowing = False
         else:
-            self.target_lanes = lane_offset + (-1 if decision.path == PathDecision.LEFT_BORROW else 1)
+            self.target_lanes = current + (-1 if decision.path == PathDecision.LEFT_BORROW else 1)
             self.borrowing = True
         limit = ego.speed_limit
         if decision.speed == SpeedDecision.ACCELERATE:
