@@ -26,9 +26,15 @@ def initial_state(route_id: str) -> DriveState:
 
 def sense(state: DriveState, runtime: Runtime[DriveResources]) -> dict:
     """Have the environment at the state's tick: live already, or rebuilt by replaying the log."""
-    resources = runtime.context
+    _ensure_live(state, runtime.context)
+    return {}
+
+
+def _ensure_live(state: DriveState, resources: DriveResources) -> None:
+    """A run resumed from a checkpoint can restart at any node: each node first makes sure the
+    environment, the motion planner and the context are there for the state's tick."""
     if resources.live_tick == state["tick"] and resources.observation is not None:
-        return {}
+        return
     env = resources.env
     observation = env.reset(resources.scenario)
     resources.motion = MotionPlanner(env.route, stop_zones=env.road_map.stop_zones, dt=env.dt)
@@ -42,12 +48,17 @@ def sense(state: DriveState, runtime: Runtime[DriveResources]) -> dict:
     elif resources.control_log is not None:
         resources.control_log.clear()
     resources.observation, resources.live_tick = observation, state["tick"]
-    return {}
+    _build_context(state, resources)
 
 
 def perceive(state: DriveState, runtime: Runtime[DriveResources]) -> dict:
     """What the planner sees. In the embedded simulator: oracle perception of the ground truth."""
-    resources = runtime.context
+    _ensure_live(state, runtime.context)
+    _build_context(state, runtime.context)
+    return {}
+
+
+def _build_context(state: DriveState, resources: DriveResources) -> None:
     observation, motion = resources.observation, resources.motion
     path = motion.path(observation)
     stop_sign = motion.stop_sign_ahead(path)
@@ -60,12 +71,12 @@ def perceive(state: DriveState, runtime: Runtime[DriveResources]) -> dict:
                                       stop_sign_done=False, instruction=instruction, previous=previous,
                                       light_plan=motion.light_plan(observation),
                                       offset_from_route=motion.offset_from_route(observation))
-    return {}
 
 
 def decide(state: DriveState, runtime: Runtime[DriveResources]) -> dict:
     """Ask the behaviour planner; a failure or unusable answer becomes the safe fallback."""
     resources = runtime.context
+    _ensure_live(state, resources)
     status = ParseStatus.OK.value
     try:
         decision = resources.planner.decide(resources.context)
@@ -93,6 +104,7 @@ def decide(state: DriveState, runtime: Runtime[DriveResources]) -> dict:
 
 def plan_motion(state: DriveState, runtime: Runtime[DriveResources]) -> dict:
     resources = runtime.context
+    _ensure_live(state, resources)
     context = resources.context
     resources.motion.apply(Decision.model_validate(state["decision"]), resources.observation,
                            context.lane.lane_width)
@@ -102,6 +114,7 @@ def plan_motion(state: DriveState, runtime: Runtime[DriveResources]) -> dict:
 def act(state: DriveState, runtime: Runtime[DriveResources]) -> dict:
     """Drive one decision period at the control rate; log every control for replay."""
     resources = runtime.context
+    _ensure_live(state, resources)
     env, motion, observation = resources.env, resources.motion, resources.observation
     tick, stopped, lead_id, lead_stopped = (state["tick"], state["stopped_for_s"], state["lead_id"],
                                             state["lead_stopped_for_s"])
@@ -142,10 +155,10 @@ def act(state: DriveState, runtime: Runtime[DriveResources]) -> dict:
 
 def check(state: DriveState, runtime: Runtime[DriveResources]) -> dict:
     """End the loop when the route is over (completed, failed, or stopped early)."""
-    env = runtime.context.env
-    if state["done"] or env.criteria.ended:
-        return {"done": True, "status": env.episode_result().details.get("status", "finished")}
-    return {}
+    if not state["done"]:
+        return {}
+    _ensure_live(state, runtime.context)
+    return {"status": runtime.context.env.episode_result().details.get("status", "finished")}
 
 
 def route_after_check(state: DriveState) -> str:

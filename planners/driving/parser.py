@@ -83,7 +83,8 @@ def _repair(text: str) -> Decision | None:
                 picked[name] = lowered[key]
                 break
     speed = _enum_value(picked.get("speed"), SPEED_SYNONYMS)
-    path = _enum_value(picked.get("path"), PATH_SYNONYMS) or (PathDecision.FOLLOW_LANE if speed else None)
+    # a missing path means keep the lane; a path that names no known decision is not guessed at
+    path = _enum_value(picked["path"], PATH_SYNONYMS) if "path" in picked else PathDecision.FOLLOW_LANE
     if speed is None or path is None:
         return None
     explanation = str(picked.get("explanation") or "").strip()[:600] or "No explanation given."

@@ -1,0 +1,54 @@
+"""agents.bench drive on real Ray (a local cluster of 2 workers)."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import REPO
+
+
+def bench(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "agents.bench", "drive", *args], capture_output=True, text=True,
+                          timeout=600, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
+
+
+@pytest.mark.slow
+def test_benchmark_runs_routes_in_parallel_writes_results_and_resumes(short_routes_file, tmp_path):
+    out = tmp_path / "bench"
+    args = ["--routes", str(short_routes_file), "--workers", "2", "--out", str(out), "--vehicles", "10",
+            "--pedestrians", "5", "--json"]
+    done = bench(*args)
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout.strip().splitlines()[-1])
+    assert summary["routes"] == 2 and summary["routes_total"] == 2
+    assert set(summary) >= {"driving_score", "route_completion", "infraction_penalty", "infractions_per_km", "wall_s"}
+    results = json.loads((out / "results.json").read_text())
+    records = results["_checkpoint"]["records"]
+    assert results["_checkpoint"]["progress"] == [2, 2] and [r["route_id"] for r in records] == ["short_0", "short_1"]
+    assert summary["driving_score"] == pytest.approx(sum(r["scores"]["score_composed"] for r in records) / 2)
+    for record in records:
+        assert record["scores"]["score_composed"] == pytest.approx(
+            record["scores"]["score_route"] * record["scores"]["score_penalty"])
+        assert len(record["path"]) > 5
+    report = (out / "report.html").read_text()
+    assert report.count("data:image/png;base64,") == 3  # the summary plots and one map per route
+    again = bench(*args)
+    assert again.returncode == 0 and "2 already done" in again.stderr
+    assert json.loads(again.stdout.strip().splitlines()[-1])["driving_score"] == summary["driving_score"]
+
+
+def test_unreachable_cluster_is_one_clear_error(short_routes_file, tmp_path):
+    done = bench("--routes", str(short_routes_file), "--out", str(tmp_path), "--address", "127.0.0.1:9")
+    assert done.returncode == 2 and "cannot reach a Ray cluster" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("routes, message", [
+    ("procedural:zero", "expected procedural:N"),
+    ("nowhere.xml", "not town05_long, procedural:N, or an existing route file"),
+])
+def test_bad_route_specs(routes, message, tmp_path):
+    done = bench("--routes", routes, "--out", str(tmp_path))
+    assert done.returncode == 2 and message in done.stderr
