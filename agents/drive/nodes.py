@@ -94,6 +94,9 @@ def decide(state: DriveState, runtime: Runtime[DriveResources]) -> dict:
         changes["repairs"] = state["repairs"] + 1
     elif status != ParseStatus.OK.value:
         changes["fallbacks"] = state["fallbacks"] + 1
+        if status == ParseStatus.FALLBACK.value:
+            log.warning("planner %s gave no usable decision at tick %d; using the fallback decision",
+                        getattr(resources.planner, "name", "?"), state["tick"])
     if resources.recorder is not None:
         resources.recorder.decision(state["tick"], decision, status)
     behaviour = getattr(resources.planner, "state", None)
