@@ -52,3 +52,25 @@ def test_unreachable_cluster_is_one_clear_error(short_routes_file, tmp_path):
 def test_bad_route_specs(routes, message, tmp_path):
     done = bench("--routes", routes, "--out", str(tmp_path))
     assert done.returncode == 2 and message in done.stderr
+
+
+@pytest.mark.slow
+def test_ctrl_c_keeps_the_finished_routes(short_routes_file, tmp_path):
+    import signal
+    import time
+
+    out = tmp_path / "interrupted"
+    process = subprocess.Popen([sys.executable, "-m", "agents.bench", "drive", "--routes", str(short_routes_file),
+                                "--workers", "1", "--out", str(out), "--vehicles", "10", "--pedestrians", "5"],
+                               cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONPATH": str(REPO)})
+    results = out / "results.json"
+    deadline = time.monotonic() + 300
+    while not results.exists() and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.2)
+    assert process.poll() is None, "the benchmark finished before it could be interrupted"
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130 and "interrupted" in stderr
+    saved = json.loads(results.read_text())
+    assert saved["_checkpoint"]["progress"] == [1, 2] and saved["entry_status"] == "Started"
