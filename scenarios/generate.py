@@ -20,7 +20,7 @@ from envs.cli import ArgumentParser, run_command
 from envs.driving.contracts import Pose
 from envs.driving.routing import RoadGraph
 from envs.errors import UserInputError
-from scenarios.routes import RouteDefinition, write_routes
+from scenarios.routes import RouteDefinition, read_routes, select_route, write_routes
 
 MAX_ATTEMPTS = 2000
 
@@ -44,6 +44,15 @@ def generate_routes(graph: RoadGraph, town: str, count: int, seed: int, min_leng
             routes.append(RouteDefinition(id=f"{id_prefix}_{len(routes)}", town=town, waypoints=poses))
     raise UserInputError(f"{town}: found only {len(routes)} of {count} routes of {min_length_m:.0f}-"
                          f"{max_length_m:.0f} m; the map may be too small")
+
+
+def choose_route(road_map, routes_file: str | None, route_id: str | None, seed: int) -> RouteDefinition:
+    """The route a CLI drives: `--route` from `--routes FILE`, or one seeded route on the map."""
+    if routes_file:
+        return select_route(read_routes(routes_file), route_id, routes_file)
+    if route_id is not None:
+        raise UserInputError("--route needs --routes FILE")
+    return generate_routes(RoadGraph(road_map.carla_map), road_map.name, 1, seed=seed)[0]
 
 
 def _random_walk(graph: RoadGraph, start: int, rng: random.Random, max_length_m: float) -> list[int]:

@@ -51,10 +51,8 @@ def run(args: argparse.Namespace) -> int:
 
     from agents.drive.runner import DriveOptions, make_planner, run_route
     from envs.driving.maps import RoadMap
-    from envs.driving.routing import RoadGraph
     from envs.errors import UserInputError
-    from scenarios.generate import generate_routes
-    from scenarios.routes import read_routes, select_route
+    from scenarios.generate import choose_route
 
     console = Console(stderr=True)
     logging.basicConfig(level=logging.INFO, format="%(message)s", handlers=[RichHandler(console=console,
@@ -64,10 +62,7 @@ def run(args: argparse.Namespace) -> int:
     planner = make_planner(args.planner)
     road_map = RoadMap.load(args.town, args.xodr)
     console.print(f"map: {road_map.source.describe()}")
-    if args.routes:
-        route = select_route(read_routes(args.routes), args.route, args.routes)
-    else:
-        route = generate_routes(RoadGraph(road_map.carla_map), road_map.name, 1, seed=args.seed)[0]
+    route = choose_route(road_map, args.routes, args.route, args.seed)
     checkpoint = Path(args.checkpoint) if args.checkpoint else cache_dir("checkpoints") / "drive.sqlite"
     options = DriveOptions(planner=args.planner, seed=args.seed, vehicles=args.vehicles, pedestrians=args.pedestrians,
                            decision_period_s=args.decision_period, checkpoint=checkpoint, fresh=args.fresh,

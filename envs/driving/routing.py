@@ -102,6 +102,16 @@ class DenseRoute:
     def length_m(self) -> float:
         return float(self.cumulative_m[-1])
 
+    def curve_speed(self, index: int, lateral_acceleration: float, window_points: int = 25) -> float:
+        """The speed that keeps the lateral acceleration below the given one over the next stretch."""
+        yaw = np.radians(self.yaw[index:index + window_points])
+        if len(yaw) < 3:
+            return math.inf
+        turn = np.abs(np.diff(np.unwrap(yaw))).sum()
+        last = min(index + window_points - 1, len(self.yaw) - 1)
+        length = max(self.cumulative_m[last] - self.cumulative_m[index], 1.0)
+        return math.sqrt(lateral_acceleration / max(turn / length, 1e-4))
+
     def __len__(self) -> int:
         return len(self.yaw)
 

@@ -174,7 +174,7 @@ class MotionPlanner:
         ego = observation.ego
         limits = {"speed limit": ego.speed_limit,
                   "decision": ego.speed_limit if self.cruise is None else self.cruise,
-                  "curve": self._curve_speed(observation.route_index)}
+                  "curve": self.route.curve_speed(observation.route_index, LATERAL_ACCELERATION)}
         obstacles = obstacles_on_path(path, observation.truth.actors, 0.5 * ego.length, CORRIDOR_HALF_WIDTH_M)
         if obstacles:
             limits["obstacle"] = min(self._following_speed(o.distance_m, 0.0 if o.predicted else o.speed)
@@ -230,15 +230,6 @@ class MotionPlanner:
             return 0.0
         b, t = COMFORT_DECELERATION, REACTION_S
         return -b * t + math.sqrt((b * t) ** 2 + 2 * b * room)
-
-    def _curve_speed(self, index: int) -> float:
-        yaw = np.radians(self.route.yaw[index:index + 25])
-        if len(yaw) < 3:
-            return math.inf
-        turn = np.abs(np.diff(np.unwrap(yaw))).sum()
-        last = min(index + 24, len(self.route) - 1)
-        length = max(self.route.cumulative_m[last] - self.route.cumulative_m[index], 1.0)
-        return math.sqrt(LATERAL_ACCELERATION / max(turn / length, 1e-4))
 
     def stop_sign_ahead(self, path: Path) -> tuple[str, float] | None:
         """The nearest stop zone on the path not yet honoured, and the distance to its far end."""

@@ -36,19 +36,10 @@ class RouteAutopilot:
         index = observation.route_index
         path = self.route.xyz[index:index + LOOKAHEAD_POINTS, :2]
         position = np.array([ego.x, ego.y])
-        target = min(ego.speed_limit, self._curve_speed(index))
+        target = min(ego.speed_limit, self.route.curve_speed(index, LATERAL_ACCELERATION))
         target = min(target, self._light_speed(observation), self._lead_speed(observation, path, position))
         return control_towards(position, ego.yaw, ego.speed, path, target, self.speed_controller,
                                self.params.wheelbase, self.params.max_steer_rad, self.dt)
-
-    def _curve_speed(self, index: int) -> float:
-        yaw = np.radians(self.route.yaw[index:index + 25])
-        if len(yaw) < 3:
-            return math.inf
-        turn = np.abs(np.diff(np.unwrap(yaw))).sum()
-        length = max(self.route.cumulative_m[min(index + 24, len(self.route) - 1)] - self.route.cumulative_m[index], 1)
-        curvature = turn / length
-        return math.sqrt(LATERAL_ACCELERATION / max(curvature, 1e-4))
 
     def _light_speed(self, observation: DrivingObservation) -> float:
         light = observation.truth.route_light

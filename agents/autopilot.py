@@ -1,7 +1,8 @@
-"""Drive one route on the embedded simulator with its autopilot and print the Leaderboard score.
+"""Drive one route with the embedded simulator's own autopilot and print the Leaderboard score:
+a baseline for the agents, and a quick look at a map, a route and the traffic.
 
-    python -m envs.driving.sim --town Town05
-    python -m envs.driving.sim --xodr ../shared/data/carla/Town05.xodr \\
+    python -m agents.autopilot --town Town05
+    python -m agents.autopilot --xodr ../shared/data/carla/Town05.xodr \\
         --routes ../shared/data/carla/routes_town05_long.xml --route 16 --json
 """
 
@@ -17,7 +18,7 @@ from envs.errors import UserInputError
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = ArgumentParser(prog="python -m envs.driving.sim", description=__doc__.splitlines()[0])
+    parser = ArgumentParser(prog="python -m agents.autopilot", description=__doc__.splitlines()[0])
     parser.add_argument("--town", default="Town05", help="town name: built-in procedural town, or a CARLA town "
                         "found under $CARLA_ROOT (default Town05)")
     parser.add_argument("--xodr", help="an OpenDRIVE file to drive on instead")
@@ -43,8 +44,7 @@ def run(args: argparse.Namespace) -> int:
     from envs.driving.maps import RoadMap
     from envs.driving.sim.autopilot import RouteAutopilot
     from envs.driving.sim.simulator import EmbeddedDrivingSim, SimConfig
-    from scenarios.generate import generate_routes
-    from scenarios.routes import read_routes, select_route
+    from scenarios.generate import choose_route
 
     if args.seconds is not None and args.seconds <= 0:
         raise UserInputError("--seconds must be positive")
@@ -53,10 +53,7 @@ def run(args: argparse.Namespace) -> int:
     console.print(f"map: {road_map.source.describe()}")
     snapshot = Path(args.snapshot) if args.snapshot else None
     sim = EmbeddedDrivingSim(road_map, SimConfig(bev=snapshot is not None, camera=snapshot is not None))
-    if args.routes:
-        route = select_route(read_routes(args.routes), args.route, args.routes)
-    else:
-        route = generate_routes(sim.graph, road_map.name, 1, seed=args.seed)[0]
+    route = choose_route(road_map, args.routes, args.route, args.seed)
     scenario = route.scenario(seed=args.seed, vehicles=args.vehicles, pedestrians=args.pedestrians)
     with sim:
         observation = sim.reset(scenario)

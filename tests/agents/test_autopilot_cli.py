@@ -1,4 +1,4 @@
-"""`python -m envs.driving.sim` answers bad input with one clear line and exit code 2."""
+"""`python -m agents.autopilot` answers bad input with one clear line and exit code 2."""
 
 import json
 import os
@@ -11,7 +11,7 @@ from tests.conftest import REPO
 
 
 def run_cli(*args: str, timeout: float = 240.0) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "envs.driving.sim", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "agents.autopilot", *args], capture_output=True, text=True,
                           timeout=timeout, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
 
 
