@@ -1,0 +1,25 @@
+"""The blocks the embedded world stores, as small integer ids (one uint8 per voxel).
+
+Every name is a Minecraft 1.16.5 block; the world holds ids, the rules speak names.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+BLOCKS: tuple[str, ...] = (
+    "air", "stone", "dirt", "grass_block", "sand", "sandstone", "gravel", "water", "lava", "bedrock",
+    "oak_log", "oak_leaves", "birch_log", "birch_leaves", "spruce_log", "spruce_leaves",
+    "coal_ore", "iron_ore", "gold_ore", "redstone_ore", "lapis_ore", "diamond_ore",
+    "snow_block", "cactus", "grass", "clay", "granite", "andesite", "diorite",
+    "cobblestone", "oak_planks", "spruce_planks", "birch_planks", "crafting_table", "furnace", "torch", "glass",
+)
+ID: dict[str, int] = {name: index for index, name in enumerate(BLOCKS)}
+AIR, WATER, LAVA = ID["air"], ID["water"], ID["lava"]
+
+# blocks you walk through and see through
+PASSABLE = np.zeros(256, dtype=bool)
+for _name in ("air", "water", "lava", "grass", "torch"):
+    PASSABLE[ID[_name]] = True
+FLUID = np.zeros(256, dtype=bool)
+FLUID[[WATER, LAVA]] = True

@@ -1,0 +1,151 @@
+"""World generation, one 16 x 128 x 16 chunk at a time, seeded and position-stable.
+
+Terrain from fractal height noise per biome (plains, forest, desert, mountains, chosen by
+temperature, humidity and a mountain noise); sea level 62 with water; bedrock at the
+bottom; spaghetti caves from two 3-D noises, filled with lava below y = 11 as in 1.16;
+ores placed per chunk as veins with the 1.16 attempt counts and height ranges
+(coal 0-127, iron 0-63, gold 0-31, redstone 0-15, lapis around 16, diamond 0-15); trees,
+cacti and grass on the surface. A chunk depends only on the seed and its position.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from envs.minecraft.sim.noise import fractal_2d, value_noise_3d
+from envs.minecraft.sim.palette import AIR, ID, LAVA, WATER
+
+CHUNK = 16
+HEIGHT = 128
+SEA_LEVEL = 62
+LAVA_LEVEL = 10
+BIOMES = ("plains", "forest", "desert", "mountains")
+
+
+@dataclass(frozen=True)
+class OreRule:
+    block: str
+    attempts: int  # veins tried per chunk
+    vein_size: int
+    min_y: int
+    max_y: int
+    triangular: bool = False  # lapis: denser around the middle of the range
+
+
+ORES = (
+    OreRule("coal_ore", 20, 17, 0, 127),
+    OreRule("iron_ore", 20, 9, 0, 63),
+    OreRule("gold_ore", 2, 9, 0, 31),
+    OreRule("redstone_ore", 8, 8, 0, 15),
+    OreRule("lapis_ore", 1, 7, 0, 31, triangular=True),
+    OreRule("diamond_ore", 1, 8, 0, 15),
+)
+
+
+def column_fields(seed: int, x0: int, z0: int, size: int = CHUNK) -> tuple[np.ndarray, np.ndarray]:
+    """Surface height and biome index for a square of columns."""
+    temperature = fractal_2d(seed + 11, (x0, z0), (size, size), 160.0, octaves=2)
+    humidity = fractal_2d(seed + 23, (x0, z0), (size, size), 140.0, octaves=2)
+    mountain = fractal_2d(seed + 37, (x0, z0), (size, size), 200.0, octaves=3)
+    detail = fractal_2d(seed + 41, (x0, z0), (size, size), 48.0, octaves=4)
+    biome = np.where(humidity > 0.05, 1, 0)
+    biome = np.where((temperature > 0.08) & (humidity < 0.0), 2, biome)
+    biome = np.where(mountain > 0.4, 3, biome)
+    height = SEA_LEVEL + 3 + 7 * detail + np.where(biome == 2, -2.0, 0.0)
+    height = height + np.clip(mountain - 0.25, 0.0, None) * 120.0 * (0.6 + 0.4 * detail)
+    return np.clip(height, 8, HEIGHT - 12).astype(np.int32), biome.astype(np.int8)
+
+
+def generate_chunk(seed: int, cx: int, cz: int) -> tuple[np.ndarray, np.ndarray]:
+    """The voxels (16, 128, 16) indexed [x, y, z] and the biome per column (16, 16)."""
+    x0, z0 = cx * CHUNK, cz * CHUNK
+    height, biome = column_fields(seed, x0, z0)
+    rng = np.random.default_rng([seed & 0xFFFFFFFF, cx & 0xFFFFFFFF, cz & 0xFFFFFFFF])
+    y = np.arange(HEIGHT)[None, :, None]
+    surface = height[:, None, :]
+    blocks = np.full((CHUNK, HEIGHT, CHUNK), AIR, dtype=np.uint8)
+    blocks[y < surface - 3] = ID["stone"]
+    top_layer = (y >= surface - 3) & (y <= surface)
+    desert = (biome == 2)[:, None, :]
+    mountain = (biome == 3)[:, None, :]
+    blocks[top_layer & desert] = ID["sand"]
+    blocks[top_layer & ~desert] = ID["dirt"]
+    blocks[(y == surface) & ~desert & ~mountain] = ID["grass_block"]
+    blocks[(y >= surface - 3) & (y <= surface) & mountain & (surface > 84)] = ID["stone"]
+    blocks[(y == surface) & mountain & (surface > 98)] = ID["snow_block"]
+    blocks[(y == surface) & mountain & (surface <= 84)] = ID["grass_block"]
+    underwater = height < SEA_LEVEL
+    blocks[(y > surface) & (y <= SEA_LEVEL) & underwater[:, None, :]] = WATER
+    blocks[(y == surface) & underwater[:, None, :]] = ID["sand"]
+    _carve_caves(blocks, seed, x0, z0, height)
+    blocks[:, 0, :] = ID["bedrock"]
+    blocks[:, 1:4, :][rng.random((CHUNK, 3, CHUNK)) < np.array([0.8, 0.5, 0.2])[None, :, None]] = ID["bedrock"]
+    for ore in ORES:
+        _place_ore(blocks, rng, ore)
+    _decorate(blocks, rng, height, biome)
+    return blocks, biome
+
+
+def _carve_caves(blocks: np.ndarray, seed: int, x0: int, z0: int, height: np.ndarray) -> None:
+    first = value_noise_3d(seed + 101, (x0, 0, z0), (CHUNK, HEIGHT, CHUNK), 18.0)
+    second = value_noise_3d(seed + 202, (x0, 0, z0), (CHUNK, HEIGHT, CHUNK), 18.0)
+    tunnel = (np.abs(first) < 0.09) & (np.abs(second) < 0.16)
+    y = np.arange(HEIGHT)[None, :, None]
+    solid_below = y < (height[:, None, :] - 5)  # caves stay under the surface (and the sea)
+    carve = tunnel & solid_below & (y > 4)
+    blocks[carve] = AIR
+    blocks[carve & (y <= LAVA_LEVEL)] = LAVA
+
+
+def _place_ore(blocks: np.ndarray, rng: np.random.Generator, ore: OreRule) -> None:
+    block_id, stone = ID[ore.block], ID["stone"]
+    for _ in range(ore.attempts):
+        if ore.triangular:
+            y = int(rng.integers(ore.min_y, ore.max_y // 2 + 1) + rng.integers(0, ore.max_y // 2 + 1))
+        else:
+            y = int(rng.integers(ore.min_y, ore.max_y + 1))
+        x, z = int(rng.integers(1, CHUNK - 1)), int(rng.integers(1, CHUNK - 1))
+        for _ in range(ore.vein_size):
+            if 0 < y < HEIGHT and blocks[x, y, z] == stone:
+                blocks[x, y, z] = block_id
+            step = rng.integers(-1, 2, size=3)
+            x = min(max(x + int(step[0]), 0), CHUNK - 1)
+            y = y + int(step[1])
+            z = min(max(z + int(step[2]), 0), CHUNK - 1)
+
+
+TREES_PER_CHUNK = {0: 1, 1: 7, 2: 0, 3: 2}
+TREE_KIND = {0: ("oak_log", "oak_leaves"), 1: ("birch_log", "birch_leaves"), 3: ("spruce_log", "spruce_leaves")}
+
+
+def _decorate(blocks: np.ndarray, rng: np.random.Generator, height: np.ndarray, biome: np.ndarray) -> None:
+    grass_block, sand = ID["grass_block"], ID["sand"]
+    dominant = int(np.bincount(biome.ravel(), minlength=4).argmax())
+    for _ in range(TREES_PER_CHUNK[dominant]):
+        x, z = int(rng.integers(2, CHUNK - 2)), int(rng.integers(2, CHUNK - 2))
+        ground = int(height[x, z])
+        if blocks[x, ground, z] != grass_block or ground + 8 >= HEIGHT:
+            continue
+        kind = dominant if dominant != 1 else (1 if rng.random() < 0.3 else 0)
+        log, leaves = TREE_KIND[kind]
+        trunk = int(rng.integers(4, 7))
+        top = ground + trunk
+        leaf = blocks[x - 2:x + 3, top - 2:top, z - 2:z + 3]
+        leaf[leaf == AIR] = ID[leaves]
+        cap = blocks[x - 1:x + 2, top:top + 2, z - 1:z + 2]
+        cap[cap == AIR] = ID[leaves]
+        blocks[x, ground + 1:top + 1, z] = ID[log]
+    if dominant == 2:
+        for _ in range(int(rng.integers(0, 3))):
+            x, z = int(rng.integers(1, CHUNK - 1)), int(rng.integers(1, CHUNK - 1))
+            ground = int(height[x, z])
+            if blocks[x, ground, z] == sand and blocks[x, ground + 1, z] == AIR:
+                blocks[x, ground + 1:ground + 1 + int(rng.integers(1, 4)), z] = ID["cactus"]
+    if dominant in (0, 1):
+        grass = rng.random((CHUNK, CHUNK)) < (0.12 if dominant == 0 else 0.05)
+        xs, zs = np.nonzero(grass)
+        ground = height[xs, zs]
+        free = (blocks[xs, ground, zs] == grass_block) & (blocks[xs, np.minimum(ground + 1, HEIGHT - 1), zs] == AIR)
+        blocks[xs[free], ground[free] + 1, zs[free]] = ID["grass"]
