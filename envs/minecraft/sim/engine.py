@@ -1,0 +1,235 @@
+"""Primitive actions at 20 Hz: move, turn, jump, attack/mine, use/place, craft, smelt, equip.
+
+The player is a point with a 1.8-block-tall body (feet and head cells); walking moves it
+0.216 blocks a tick (4.317 blocks/s), gravity and a jump follow Minecraft's constants, and
+a block breaks after the ticks Minecraft's mining formula gives for the tool in hand.
+Every primitive spends one step of the episode budget (12,000 steps: GITM's 10 minutes).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from envs.minecraft.contracts import ActionResult
+from envs.minecraft.sim.inventory import Inventory, craft, smelt
+from envs.minecraft.sim.palette import AIR, BLOCKS, ID, LAVA, PASSABLE
+from envs.minecraft.sim.rules import Rules
+from envs.minecraft.sim.world import VoxelWorld
+
+MAX_STEPS = 12_000
+WALK_PER_TICK = 4.317 / 20
+GRAVITY = 0.08
+DRAG = 0.98
+JUMP_VELOCITY = 0.42
+EYE_HEIGHT = 1.62
+REACH = 4.5
+STATION_RANGE = 4  # a crafting table or furnace this close counts as nearby
+
+
+class Primitive(StrEnum):
+    NOOP = "noop"
+    FORWARD = "forward"
+    BACK = "back"
+    LEFT = "left"
+    RIGHT = "right"
+    JUMP = "jump"
+    TURN_LEFT = "turn_left"
+    TURN_RIGHT = "turn_right"
+    LOOK_UP = "look_up"
+    LOOK_DOWN = "look_down"
+    ATTACK = "attack"
+    USE = "use"
+    CRAFT = "craft"
+    SMELT = "smelt"
+    EQUIP = "equip"
+
+
+@dataclass
+class Player:
+    x: float
+    y: float  # feet
+    z: float
+    yaw: float = 0.0  # degrees; 0 looks along +x, 90 along +z
+    pitch: float = 0.0  # degrees; positive looks down
+    vy: float = 0.0
+    on_ground: bool = True
+    health: float = 20.0
+    food: float = 20.0
+    fall_start: float | None = None
+    inventory: Inventory = field(default_factory=Inventory)
+    equipped: str | None = None
+
+    def cell(self) -> tuple[int, int, int]:
+        return math.floor(self.x), math.floor(self.y), math.floor(self.z)
+
+
+class Engine:
+    def __init__(self, world: VoxelWorld, rules: Rules, player: Player, seed: int = 0, max_steps: int = MAX_STEPS):
+        self.world, self.rules, self.player = world, rules, player
+        self.rng = random.Random(seed)
+        self.steps = 0
+        self.max_steps = max_steps
+        self._mining: tuple[tuple[int, int, int], int] | None = None  # target and ticks spent
+
+    @property
+    def exhausted(self) -> bool:
+        return self.steps >= self.max_steps
+
+    def step(self, action: Primitive, argument: str | None = None, count: int = 1) -> ActionResult:
+        self.steps += 1
+        result = self._act(Primitive(action), argument, count)
+        self._physics()
+        return result
+
+    # actions
+
+    def _act(self, action: Primitive, argument: str | None, count: int) -> ActionResult:
+        if action != Primitive.ATTACK:
+            self._mining = None
+        player = self.player
+        if action in (Primitive.FORWARD, Primitive.BACK, Primitive.LEFT, Primitive.RIGHT):
+            turn = {Primitive.FORWARD: 0.0, Primitive.BACK: 180.0, Primitive.LEFT: -90.0, Primitive.RIGHT: 90.0}[action]
+            return self._walk(math.radians(player.yaw + turn))
+        if action == Primitive.JUMP:
+            if player.on_ground:
+                player.vy, player.on_ground = JUMP_VELOCITY, False
+                return ActionResult(success=True, feedback="jumped", steps=1)
+            return ActionResult(success=False, feedback="cannot jump in the air", steps=1)
+        if action in (Primitive.TURN_LEFT, Primitive.TURN_RIGHT):
+            player.yaw = (player.yaw + (-15.0 if action == Primitive.TURN_LEFT else 15.0)) % 360.0
+            return ActionResult(success=True, feedback=f"facing {player.yaw:.0f} degrees", steps=1)
+        if action in (Primitive.LOOK_UP, Primitive.LOOK_DOWN):
+            player.pitch = min(max(player.pitch + (-15.0 if action == Primitive.LOOK_UP else 15.0), -90.0), 90.0)
+            return ActionResult(success=True, feedback=f"looking at pitch {player.pitch:.0f}", steps=1)
+        if action == Primitive.ATTACK:
+            return self._mine()
+        if action == Primitive.USE:
+            return self._place(argument)
+        if action == Primitive.CRAFT:
+            return self._with_steps(craft(self.rules, player.inventory, argument or "", count,
+                                          self.near_block("crafting_table")))
+        if action == Primitive.SMELT:
+            return self._with_steps(smelt(self.rules, player.inventory, argument or "", count,
+                                          self.near_block("furnace")))
+        if action == Primitive.EQUIP:
+            return self._equip(argument)
+        return ActionResult(success=True, feedback="waited", steps=1)
+
+    @staticmethod
+    def _with_steps(result: ActionResult) -> ActionResult:
+        return result.model_copy(update={"steps": max(result.steps, 1)})
+
+    def _walk(self, heading: float) -> ActionResult:
+        player = self.player
+        x = player.x + WALK_PER_TICK * math.cos(heading)
+        z = player.z + WALK_PER_TICK * math.sin(heading)
+        feet = math.floor(player.y)
+        if self.world.passable(math.floor(x), feet, math.floor(z)) and \
+                self.world.passable(math.floor(x), feet + 1, math.floor(z)):
+            player.x, player.z = x, z
+            return ActionResult(success=True, feedback="moved", steps=1)
+        return ActionResult(success=False, feedback="blocked", steps=1)
+
+    def target(self) -> tuple[tuple[int, int, int] | None, tuple[int, int, int] | None]:
+        """The first solid block on the line of sight within reach, and the cell in front of it."""
+        player = self.player
+        yaw, pitch = math.radians(player.yaw), math.radians(player.pitch)
+        dx, dy, dz = math.cos(yaw) * math.cos(pitch), -math.sin(pitch), math.sin(yaw) * math.cos(pitch)
+        x, y, z = player.x, player.y + EYE_HEIGHT, player.z
+        previous = None
+        for step in range(1, int(REACH / 0.1) + 1):
+            cell = (math.floor(x + dx * step * 0.1), math.floor(y + dy * step * 0.1), math.floor(z + dz * step * 0.1))
+            if cell == previous:
+                continue
+            if not PASSABLE[self.world.get(*cell)] or self.world.get(*cell) == ID["grass"]:
+                return cell, previous
+            previous = cell
+        return None, previous
+
+    def _mine(self) -> ActionResult:
+        cell, _ = self.target()
+        if cell is None:
+            self._mining = None
+            return ActionResult(success=False, feedback="nothing in reach to mine", steps=1)
+        block = BLOCKS[self.world.get(*cell)]
+        needed = self.rules.break_ticks(block, self.player.equipped)
+        if needed is None:
+            return ActionResult(success=False, feedback=f"{block} cannot be broken", steps=1)
+        spent = self._mining[1] + 1 if self._mining and self._mining[0] == cell else 1
+        if spent < needed:
+            self._mining = (cell, spent)
+            return ActionResult(success=True, feedback=f"mining {block} ({spent}/{needed})", steps=1)
+        self._mining = None
+        self.world.set(*cell, AIR)
+        gained: dict[str, int] = {}
+        for drop in self.rules.drops(block, self.player.equipped):
+            if self.rng.random() < drop.chance:
+                self.player.inventory.add(drop.item, drop.count)
+                gained[drop.item] = gained.get(drop.item, 0) + drop.count
+        what = ", ".join(f"{n} {item}" for item, n in gained.items()) or "nothing"
+        return ActionResult(success=True, feedback=f"broke {block} and got {what}", inventory_delta=gained, steps=1)
+
+    def _place(self, item: str | None) -> ActionResult:
+        if not item or item not in ID or item == "air":
+            return ActionResult(success=False, feedback=f"cannot place {item}: it is not a placeable block here",
+                                steps=1)
+        if self.player.inventory[item] < 1:
+            return ActionResult(success=False, feedback=f"cannot place {item}: none in the inventory", steps=1)
+        cell, front = self.target()
+        if cell is None or front is None:
+            return ActionResult(success=False, feedback=f"cannot place {item}: no block in reach to place it against",
+                                steps=1)
+        if front in (self.player.cell(), (self.player.cell()[0], self.player.cell()[1] + 1, self.player.cell()[2])):
+            return ActionResult(success=False, feedback=f"cannot place {item}: the player is standing there", steps=1)
+        self.world.set(*front, ID[item])
+        self.player.inventory.remove(item)
+        return ActionResult(success=True, feedback=f"placed {item}", inventory_delta={item: -1}, steps=1)
+
+    def _equip(self, item: str | None) -> ActionResult:
+        if item in (None, "", "hand"):
+            self.player.equipped = None
+            return ActionResult(success=True, feedback="holding nothing", steps=1)
+        if not self.rules.is_item(item):
+            return ActionResult(success=False, feedback=f"cannot equip {item}: there is no such item", steps=1)
+        if self.player.inventory[item] < 1:
+            return ActionResult(success=False, feedback=f"cannot equip {item}: none in the inventory", steps=1)
+        self.player.equipped = item
+        return ActionResult(success=True, feedback=f"holding {item}", steps=1)
+
+    def near_block(self, name: str) -> bool:
+        x, y, z = self.player.cell()
+        box = self.world.box(x - STATION_RANGE, y - STATION_RANGE, z - STATION_RANGE, 2 * STATION_RANGE + 1,
+                             2 * STATION_RANGE + 2, 2 * STATION_RANGE + 1)
+        return bool((box == ID[name]).any())
+
+    # physics
+
+    def _physics(self) -> None:
+        player, world = self.player, self.world
+        x, z = math.floor(player.x), math.floor(player.z)
+        below = world.passable(x, math.floor(player.y - 0.001), z)
+        if player.vy == 0.0 and not below:
+            player.on_ground = True
+        else:
+            if player.fall_start is None:
+                player.fall_start = player.y
+            new_y = player.y + player.vy  # Minecraft moves first, then applies gravity and drag
+            player.vy = (player.vy - GRAVITY) * DRAG
+            if new_y < player.y and not world.passable(x, math.floor(new_y), z):
+                new_y = math.floor(new_y) + 1.0
+                player.vy, player.on_ground = 0.0, True
+                fall = (player.fall_start or new_y) - new_y
+                if fall > 3.0:
+                    player.health -= fall - 3.0
+                player.fall_start = None
+            elif new_y > player.y and not world.passable(x, math.floor(new_y + 1.8), z):
+                player.vy = 0.0
+                new_y = player.y
+            else:
+                player.on_ground = False
+            player.y = new_y
+        if world.get(x, math.floor(player.y), z) == LAVA and self.steps % 10 == 0:
+            player.health -= 4.0

@@ -1,0 +1,66 @@
+"""The voxel world: chunks generated on demand, block reads and writes in world coordinates."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from envs.minecraft.sim.palette import AIR, PASSABLE
+from envs.minecraft.sim.worldgen import BIOMES, CHUNK, HEIGHT, generate_chunk
+
+
+class VoxelWorld:
+    def __init__(self, seed: int):
+        self.seed = seed
+        self._chunks: dict[tuple[int, int], np.ndarray] = {}
+        self._biomes: dict[tuple[int, int], np.ndarray] = {}
+
+    def chunk(self, cx: int, cz: int) -> np.ndarray:
+        found = self._chunks.get((cx, cz))
+        if found is None:
+            found, biome = generate_chunk(self.seed, cx, cz)
+            self._chunks[cx, cz], self._biomes[cx, cz] = found, biome
+        return found
+
+    def ensure_area(self, x: int, z: int, radius: int) -> int:
+        """Generate every chunk within `radius` blocks of (x, z); returns how many exist."""
+        for cx in range((x - radius) // CHUNK, (x + radius) // CHUNK + 1):
+            for cz in range((z - radius) // CHUNK, (z + radius) // CHUNK + 1):
+                self.chunk(cx, cz)
+        return len(self._chunks)
+
+    def get(self, x: int, y: int, z: int) -> int:
+        if y < 0 or y >= HEIGHT:
+            return AIR
+        return int(self.chunk(x // CHUNK, z // CHUNK)[x % CHUNK, y, z % CHUNK])
+
+    def set(self, x: int, y: int, z: int, block: int) -> None:
+        if 0 <= y < HEIGHT:
+            self.chunk(x // CHUNK, z // CHUNK)[x % CHUNK, y, z % CHUNK] = block
+
+    def passable(self, x: int, y: int, z: int) -> bool:
+        return bool(PASSABLE[self.get(x, y, z)])
+
+    def biome(self, x: int, z: int) -> str:
+        self.chunk(x // CHUNK, z // CHUNK)
+        return BIOMES[int(self._biomes[x // CHUNK, z // CHUNK][x % CHUNK, z % CHUNK])]
+
+    def surface_y(self, x: int, z: int) -> int:
+        """The highest block you can stand on in this column."""
+        column = self.chunk(x // CHUNK, z // CHUNK)[x % CHUNK, :, z % CHUNK]
+        solid = np.nonzero(~PASSABLE[column])[0]
+        return int(solid[-1]) if len(solid) else 0
+
+    def box(self, x0: int, y0: int, z0: int, size_x: int, size_y: int, size_z: int) -> np.ndarray:
+        """A copy of the voxels in [x0, x0+size_x) x [y0, y0+size_y) x [z0, z0+size_z)."""
+        out = np.zeros((size_x, size_y, size_z), np.uint8)
+        y_lo, y_hi = max(y0, 0), min(y0 + size_y, HEIGHT)
+        if y_lo >= y_hi:
+            return out
+        for cx in range(x0 // CHUNK, (x0 + size_x - 1) // CHUNK + 1):
+            for cz in range(z0 // CHUNK, (z0 + size_z - 1) // CHUNK + 1):
+                chunk = self.chunk(cx, cz)
+                ax0, ax1 = max(x0, cx * CHUNK), min(x0 + size_x, (cx + 1) * CHUNK)
+                az0, az1 = max(z0, cz * CHUNK), min(z0 + size_z, (cz + 1) * CHUNK)
+                out[ax0 - x0:ax1 - x0, y_lo - y0:y_hi - y0, az0 - z0:az1 - z0] = \
+                    chunk[ax0 - cx * CHUNK:ax1 - cx * CHUNK, y_lo:y_hi, az0 - cz * CHUNK:az1 - cz * CHUNK]
+        return out
