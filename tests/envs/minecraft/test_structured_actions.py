@@ -1,0 +1,83 @@
+"""GITM's structured actions on the embedded world, real rules, real world generation."""
+
+from envs.minecraft.contracts import StructuredAction
+from envs.minecraft.sim.actions import StructuredActions
+from envs.minecraft.sim.engine import Engine, Player
+from envs.minecraft.sim.inventory import Inventory
+from envs.minecraft.sim.palette import ID
+from envs.minecraft.sim.rules import rules
+from envs.minecraft.sim.world import VoxelWorld
+
+DIAMOND_SEED = 7  # a world whose spawn has birch trees, stone, iron and a diamond on the way down
+
+
+def start(seed: int) -> tuple[Engine, StructuredActions]:
+    world = VoxelWorld(seed)
+    engine = Engine(world, rules(), Player(0.5, float(world.surface_y(0, 0) + 1), 0.5), seed=seed)
+    return engine, StructuredActions(engine)
+
+
+def test_a_scripted_plan_obtains_a_diamond_within_the_step_budget():
+    engine, actions = start(DIAMOND_SEED)
+    inventory = engine.player.inventory
+
+    def do(name, **args):
+        result = actions.execute(StructuredAction(name=name, args=args))
+        assert result.success, f"{name}{args}: {result.feedback}"
+        assert result.steps > 0
+        return result
+
+    for _ in range(4):
+        do("mine", object="log")
+    assert inventory["birch_log"] == 4  # (the leaves in the way gave their loot too)
+    do("craft", object="birch_planks", count=16)
+    do("craft", object="crafting_table")
+    do("craft", object="stick", count=4)
+    assert do("craft", object="wooden_pickaxe").inventory_delta == {"birch_planks": -3, "stick": -2,
+                                                                     "wooden_pickaxe": 1}
+    do("dig_down", ylevel=int(engine.player.y) - 8, tool="wooden_pickaxe")
+    while inventory["cobblestone"] < 11:
+        do("mine", object="stone", tool="wooden_pickaxe")
+    do("craft", object="stone_pickaxe")
+    do("craft", object="furnace")
+    do("dig_down", ylevel=30, tool="stone_pickaxe")
+    for _ in range(3):
+        do("mine", object="iron_ore", tool="stone_pickaxe")
+    smelted = do("smelt", object="iron_ingot", materials="iron_ore", count=3)
+    assert smelted.inventory_delta["iron_ingot"] == 3 and smelted.steps == 600
+    do("craft", object="iron_pickaxe")
+    do("dig_down", ylevel=12, tool="iron_pickaxe")
+    do("explore", object="diamond_ore", strategy="underground")
+    do("mine", object="diamond_ore", tool="iron_pickaxe")
+    assert inventory["diamond"] == 1
+    assert engine.steps < 12_000
+
+
+def test_impossible_actions_fail_with_a_sentence():
+    engine, actions = start(DIAMOND_SEED)
+
+    def feedback(name, **args):
+        result = actions.execute(StructuredAction(name=name, args=args))
+        assert not result.success and result.inventory_delta == {}
+        return result.feedback
+
+    assert feedback("teleport", object="diamond").startswith("unknown action 'teleport'; actions are:")
+    assert feedback("mine", object="mithril") == "cannot mine mithril: no such block in this world"
+    assert feedback("mine", object="log", tool="diamond_pickaxe") == \
+        "cannot mine log with diamond_pickaxe: no diamond_pickaxe in the inventory"
+    assert feedback("craft", object="furnace") == "cannot craft furnace: missing 8 cobblestone"
+    assert feedback("smelt", object="iron_ingot") == "cannot smelt iron_ingot: nothing in the inventory smelts into it"
+    assert feedback("explore", object="log", strategy="sideways") == \
+        "cannot explore with strategy 'sideways': use 'surface' or 'underground'"
+    assert feedback("dig_down", depth=3).startswith("invalid arguments for dig_down:")
+
+
+def test_mining_diamond_ore_with_a_wooden_pickaxe_is_refused():
+    engine, actions = start(DIAMOND_SEED)
+    engine.player.inventory = Inventory({"wooden_pickaxe": 1})
+    x, y, z = engine.player.cell()
+    engine.world.set(x + 2, y, z, ID["diamond_ore"])
+    result = actions.execute(StructuredAction(name="mine", args={"object": "diamond_ore", "tool": "wooden_pickaxe"}))
+    assert not result.success
+    assert result.feedback == ("cannot mine diamond_ore with wooden_pickaxe: it needs one of diamond_pickaxe, "
+                               "iron_pickaxe, netherite_pickaxe")
