@@ -294,6 +294,7 @@ class StructuredActions:
         if strategy not in ("surface", "underground"):
             return False, f"cannot explore with strategy {strategy!r}: use 'surface' or 'underground'"
         budget = self.engine.steps + ACTION_STEP_LIMIT
+        self.engine.step(Primitive.NOOP)  # a look around
         if self.find(names) is not None:
             return True, f"found {object} nearby"
         if strategy == "surface":
