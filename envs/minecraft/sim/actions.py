@@ -24,6 +24,7 @@ EXPLORE_CELL = 8  # the chessboard's cells are 8 x 8 blocks
 EXPLORE_BOARD = 20
 TUNNEL_LEG = 12
 ACTION_STEP_LIMIT = 4000
+MAX_CLEARED_BLOCKS = 8  # blocks dug through to reach a block in sight
 
 
 def block_names(object_name: str) -> list[str]:
@@ -191,7 +192,7 @@ class StructuredActions:
 
     def mine_cell(self, cell: tuple[int, int, int]) -> tuple[bool, str]:
         """Look at the block and mine it, clearing what stands in the line of sight first."""
-        for _ in range(4):
+        for _ in range(MAX_CLEARED_BLOCKS):
             self.look_at(cell)
             hit = self.engine.target()[0]
             if hit == cell:
