@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 from pydantic import Field
 
 from envs.contracts import Contract
@@ -19,3 +20,39 @@ class ActionResult(Contract):
     feedback: str
     inventory_delta: dict[str, int] = Field(default_factory=dict, description="item -> gained (negative: used)")
     steps: int = Field(0, description="primitive steps spent")
+
+
+class MinecraftTask(Contract):
+    """What an episode is: a world seed, a goal the agent is told, and the step budget."""
+
+    task_id: str = "free"
+    seed: int = 0
+    goal: str = ""
+    max_steps: int = Field(12_000, gt=0, description="primitive steps (GITM: 10 minutes at 20 Hz)")
+    start_time: int = Field(0, ge=0, lt=24_000, description="Minecraft time of day at the start, in ticks")
+    initial_inventory: dict[str, int] = Field(default_factory=dict)
+
+
+class MinecraftObservation(Contract):
+    """What GITM's agent sees: inventory, equipment, life and food, position, biome, nearby voxels."""
+
+    step: int
+    time_of_day: int
+    inventory: dict[str, int]
+    equipped: str | None
+    life: float
+    food: float
+    position: tuple[float, float, float]
+    yaw: float
+    pitch: float
+    biome: str
+    y_level: int
+    on_ground: bool
+    voxels: np.ndarray = Field(description="(21, 21, 21) palette ids around the player, [x, y, z]")
+    voxel_names: tuple[str, ...] = Field(description="palette: the block name of each id")
+    image: np.ndarray | None = Field(None, description="HxWx3 uint8 top-down picture, when rendering is on")
+
+    def nearby_blocks(self) -> dict[str, int]:
+        """Counts of each block type within the radius, air left out."""
+        ids, counts = np.unique(self.voxels, return_counts=True)
+        return {self.voxel_names[i]: int(n) for i, n in zip(ids, counts) if self.voxel_names[i] != "air"}

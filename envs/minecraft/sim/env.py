@@ -1,0 +1,80 @@
+"""The embedded Minecraft environment: one Env over the voxel world, its rules and GITM's actions."""
+
+from __future__ import annotations
+
+import math
+import time
+
+from envs.contracts import EpisodeResult, EpisodeStatus, StepResult, Timings
+from envs.errors import SimulatorError
+from envs.minecraft.contracts import MinecraftObservation, MinecraftTask, StructuredAction
+from envs.minecraft.sim.actions import StructuredActions
+from envs.minecraft.sim.engine import Engine, Player
+from envs.minecraft.sim.inventory import Inventory
+from envs.minecraft.sim.palette import BLOCKS
+from envs.minecraft.sim.render import top_down
+from envs.minecraft.sim.rules import rules
+from envs.minecraft.sim.world import VoxelWorld
+
+VOXEL_RADIUS = 10
+DAY_TICKS = 24_000
+
+
+class EmbeddedMinecraft:
+    """Env[MinecraftTask, StructuredAction]."""
+
+    def __init__(self, render: bool = False):
+        self.render = render
+        self.task: MinecraftTask | None = None
+        self.engine: Engine | None = None
+
+    def reset(self, task: MinecraftTask) -> MinecraftObservation:
+        self.task = task
+        world = VoxelWorld(task.seed)
+        spawn_y = world.surface_y(0, 0) + 1
+        player = Player(0.5, float(spawn_y), 0.5, inventory=Inventory(dict(task.initial_inventory)))
+        self.engine = Engine(world, rules(), player, seed=task.seed, max_steps=task.max_steps)
+        self.actions = StructuredActions(self.engine)
+        self._started = time.perf_counter()
+        self._actions = 0
+        return self.observe()
+
+    def step(self, action: StructuredAction) -> StepResult[MinecraftObservation]:
+        if self.engine is None:
+            raise SimulatorError("step() before reset(): start a task first")
+        self._actions += 1
+        result = self.actions.execute(action)
+        observation = self.observe()
+        dead = self.engine.player.health <= 0
+        return StepResult[MinecraftObservation](
+            observation=observation, terminated=dead, truncated=self.engine.exhausted,
+            info={"result": result.model_dump(), "died": dead})
+
+    def close(self) -> None:
+        self.engine = None
+
+    def observe(self) -> MinecraftObservation:
+        engine, player = self.engine, self.engine.player
+        x, y, z = player.cell()
+        r = VOXEL_RADIUS
+        voxels = engine.world.box(x - r, y - r, z - r, 2 * r + 1, 2 * r + 1, 2 * r + 1)
+        image = top_down(engine.world, x, y, z) if self.render else None
+        return MinecraftObservation(
+            step=engine.steps, time_of_day=(self.task.start_time + engine.steps) % DAY_TICKS,
+            inventory=player.inventory.as_dict(), equipped=player.equipped, life=player.health, food=player.food,
+            position=(round(player.x, 3), round(player.y, 3), round(player.z, 3)), yaw=player.yaw,
+            pitch=player.pitch, biome=engine.world.biome(x, z), y_level=math.floor(player.y),
+            on_ground=player.on_ground, voxels=voxels, voxel_names=BLOCKS, image=image)
+
+    def episode_result(self, success: bool, milestones: dict[str, int] | None = None) -> EpisodeResult:
+        engine = self.engine
+        return EpisodeResult(
+            scenario_id=self.task.task_id, domain="minecraft",
+            status=EpisodeStatus.COMPLETED if success else EpisodeStatus.FAILED,
+            metrics={"steps": float(engine.steps), "actions": float(self._actions),
+                     "life": float(engine.player.health)},
+            timings=Timings(ticks=engine.steps, sim_s=engine.steps / 20.0,
+                            wall_s=time.perf_counter() - self._started),
+            details={"inventory": engine.player.inventory.as_dict(), "milestones": milestones or {},
+                     "seed": self.task.seed})
+
