@@ -15,6 +15,7 @@ import numpy as np
 
 from envs.minecraft.contracts import ActionResult, StructuredAction
 from envs.minecraft.sim.engine import WALK_PER_TICK, Engine, Primitive
+from envs.minecraft.sim.mobs import ATTACK_COOLDOWN_TICKS, HOSTILE, PASSIVE, WEAPON_DAMAGE
 from envs.minecraft.sim.palette import AIR, BLOCKS, ID, LAVA, PASSABLE, WATER
 
 SEARCH_RADIUS = 16
@@ -46,9 +47,10 @@ class StructuredActions:
         handler = getattr(self, f"_{action.name}", None)
         if handler is None or action.name.startswith("_"):
             return ActionResult(success=False, feedback=f"unknown action {action.name!r}; actions are: equip, "
-                                                        "explore, approach, mine, dig_down, go_up, craft, smelt, place")
+                                                        "explore, approach, mine, attack, dig_down, go_up, craft, "
+                                                        "smelt, apply, place, build")
         if self.engine.exhausted:
-            return ActionResult(success=False, feedback="the episode's step budget is used up")
+            return ActionResult(success=False, feedback="the episode is over (step budget spent or the player died)")
         before = Counter(self.player.inventory.counts)
         steps = self.engine.steps
         try:
@@ -80,7 +82,7 @@ class StructuredActions:
             return False, f"cannot smelt {object}: nothing in the inventory smelts into it"
         result = self.engine.step(Primitive.SMELT, source, int(count))
         if result.success:
-            self.engine.steps += result.steps - 1  # the furnace's time passes on the episode's clock
+            self.engine.spend(result.steps - 1)  # the furnace's time passes on the episode's clock
         return result.success, result.feedback
 
     def _place(self, object: str, tool: str | None = None) -> tuple[bool, str]:
@@ -150,7 +152,7 @@ class StructuredActions:
         for previous, cell in zip(path, path[1:]):
             ticks = TICKS_PER_BLOCK + (1 if cell[1] > previous[1] else 0)
             self.player.yaw = math.degrees(math.atan2(cell[2] - previous[2], cell[0] - previous[0])) % 360.0
-            self.engine.steps += ticks
+            self.engine.spend(ticks)
             self.player.x, self.player.y, self.player.z = cell[0] + 0.5, float(cell[1]), cell[2] + 0.5
             self.player.vy, self.player.on_ground = 0.0, True
 
@@ -284,23 +286,126 @@ class StructuredActions:
             self.player.y += 1.0
             self.world.set(x, y, z, ID[fillers[0]])
             self.player.inventory.remove(fillers[0])
-            self.engine.steps += 6  # a jump and a placement
+            self.engine.spend(6)  # a jump and a placement
+
+    # mobs
+
+    def _attack(self, object: str, tool: str | None = None) -> tuple[bool, str]:
+        if object not in PASSIVE and object not in HOSTILE:
+            mobs = ", ".join(sorted({**PASSIVE, **HOSTILE}))
+            return False, f"cannot attack {object}: not a mob of this world ({mobs})"
+        if tool:
+            if self.player.inventory[tool] < 1:
+                return False, f"cannot attack {object} with {tool}: no {tool} in the inventory"
+            self.engine.step(Primitive.EQUIP, tool)
+        x, y, z = self.player.cell()
+        self.engine.mobs.populate_around(x, z)
+        mob = self.engine.mobs.nearest(object, x, y, z)
+        if mob is None:
+            return False, f"cannot attack {object}: none within 16 blocks; explore first"
+        damage = WEAPON_DAMAGE.get(self.player.equipped, 1.0)
+        for _ in range(40):
+            px, py, pz = self.player.cell()
+            if abs(mob.x - px) + abs(mob.z - pz) > 1 or abs(mob.y - py) > 1:
+                goals = {(mob.x + dx, mob.y + dy, mob.z + dz) for dx, dz in ((1, 0), (-1, 0), (0, 1), (0, -1))
+                         for dy in (0, 1, -1)}
+                path = self.path_to({g for g in goals if self._standable(*g)})
+                if path is None:
+                    return False, f"cannot reach the {object}"
+                self._walk_path(path)
+            self.engine.spend(ATTACK_COOLDOWN_TICKS)
+            mob.health -= damage
+            if mob.health <= 0:
+                del self.engine.mobs.mobs[mob.id]
+                gained = []
+                for entry in self.engine.rules.data.entityLoot.get(object, []):
+                    if self.engine.rng.random() < entry["dropChance"]:
+                        count = int(entry["stackSizeRange"][0] or 1)
+                        self.player.inventory.add(entry["item"], count)
+                        gained.append(f"{count} {entry['item']}")
+                return True, f"killed the {object} and got {', '.join(gained) or 'nothing'}"
+            if self.engine.exhausted:
+                break
+        return False, f"the {object} got away"
+
+    # using items
+
+    def _apply(self, object: str, tool: str) -> tuple[bool, str]:
+        """Use a tool on something: a bucket on water or lava (or a cow, for milk)."""
+        if tool != "bucket":
+            return False, f"cannot apply {tool} to {object}: only a bucket can be applied here"
+        if self.player.inventory["bucket"] < 1:
+            return False, f"cannot apply bucket to {object}: no bucket in the inventory"
+        filled = {"water": "water_bucket", "lava": "lava_bucket", "cow": "milk_bucket"}.get(object)
+        if filled is None:
+            return False, f"cannot apply bucket to {object}: a bucket takes water, lava or milk from a cow"
+        if object == "cow":
+            x, y, z = self.player.cell()
+            if self.engine.mobs.nearest("cow", x, y, z, radius=2) is None:
+                return False, "cannot apply bucket to cow: no cow next to the player"
+        else:
+            source = self.find([object])
+            if source is None:
+                return False, f"cannot apply bucket to {object}: none within {SEARCH_RADIUS} blocks"
+            if self._distance_to(self.player.cell(), source) > 4.0:
+                reached, feedback = self._go_next_to(source, object)
+                if not reached:
+                    return False, feedback
+            self.world.set(*source, AIR)
+        self.engine.step(Primitive.USE, None)
+        self.player.inventory.remove("bucket")
+        self.player.inventory.add(filled)
+        return True, f"filled a bucket: got 1 {filled}"
+
+    def _build(self, blueprint: str) -> tuple[bool, str]:
+        """Place blocks by a blueprint 'dx,dy,dz:block; ...' relative to the player's feet."""
+        try:
+            parts = [item.split(":") for item in blueprint.split(";") if item.strip()]
+            placements = [(tuple(int(v) for v in where.split(",")), block.strip()) for where, block in parts]
+            assert all(len(offset) == 3 for offset, _ in placements)
+        except (ValueError, AssertionError):
+            return False, "cannot build: a blueprint is 'dx,dy,dz:block; dx,dy,dz:block; ...'"
+        needs = Counter(block for _, block in placements)
+        unknown = sorted(block for block in needs if block not in ID)
+        if unknown:
+            return False, f"cannot build: {', '.join(unknown)} cannot be placed in this world"
+        missing = self.player.inventory.missing(dict(needs))
+        if missing:
+            return False, "cannot build: missing " + ", ".join(f"{n} {b}" for b, n in sorted(missing.items()))
+        x, y, z = self.player.cell()
+        placed = 0
+        for (dx, dy, dz), block in placements:
+            cell = (x + dx, y + dy, z + dz)
+            if cell in ((x, y, z), (x, y + 1, z)) or not self.world.passable(*cell):
+                continue
+            self.world.set(*cell, ID[block])
+            self.player.inventory.remove(block)
+            self.engine.spend(5)
+            placed += 1
+        return placed > 0, f"built {placed} of {len(placements)} blocks"
 
     # exploring
 
     def _explore(self, object: str, strategy: str = "surface") -> tuple[bool, str]:
         names = block_names(object)
-        if not names:
-            return False, f"cannot explore for {object}: no such block in this world"
+        if not names and object not in PASSIVE and object not in HOSTILE:
+            return False, f"cannot explore for {object}: no such block or mob in this world"
         if strategy not in ("surface", "underground"):
             return False, f"cannot explore with strategy {strategy!r}: use 'surface' or 'underground'"
         budget = self.engine.steps + ACTION_STEP_LIMIT
         self.engine.step(Primitive.NOOP)  # a look around
-        if self.find(names) is not None:
+        if self._sees(object, names):
             return True, f"found {object} nearby"
         if strategy == "surface":
             return self._explore_surface(object, names, budget)
         return self._explore_underground(object, names, budget)
+
+    def _sees(self, object: str, names: list[str]) -> bool:
+        if names:
+            return self.find(names) is not None
+        x, y, z = self.player.cell()
+        self.engine.mobs.populate_around(x, z)
+        return self.engine.mobs.nearest(object, x, y, z) is not None
 
     def _explore_surface(self, object: str, names: list[str], budget: int) -> tuple[bool, str]:
         """Breadth-first over a 20 x 20 chessboard of 8-block cells around the start."""
@@ -315,7 +420,7 @@ class StructuredActions:
                 path = self.path_to({(cx, y, cz)})
                 if path is not None:
                     self._walk_path(path)
-                    if self.find(names) is not None:
+                    if self._sees(object, names):
                         return True, f"found {object} near {self.player.cell()}"
             for di, dj in ((1, 0), (0, 1), (-1, 0), (0, -1)):
                 nxt = (i + di, j + dj)
@@ -344,7 +449,7 @@ class StructuredActions:
                 if not self._standable(x + dx, y, z + dz):
                     break
                 self._walk_path([(x, y, z), (x + dx, y, z + dz)])
-                if self.find(names, radius=6) is not None:
+                if names and self.find(names, radius=6) is not None:
                     return True, f"found {object} near {self.player.cell()}"
                 if self.engine.steps >= budget:
                     break

@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from envs.minecraft.contracts import ActionResult
 from envs.minecraft.sim.inventory import Inventory, craft, smelt
+from envs.minecraft.sim.mobs import MobManager
 from envs.minecraft.sim.palette import AIR, BLOCKS, ID, LAVA, PASSABLE
 from envs.minecraft.sim.rules import Rules
 from envs.minecraft.sim.world import VoxelWorld
@@ -67,22 +68,45 @@ class Player:
 
 
 class Engine:
-    def __init__(self, world: VoxelWorld, rules: Rules, player: Player, seed: int = 0, max_steps: int = MAX_STEPS):
+    def __init__(self, world: VoxelWorld, rules: Rules, player: Player, seed: int = 0, max_steps: int = MAX_STEPS,
+                 start_time: int = 0):
         self.world, self.rules, self.player = world, rules, player
         self.rng = random.Random(seed)
         self.steps = 0
         self.max_steps = max_steps
+        self.start_time = start_time
+        self.mobs = MobManager(world, seed)
+        self.mobs.populate_around(math.floor(player.x), math.floor(player.z))
         self._mining: tuple[tuple[int, int, int], int] | None = None  # target and ticks spent
 
     @property
     def exhausted(self) -> bool:
-        return self.steps >= self.max_steps
+        """The episode is over: the step budget is spent or the player died."""
+        return self.steps >= self.max_steps or self.player.health <= 0
+
+    @property
+    def time_of_day(self) -> int:
+        return (self.start_time + self.steps) % 24_000
 
     def step(self, action: Primitive, argument: str | None = None, count: int = 1) -> ActionResult:
         self.steps += 1
         result = self._act(Primitive(action), argument, count)
         self._physics()
+        self._tick_mobs()
         return result
+
+    def spend(self, ticks: int) -> None:
+        """Let `ticks` steps pass in one go (a walk along a path, a furnace burning); mobs still act."""
+        for _ in range(ticks):
+            if self.exhausted:
+                return
+            self.steps += 1
+            self._tick_mobs()
+
+    def _tick_mobs(self) -> None:
+        damage = self.mobs.tick(self.steps, self.time_of_day, self.player)
+        if damage:
+            self.player.health = max(self.player.health - damage, 0.0)
 
     # actions
 
@@ -223,7 +247,7 @@ class Engine:
                 player.vy, player.on_ground = 0.0, True
                 fall = (player.fall_start or new_y) - new_y
                 if fall > 3.0:
-                    player.health -= fall - 3.0
+                    player.health = max(player.health - (fall - 3.0), 0.0)
                 player.fall_start = None
             elif new_y > player.y and not world.passable(x, math.floor(new_y + 1.8), z):
                 player.vy = 0.0
@@ -232,4 +256,4 @@ class Engine:
                 player.on_ground = False
             player.y = new_y
         if world.get(x, math.floor(player.y), z) == LAVA and self.steps % 10 == 0:
-            player.health -= 4.0
+            player.health = max(player.health - 4.0, 0.0)

@@ -17,7 +17,6 @@ from envs.minecraft.sim.rules import rules
 from envs.minecraft.sim.world import VoxelWorld
 
 VOXEL_RADIUS = 10
-DAY_TICKS = 24_000
 
 
 class EmbeddedMinecraft:
@@ -33,7 +32,8 @@ class EmbeddedMinecraft:
         world = VoxelWorld(task.seed)
         spawn_y = world.surface_y(0, 0) + 1
         player = Player(0.5, float(spawn_y), 0.5, inventory=Inventory(dict(task.initial_inventory)))
-        self.engine = Engine(world, rules(), player, seed=task.seed, max_steps=task.max_steps)
+        self.engine = Engine(world, rules(), player, seed=task.seed, max_steps=task.max_steps,
+                             start_time=task.start_time)
         self.actions = StructuredActions(self.engine)
         self._started = time.perf_counter()
         self._actions = 0
@@ -60,7 +60,7 @@ class EmbeddedMinecraft:
         voxels = engine.world.box(x - r, y - r, z - r, 2 * r + 1, 2 * r + 1, 2 * r + 1)
         image = top_down(engine.world, x, y, z) if self.render else None
         return MinecraftObservation(
-            step=engine.steps, time_of_day=(self.task.start_time + engine.steps) % DAY_TICKS,
+            step=engine.steps, time_of_day=engine.time_of_day,
             inventory=player.inventory.as_dict(), equipped=player.equipped, life=player.health, food=player.food,
             position=(round(player.x, 3), round(player.y, 3), round(player.z, 3)), yaw=player.yaw,
             pitch=player.pitch, biome=engine.world.biome(x, z), y_level=math.floor(player.y),

@@ -1,0 +1,59 @@
+from envs.minecraft.contracts import MinecraftTask, StructuredAction
+from envs.minecraft.sim.env import EmbeddedMinecraft
+from envs.minecraft.sim.palette import ID
+
+
+def start(seed: int, start_time: int = 0, **inventory) -> EmbeddedMinecraft:
+    env = EmbeddedMinecraft()
+    env.reset(MinecraftTask(seed=seed, start_time=start_time, initial_inventory=inventory))
+    return env
+
+
+def act(env, name, **args):
+    return env.step(StructuredAction(name=name, args=args)).info["result"]
+
+
+def test_animals_graze_by_day_and_give_their_loot():
+    env = start(7)
+    kinds = {mob.kind for mob in env.engine.mobs.mobs.values()}
+    assert kinds <= {"cow", "sheep", "pig", "chicken"} and "cow" in kinds
+    result = act(env, "attack", object="cow")
+    assert result["success"] and result["feedback"] == "killed the cow and got 1 leather, 1 beef"
+    assert result["inventory_delta"] == {"leather": 1, "beef": 1} and result["steps"] >= 10 * 13
+    assert act(env, "attack", object="dragon")["feedback"].startswith("cannot attack dragon: not a mob of this world")
+
+
+def test_hostile_mobs_come_at_night_only():
+    day, night = start(7, 0), start(7, 13_000)
+    day.engine.spend(3000)
+    night.engine.spend(3000)
+    assert not any(mob.hostile for mob in day.engine.mobs.mobs.values()) and day.engine.player.health == 20.0
+    assert sum(mob.hostile for mob in night.engine.mobs.mobs.values()) > 0
+    assert night.engine.player.health < 20.0
+
+
+def test_a_lost_fight_ends_the_episode():
+    env = start(9, 13_000)
+    env.engine.spend(5000)
+    assert env.engine.player.health == 0.0 and env.engine.exhausted
+    step = env.step(StructuredAction(name="mine", args={"object": "log"}))
+    assert step.terminated and step.info["result"]["feedback"].startswith("the episode is over")
+
+
+def test_bucket_and_blueprint():
+    env = start(7, bucket=1, cobblestone=3)
+    x, y, z = env.engine.player.cell()
+    env.engine.world.set(x + 1, y - 1, z, ID["water"])
+    result = act(env, "apply", object="water", tool="bucket")
+    assert result["feedback"] == "filled a bucket: got 1 water_bucket"
+    assert result["inventory_delta"] == {"bucket": -1, "water_bucket": 1}
+    assert act(env, "apply", object="water", tool="shears")["feedback"] == \
+        "cannot apply shears to water: only a bucket can be applied here"
+    x, y, z = env.engine.player.cell()
+    result = act(env, "build", blueprint="2,0,0:cobblestone; 2,1,0:cobblestone")
+    assert result["success"] and result["feedback"] == "built 2 of 2 blocks"
+    assert env.engine.world.get(x + 2, y + 1, z) == ID["cobblestone"]
+    assert act(env, "build", blueprint="2,2,0:cobblestone; 3,0,0:cobblestone")["feedback"] == \
+        "cannot build: missing 1 cobblestone"
+    assert act(env, "build", blueprint="up:stone")["feedback"] == \
+        "cannot build: a blueprint is 'dx,dy,dz:block; dx,dy,dz:block; ...'"
