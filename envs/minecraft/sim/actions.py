@@ -8,6 +8,7 @@ failure, one feedback sentence and the inventory change.
 from __future__ import annotations
 
 import heapq
+import inspect
 import math
 from collections import Counter, deque
 
@@ -26,6 +27,20 @@ EXPLORE_BOARD = 20
 TUNNEL_LEG = 12
 ACTION_STEP_LIMIT = 4000
 MAX_CLEARED_BLOCKS = 8  # blocks dug through to reach a block in sight
+
+
+def _argument_problem(handler, arguments: dict) -> str | None:
+    """A sentence saying what is wrong with the arguments, naming the ones the action takes."""
+    parameters = inspect.signature(handler).parameters
+    required = [name for name, p in parameters.items() if p.default is inspect.Parameter.empty]
+    takes = ", ".join(name if name in required else f"{name} (optional)" for name in parameters)
+    unknown = sorted(set(arguments) - set(parameters))
+    missing = [name for name in required if name not in arguments]
+    if unknown:
+        return f"unknown argument {', '.join(unknown)}; it takes {takes}"
+    if missing:
+        return f"missing {', '.join(missing)}; it takes {takes}"
+    return None
 
 
 def block_names(object_name: str) -> list[str]:
@@ -53,9 +68,13 @@ class StructuredActions:
             return ActionResult(success=False, feedback="the episode is over (step budget spent or the player died)")
         before = Counter(self.player.inventory.counts)
         steps = self.engine.steps
+        arguments = {k: v for k, v in action.args.items() if v is not None}
+        problem = _argument_problem(handler, arguments)
+        if problem:
+            return ActionResult(success=False, feedback=f"invalid arguments for {action.name}: {problem}")
         try:
-            success, feedback = handler(**{k: v for k, v in action.args.items() if v is not None})
-        except TypeError as error:
+            success, feedback = handler(**arguments)
+        except ValueError as error:  # e.g. a number argument that is not a number
             return ActionResult(success=False, feedback=f"invalid arguments for {action.name}: {error}")
         after = Counter(self.player.inventory.counts)
         delta = {item: after[item] - before[item] for item in set(before) | set(after) if after[item] != before[item]}
@@ -272,7 +291,9 @@ class StructuredActions:
         fillers = [name for name in ("cobblestone", "dirt", "stone", "oak_planks") if self.player.inventory[name] > 0]
         while True:
             x, y, z = self.player.cell()
-            if all(PASSABLE[v] for v in self.world.box(x, y, z, 1, 128 - y, 1).ravel()):
+            ground = max(self.world.surface_y(x + dx, z + dz) for dx in (-1, 0, 1) for dz in (-1, 0, 1)
+                         if (dx, dz) != (0, 0))
+            if y > ground and all(PASSABLE[v] for v in self.world.box(x, y, z, 1, 128 - y, 1).ravel()):
                 return True, f"reached the surface at y={y}"
             if not fillers or self.player.inventory[fillers[0]] == 0:
                 fillers = [n for n in fillers if self.player.inventory[n] > 0]

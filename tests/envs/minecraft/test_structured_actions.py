@@ -69,7 +69,11 @@ def test_impossible_actions_fail_with_a_sentence():
     assert feedback("smelt", object="iron_ingot") == "cannot smelt iron_ingot: nothing in the inventory smelts into it"
     assert feedback("explore", object="log", strategy="sideways") == \
         "cannot explore with strategy 'sideways': use 'surface' or 'underground'"
-    assert feedback("dig_down", depth=3).startswith("invalid arguments for dig_down:")
+    assert feedback("dig_down", depth=3) == \
+        "invalid arguments for dig_down: unknown argument depth; it takes ylevel, tool (optional)"
+    assert feedback("mine") == "invalid arguments for mine: missing object; it takes object, tool (optional)"
+    assert feedback("dig_down", ylevel="deep") == \
+        "invalid arguments for dig_down: invalid literal for int() with base 10: 'deep'"
 
 
 def test_mining_diamond_ore_with_a_wooden_pickaxe_is_refused():
@@ -81,3 +85,25 @@ def test_mining_diamond_ore_with_a_wooden_pickaxe_is_refused():
     assert not result.success
     assert result.feedback == ("cannot mine diamond_ore with wooden_pickaxe: it needs one of diamond_pickaxe, "
                                "iron_pickaxe, netherite_pickaxe")
+
+
+def test_dig_down_then_go_up_returns_to_the_surface():
+    engine, actions = start(DIAMOND_SEED)
+    engine.player.inventory = Inventory({"stone_pickaxe": 1})
+    surface = int(engine.player.y)
+    down = actions.execute(StructuredAction(name="dig_down", args={"ylevel": surface - 10, "tool": "stone_pickaxe"}))
+    assert down.success and down.feedback == f"dug down to y={surface - 10}"
+    assert engine.player.inventory["cobblestone"] + engine.player.inventory["dirt"] >= 8
+    up = actions.execute(StructuredAction(name="go_up", args={"tool": "stone_pickaxe"}))
+    assert up.success and up.feedback.startswith("reached the surface at y=")
+    assert int(engine.player.y) >= surface
+
+
+def test_explore_the_surface_then_approach_with_a_star():
+    engine, actions = start(3)
+    explored = actions.execute(StructuredAction(name="explore", args={"object": "sand", "strategy": "surface"}))
+    assert explored.success and explored.steps > 0
+    approached = actions.execute(StructuredAction(name="approach", args={"object": "sand"}))
+    assert approached.success and approached.feedback.startswith("reached sand at")
+    target = actions.find(["sand"])
+    assert actions._distance_to(engine.player.cell(), target) <= 4.0
