@@ -451,28 +451,53 @@ class StructuredActions:
         return False, f"explored the surface without finding {object}"
 
     def _explore_underground(self, object: str, names: list[str], budget: int) -> tuple[bool, str]:
-        """Depth-first tunnelling: two-high tunnels in legs, turning at each leg's end."""
-        headings = [(1, 0), (0, 1), (-1, 0), (0, -1)]
-        turn = 0
-        while self.engine.steps < budget:
-            dx, dz = headings[turn % 4]
-            for _ in range(TUNNEL_LEG):
-                x, y, z = self.player.cell()
-                ahead = [(x + dx, y, z + dz), (x + dx, y + 1, z + dz)]
-                if any(self.world.get(*c) in (LAVA, WATER) for c in ahead) or \
-                        self.world.get(x + dx, y - 1, z + dz) in (LAVA, WATER, AIR):
-                    break  # never step towards lava, water or a drop
-                for cell in ahead:
-                    if not self.world.passable(*cell):
-                        mined, _ = self.mine_cell(cell)
-                        if not mined:
-                            break
-                if not self._standable(x + dx, y, z + dz):
-                    break
-                self._walk_path([(x, y, z), (x + dx, y, z + dz)])
-                if names and self.find(names, radius=6) is not None:
+        """Depth-first tunnelling over a grid of nodes TUNNEL_LEG blocks apart at the current level:
+        dig a two-high tunnel to an unvisited neighbour node, go deeper from there, and walk back
+        through the tunnels when a node has no way on."""
+        headings = ((1, 0), (0, 1), (-1, 0), (0, -1))
+        start = self.player.cell()
+        stack = [(0, 0)]
+        visited = {(0, 0)}
+        while stack and self.engine.steps < budget:
+            i, j = stack[-1]
+            options = [(i + dx, j + dz) for dx, dz in headings if (i + dx, j + dz) not in visited]
+            self.engine.rng.shuffle(options)
+            moved = False
+            for node in options:
+                visited.add(node)
+                found, reached = self._tunnel_to(start, node, names)
+                if found:
                     return True, f"found {object} near {self.player.cell()}"
-                if self.engine.steps >= budget:
+                if reached:
+                    stack.append(node)
+                    moved = True
                     break
-            turn += 1 if turn % 2 == 0 else 3  # zig-zag: a long leg, a turn, a long leg the other way
+            if not moved:
+                stack.pop()
+                if stack:  # back through the tunnel already dug
+                    self._tunnel_to(start, stack[-1], names)
         return False, f"tunnelled without finding {object}"
+
+    def _tunnel_to(self, start: tuple[int, int, int], node: tuple[int, int],
+                   names: list[str]) -> tuple[bool, bool]:
+        """Dig towards a node; returns (object in sight, node reached)."""
+        target_x, target_z = start[0] + node[0] * TUNNEL_LEG, start[2] + node[1] * TUNNEL_LEG
+        while not self.engine.exhausted:
+            x, y, z = self.player.cell()
+            if (x, z) == (target_x, target_z):
+                return False, True
+            dx = (target_x > x) - (target_x < x)
+            dz = 0 if dx else (target_z > z) - (target_z < z)
+            ahead = [(x + dx, y, z + dz), (x + dx, y + 1, z + dz)]
+            if any(self.world.get(*c) in (LAVA, WATER) for c in ahead) or \
+                    self.world.get(x + dx, y - 1, z + dz) in (LAVA, WATER, AIR):
+                return False, False  # never towards lava, water or a drop
+            for cell in ahead:
+                if not self.world.passable(*cell) and not self.mine_cell(cell)[0]:
+                    return False, False
+            if not self._standable(x + dx, y, z + dz):
+                return False, False
+            self._walk_path([(x, y, z), (x + dx, y, z + dz)])
+            if self.find(names, radius=6) is not None:
+                return True, False
+        return False, False
