@@ -79,6 +79,7 @@ def run(args: argparse.Namespace) -> int:
                 progress.update(task, completed=observation.route_completion, speed=observation.ego.speed * 3.6)
 
         outcome = run_route(road_map, route, options, on_tick=on_tick, planner=planner)
+        progress.update(task, completed=outcome.result.metrics["route_completion"])
     result = outcome.result
     if outcome.resumed_from_tick:
         console.print(f"resumed from tick {outcome.resumed_from_tick}")
