@@ -1,0 +1,61 @@
+"""Text knowledge about Minecraft 1.16.5 written from the rules: how each item is crafted,
+smelted or mined, what tools and depths it needs, what mobs drop, where things are found.
+These are the documents a GITM decomposer retrieves from."""
+
+from __future__ import annotations
+
+from envs.minecraft.sim.mobs import HOSTILE, PASSIVE
+from envs.minecraft.sim.palette import BLOCKS
+from envs.minecraft.sim.rules import Rules
+from envs.minecraft.sim.worldgen import ORES
+
+NOTES = (
+    ("how to obtain diamond", "Diamonds come from diamond ore, found below y=16, most often around y=5 to 12. "
+     "Mine it with an iron pickaxe or better; a stone or wooden pickaxe breaks it but drops nothing. Dig down "
+     "to about y=12 and explore underground; avoid lava, which fills caves below y=11."),
+    ("how to obtain iron ingot", "Mine iron ore (below y=64, common below y=40) with a stone pickaxe or "
+     "better, then smelt it in a furnace with a fuel such as coal, charcoal or planks."),
+    ("how to obtain log", "Logs come from trees on the surface: forests have many, plains a few, deserts none. "
+     "Mine the trunk by hand or with an axe; every log makes 4 planks."),
+    ("how to obtain cobblestone", "Mining stone with any pickaxe gives cobblestone; stone lies a few blocks "
+     "under the surface everywhere, and makes up mountains."),
+    ("how to obtain food", "Kill animals on grass (cow, pig, sheep, chicken) for raw meat and cook it in a "
+     "furnace; apples sometimes drop from leaves."),
+)
+
+
+def knowledge_documents(rules: Rules) -> list[tuple[str, str]]:
+    documents: list[tuple[str, str]] = list(NOTES)
+    for item in sorted(rules._recipes):
+        recipes = rules.recipes_for(item)
+        first = recipes[0]
+        needs = ", ".join(f"{n} {name}" for name, n in first.ingredients)
+        table = "on a crafting table" if first.needs_table else "in the inventory's 2x2 grid"
+        others = f" ({len(recipes) - 1} other recipe variants)" if len(recipes) > 1 else ""
+        documents.append((f"craft {item}", f"Craft {first.count} {item} from {needs} {table}{others}."))
+    for source, product in sorted(rules.smelting.items()):
+        documents.append((f"smelt {product}", f"Smelt {source} in a furnace to get {product}; fuels: coal, "
+                                              "charcoal, logs, planks."))
+    ore_depth = {ore.block: (ore.min_y, ore.max_y) for ore in ORES}
+    for block in BLOCKS:
+        if block in ("air", "water", "lava"):
+            continue
+        data = rules.block(block)
+        tools = data.get("harvestTools")
+        tool_text = ("needs " + " or ".join(sorted(rules.item_name(int(t)) for t in tools))) if tools else \
+            "can be mined by hand"
+        drops = ", ".join(f"{d.count} {d.item}" for d in rules.drops(block, _best_tool(rules, block))) or "nothing"
+        depth = f" Found between y={ore_depth[block][0]} and y={ore_depth[block][1]}." if block in ore_depth else ""
+        documents.append((f"mine {block}", f"{block} {tool_text}; it drops {drops}.{depth}"))
+    for mob in sorted({**PASSIVE, **HOSTILE}):
+        loot = ", ".join(entry["item"] for entry in rules.data.entityLoot.get(mob, []) if entry["dropChance"] >= 0.5)
+        when = "at night" if mob in HOSTILE else "on grass by day"
+        documents.append((f"kill {mob}", f"{mob} appears {when}; killing it drops {loot or 'nothing'}."))
+    return documents
+
+
+def _best_tool(rules: Rules, block: str) -> str | None:
+    tools = rules.block(block).get("harvestTools")
+    if not tools:
+        return None
+    return max((rules.item_name(int(t)) for t in tools), key=lambda name: rules.tool_speed(block, name))
