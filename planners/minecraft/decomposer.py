@@ -1,0 +1,124 @@
+"""GITM's decomposer, deterministic backend: a goal to a sub-goal tree over Minecraft's rules.
+
+Each node says how to obtain an item: mine the block that drops it (with the weakest tool
+that can harvest it), smelt it from its source, craft it from its recipe, or kill the mob
+that drops it; its children are what that needs first. The tree runs in post-order.
+Planks and logs are item groups: any wood will do, as in the game's recipes.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from envs.minecraft.sim.mobs import HOSTILE, PASSIVE
+from envs.minecraft.sim.palette import BLOCKS
+from envs.minecraft.sim.rules import Rules, UnknownName
+
+GROUPS = {"log": ("oak_log", "birch_log", "spruce_log"), "planks": ("oak_planks", "birch_planks", "spruce_planks")}
+TOOL_TIERS = ("wooden", "stone", "iron", "diamond")
+SMELTING_FUEL = "planks"
+FUEL_PER_PLANK = 1.5
+MAX_DEPTH = 12
+# what the player builds or what rarely yields anything reliable is not a place to get items from
+NOT_A_SOURCE = {"air", "water", "lava", "bedrock", "oak_planks", "spruce_planks", "birch_planks", "crafting_table",
+                "furnace", "torch", "glass", "cobblestone", "oak_leaves", "birch_leaves", "spruce_leaves", "grass"}
+
+
+def group_of(item: str) -> str:
+    for group, members in GROUPS.items():
+        if item in members:
+            return group
+    return item
+
+
+@dataclass
+class SubGoal:
+    object: str
+    count: int
+    method: str  # mine, smelt, craft, attack
+    source: str | None = None  # the block mined, the material smelted, the mob killed
+    tool: str | None = None
+    needs_table: bool = False
+    children: list[SubGoal] = field(default_factory=list)
+
+    def post_order(self) -> list[SubGoal]:
+        return [node for child in self.children for node in child.post_order()] + [self]
+
+    def render(self, depth: int = 0) -> str:
+        how = {"mine": f"mine {self.source}" + (f" with {self.tool}" if self.tool else ""),
+               "smelt": f"smelt {self.source}", "craft": "craft" + (" at a crafting table" if self.needs_table else ""),
+               "attack": f"kill {self.source}"}[self.method]
+        lines = [f"{'  ' * depth}- {self.count} {self.object}: {how}"]
+        return "\n".join(lines + [child.render(depth + 1) for child in self.children])
+
+
+class KnowledgeGraphDecomposer:
+    def __init__(self, rules: Rules):
+        self.rules = rules
+        self._mine_sources = self._index_mining()
+
+    def _index_mining(self) -> dict[str, str]:
+        """item -> a world block that drops it when harvested."""
+        sources: dict[str, str] = {}
+        for block in BLOCKS:
+            if block in NOT_A_SOURCE or not self.rules.is_breakable(block):
+                continue
+            tools = self.rules.block(block).get("harvestTools")
+            tool = self.weakest_tool(block) if tools else None
+            for drop in self.rules.drops(block, tool):
+                if drop.chance >= 0.99:
+                    sources.setdefault(group_of(drop.item), block)
+        return sources
+
+    def weakest_tool(self, block: str) -> str | None:
+        tools = self.rules.block(block).get("harvestTools")
+        if not tools:
+            return None
+        names = {self.rules.item_name(int(t)) for t in tools}
+        for tier in TOOL_TIERS:
+            for name in sorted(names):
+                if name.startswith(tier + "_"):
+                    return name
+        return sorted(names)[0]
+
+    def decompose(self, goal: str, count: int = 1, held: dict[str, int] | None = None) -> SubGoal:
+        """The sub-goal tree for `count` of `goal`, skipping what `held` already covers."""
+        if goal not in GROUPS:
+            self.rules.item(goal)  # raises UnknownName for hallucinated items
+        return self._node(group_of(goal), count, dict(held or {}), depth=0)
+
+    def _node(self, item: str, count: int, held: dict[str, int], depth: int) -> SubGoal:
+        if depth > MAX_DEPTH:
+            raise UnknownName(f"cannot plan {item}: its recipe chain is too deep")
+        if item in self._mine_sources:
+            block = self._mine_sources[item]
+            tool = self.weakest_tool(block)
+            node = SubGoal(item, count, "mine", source=block, tool=tool)
+            if tool:
+                node.children.append(self._node(tool, 1, held, depth + 1))
+            return node
+        source = next((s for s, product in sorted(self.rules.smelting.items()) if product == item
+                       and group_of(s) in self._mine_sources), None)
+        if source is not None:
+            node = SubGoal(item, count, "smelt", source=group_of(source))
+            node.children += [self._node(group_of(source), count, held, depth + 1),
+                              self._node("furnace", 1, held, depth + 1),
+                              self._node(SMELTING_FUEL, math.ceil(count / FUEL_PER_PLANK), held, depth + 1)]
+            return node
+        recipes = [] if item in GROUPS else self.rules.recipes_for(item)
+        if item in GROUPS:
+            recipes = self.rules.recipes_for(GROUPS[item][0])
+        if recipes:
+            recipe = recipes[0]
+            batches = math.ceil(count / recipe.count)
+            node = SubGoal(item, count, "craft", needs_table=recipe.needs_table)
+            for ingredient, n in recipe.ingredients:
+                node.children.append(self._node(group_of(ingredient), n * batches, held, depth + 1))
+            if recipe.needs_table:
+                node.children.append(self._node("crafting_table", 1, held, depth + 1))
+            return node
+        for mob in sorted({**PASSIVE, **HOSTILE}):
+            if any(entry["item"] == item for entry in self.rules.data.entityLoot.get(mob, [])):
+                return SubGoal(item, count, "attack", source=mob)
+        raise UnknownName(f"cannot plan {item}: it is not mined, smelted, crafted or dropped in this world")
