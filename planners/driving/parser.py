@@ -3,7 +3,6 @@ then a safe fallback. Model output is data: it is parsed, never evaluated."""
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -11,6 +10,7 @@ from enum import StrEnum
 from pydantic import ValidationError
 
 from planners.driving.decision import Decision, PathDecision, SpeedDecision
+from planners.json_repair import json_object
 
 FALLBACK = Decision(speed=SpeedDecision.DECELERATE, path=PathDecision.FOLLOW_LANE,
                     explanation="The planner's answer could not be understood; slowing down in my lane.")
@@ -72,7 +72,7 @@ def _first_error(error: ValidationError) -> str:
 
 
 def _repair(text: str) -> Decision | None:
-    fields = _json_object(text) or _loose_fields(text)
+    fields = json_object(text) or _loose_fields(text)
     if not fields:
         return None
     lowered = {str(key).strip().lower(): value for key, value in fields.items()}
@@ -92,34 +92,6 @@ def _repair(text: str) -> Decision | None:
         return Decision(speed=speed, path=path, explanation=explanation)
     except ValidationError:
         return None
-
-
-def _json_object(text: str) -> dict | None:
-    """The first {...} in the text, read as JSON after fixing the usual slips."""
-    body = re.sub(r"```(?:json)?", "", text)
-    start = body.find("{")
-    end = body.rfind("}")
-    if start < 0 or end <= start:
-        return None
-    candidate = body[start:end + 1]
-    for attempt in (candidate, _relax(candidate)):
-        try:
-            value = json.loads(attempt)
-        except json.JSONDecodeError:
-            continue
-        if isinstance(value, dict):
-            return value
-    return None
-
-
-def _relax(candidate: str) -> str:
-    relaxed = re.sub(r",\s*([}\]])", r"\1", candidate)  # trailing commas
-    relaxed = re.sub(r"(?<=[{,])\s*([A-Za-z_][A-Za-z0-9_]*)\s*:", r'"\1":', relaxed)  # bare keys
-    if '"' not in relaxed.replace('\\"', ""):
-        relaxed = relaxed.replace("'", '"')
-    else:
-        relaxed = re.sub(r"'([^'\"]*)'", r'"\1"', relaxed)
-    return relaxed
 
 
 LOOSE_FIELD = re.compile(r"(?i)\b(speed(?:_decision)?|path(?:_decision)?|lane|explanation|reason(?:ing)?|why)"
