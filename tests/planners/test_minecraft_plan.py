@@ -1,0 +1,26 @@
+from planners.minecraft.plan import parse_plan
+
+GOOD = ('{"explanation": "need wood", "thoughts": "trees are near", "action_list": '
+        '[{"name": "mine", "args": {"object": "log"}, "expectation": "1 log"}]}')
+
+
+def test_strict_plan():
+    outcome = parse_plan(GOOD)
+    assert outcome.status == "ok"
+    assert [(a.name, a.args) for a in outcome.plan.action_list] == [("mine", {"object": "log"})]
+
+
+def test_near_misses_are_repaired():
+    text = ("Here is my plan:\n```json\n{explanation: 'need wood', 'actions': [{'name': 'Mine', "
+            "'args': {'object': 'log'}},],}\n```")
+    outcome = parse_plan(text)
+    assert outcome.status == "repaired" and outcome.plan.action_list[0].name == "mine"
+    assert outcome.plan.explanation == "need wood"
+
+
+def test_unusable_answers_are_invalid_with_the_reason():
+    assert parse_plan("I will chop a tree.").status == "invalid"
+    unknown = parse_plan('{"action_list": [{"name": "teleport", "args": {"to": "diamonds"}}]}')
+    assert unknown.status == "invalid" and "unknown action 'teleport'" in unknown.problem
+    empty = parse_plan('{"explanation": "x", "action_list": []}')
+    assert empty.status == "invalid" and empty.problem
