@@ -254,7 +254,7 @@ class StructuredActions:
             return False, f"cannot mine {object}: none within {SEARCH_RADIUS} blocks; explore first"
         if self._distance_to(self.player.cell(), target) > 4.0:
             reached, feedback = self._go_next_to(target, object)
-            if not reached:
+            if not reached and not self._dig_towards(target):
                 return False, feedback
         block = BLOCKS[self.world.get(*target)]
         if not self.engine.rules.can_harvest(block, self.player.equipped):
@@ -262,6 +262,29 @@ class StructuredActions:
             return False, f"cannot mine {block} with {self.player.equipped or 'bare hands'}: it needs one of " \
                           f"{', '.join(needed)}"
         return self.mine_cell(target)
+
+    def _dig_towards(self, target: tuple[int, int, int]) -> bool:
+        """Reach a buried block: dig down to its level, then tunnel towards it until it is in reach."""
+        if target[1] < math.floor(self.player.y):
+            self._dig_down(target[1])
+        for _ in range(64):
+            if self._distance_to(self.player.cell(), target) <= 4.0 or self.engine.exhausted:
+                return self._distance_to(self.player.cell(), target) <= 4.0
+            x, y, z = self.player.cell()
+            dx = (target[0] > x) - (target[0] < x)
+            dz = 0 if dx else (target[2] > z) - (target[2] < z)
+            if dx == dz == 0:
+                return False
+            ahead = [(x + dx, y, z + dz), (x + dx, y + 1, z + dz)]
+            if any(self.world.get(*c) in (LAVA, WATER) for c in ahead):
+                return False
+            for cell in ahead:
+                if not self.world.passable(*cell) and not self.mine_cell(cell)[0]:
+                    return False
+            if not self._standable(x + dx, y, z + dz):
+                return False
+            self._walk_path([(x, y, z), (x + dx, y, z + dz)])
+        return False
 
     def _dig_down(self, ylevel: int, tool: str | None = None) -> tuple[bool, str]:
         ylevel = int(ylevel)

@@ -1,0 +1,34 @@
+"""What the Minecraft planner sees for one sub-goal."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from envs.contracts import Contract
+from envs.minecraft.contracts import StructuredAction
+
+
+class SubGoalSpec(Contract):
+    object: str
+    count: int
+    method: str  # mine, smelt, craft, attack
+    source: str | None = None
+    tool: str | None = None
+
+
+class Feedback(Contract):
+    action: StructuredAction
+    success: bool
+    message: str
+
+
+class PlanContext(Contract):
+    goal: str = Field(description="the episode's goal, e.g. diamond")
+    sub_goal: SubGoalSpec
+    inventory: dict[str, int]
+    y_level: int
+    biome: str
+    nearby_blocks: dict[str, int]
+    reference_plan: list[StructuredAction] | None = None
+    failures: list[Feedback] = Field(default_factory=list, description="this sub-goal's failed actions so far")
+    knowledge: list[str] = Field(default_factory=list, description="retrieved knowledge sentences")

@@ -1,0 +1,80 @@
+"""The default Minecraft planner: rules that turn a sub-goal into structured actions, and
+adjust the plan after a failure the way GITM's feedback loop does."""
+
+from __future__ import annotations
+
+from envs.minecraft.contracts import StructuredAction
+from planners.minecraft.context import PlanContext
+from planners.minecraft.decomposer import GROUPS
+from planners.minecraft.plan import MinecraftPlan
+
+# the depth to dig to before looking for an ore (a little above where it is densest)
+ORE_DEPTH = {"diamond_ore": 12, "redstone_ore": 12, "gold_ore": 28, "lapis_ore": 20, "iron_ore": 40,
+             "coal_ore": 50}
+UNDERGROUND = set(ORE_DEPTH) | {"stone"}
+
+
+def _act(name: str, expectation: str = "", **args) -> StructuredAction:
+    return StructuredAction(name=name, args=args, expectation=expectation)
+
+
+class RuleBasedActionPlanner:
+    name = "rule"
+
+    def plan(self, context: PlanContext) -> MinecraftPlan:
+        goal = context.sub_goal
+        if context.reference_plan and not context.failures:
+            return MinecraftPlan(explanation=f"Reusing the plan that worked for {goal.object} before.",
+                                 thoughts="A remembered plan is the cheapest start.",
+                                 action_list=context.reference_plan)
+        method = {"mine": self._mine, "craft": self._craft, "smelt": self._smelt, "attack": self._attack}
+        return method[goal.method](context)
+
+    def _mine(self, context: PlanContext) -> MinecraftPlan:
+        goal = context.sub_goal
+        source = goal.source or goal.object
+        target = "log" if source in GROUPS["log"] else source
+        actions = []
+        if goal.tool:
+            actions.append(_act("equip", f"holding {goal.tool}", object=goal.tool))
+        failures = [f.message for f in context.failures]
+        underground = target in UNDERGROUND
+        depth = ORE_DEPTH.get(target)
+        if depth is not None and context.y_level > depth + 4 and not any("stopped digging" in m for m in failures):
+            actions.append(_act("dig_down", f"at y={depth}", ylevel=depth, tool=goal.tool))
+        elif target == "stone" and context.nearby_blocks.get("stone", 0) == 0 and not failures:
+            actions.append(_act("dig_down", "reach stone", ylevel=context.y_level - 4, tool=goal.tool))
+        if context.nearby_blocks.get(target, 0) == 0 or failures:
+            actions.append(_act("explore", f"{target} in sight", object=target,
+                                strategy="underground" if underground else "surface"))
+        still_needed = max(goal.count - context.inventory.get(goal.object, 0), 1)
+        actions += [_act("mine", f"1 more {goal.object}", object=target, tool=goal.tool)] * still_needed
+        why = f"mine {target}" + (f" with {goal.tool}" if goal.tool else "")
+        thoughts = "; ".join(failures[-2:]) if failures else "first attempt"
+        return MinecraftPlan(explanation=f"I need {goal.count} {goal.object}: {why}.", thoughts=thoughts,
+                             action_list=actions)
+
+    def _craft(self, context: PlanContext) -> MinecraftPlan:
+        goal = context.sub_goal
+        item = goal.object
+        if item in GROUPS:  # the wood the inventory has decides the kind of planks
+            logs = [log for log in GROUPS["log"] if context.inventory.get(log, 0) > 0]
+            item = logs[0].replace("_log", "_planks") if logs else GROUPS[item][0]
+        missing = max(goal.count - sum(context.inventory.get(i, 0) for i in GROUPS.get(goal.object, (item,))), 1)
+        return MinecraftPlan(explanation=f"Craft {missing} {item} from what I carry.", thoughts="materials are ready",
+                             action_list=[_act("craft", f"{missing} {item}", object=item, count=missing)])
+
+    def _smelt(self, context: PlanContext) -> MinecraftPlan:
+        goal = context.sub_goal
+        missing = max(goal.count - context.inventory.get(goal.object, 0), 1)
+        return MinecraftPlan(explanation=f"Smelt {goal.source} into {goal.object} in a furnace.",
+                             thoughts="the furnace and fuel are in the inventory",
+                             action_list=[_act("smelt", f"{missing} {goal.object}", object=goal.object,
+                                               materials=goal.source, count=missing)])
+
+    def _attack(self, context: PlanContext) -> MinecraftPlan:
+        goal = context.sub_goal
+        return MinecraftPlan(explanation=f"Hunt a {goal.source} for {goal.object}.", thoughts="mobs wander",
+                             action_list=[_act("explore", f"a {goal.source}", object=goal.source,
+                                               strategy="surface"),
+                                          _act("attack", f"{goal.object}", object=goal.source)])
