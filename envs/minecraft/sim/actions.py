@@ -27,6 +27,7 @@ EXPLORE_BOARD = 20
 TUNNEL_LEG = 12
 ACTION_STEP_LIMIT = 4000
 MAX_CLEARED_BLOCKS = 8  # blocks dug through to reach a block in sight
+MINE_CANDIDATES = 4  # blocks tried, nearest first, before mining gives up
 
 
 def _argument_problem(handler, arguments: dict) -> str | None:
@@ -115,16 +116,22 @@ class StructuredActions:
 
     # finding and moving
 
-    def find(self, names: list[str], radius: int = SEARCH_RADIUS) -> tuple[int, int, int] | None:
+    def find(self, names: list[str], radius: int = SEARCH_RADIUS,
+             exclude: set[tuple[int, int, int]] | frozenset = frozenset()) -> tuple[int, int, int] | None:
+        """The nearest such block; height differences count triple (climbing is dearer than walking)."""
         x, y, z = self.player.cell()
         box = self.world.box(x - radius, y - radius, z - radius, 2 * radius + 1, 2 * radius + 1, 2 * radius + 1)
-        wanted = np.isin(box, [ID[n] for n in names])
-        cells = np.argwhere(wanted)
+        cells = np.argwhere(np.isin(box, [ID[n] for n in names]))
         if len(cells) == 0:
             return None
         offsets = cells - radius
-        nearest = cells[np.argmin((offsets ** 2).sum(axis=1))]
-        return int(nearest[0]) + x - radius, int(nearest[1]) + y - radius, int(nearest[2]) + z - radius
+        cost = offsets[:, 0] ** 2 + offsets[:, 2] ** 2 + 9 * offsets[:, 1] ** 2
+        for index in np.argsort(cost, kind="stable"):
+            cell = (int(cells[index, 0]) + x - radius, int(cells[index, 1]) + y - radius,
+                    int(cells[index, 2]) + z - radius)
+            if cell not in exclude:
+                return cell
+        return None
 
     def _standable(self, x: int, y: int, z: int) -> bool:
         below = self.world.get(x, y - 1, z)
@@ -249,13 +256,24 @@ class StructuredActions:
             if self.player.inventory[tool] < 1:
                 return False, f"cannot mine {object} with {tool}: no {tool} in the inventory"
             self.engine.step(Primitive.EQUIP, tool)
-        target = self.find(names)
-        if target is None:
-            return False, f"cannot mine {object}: none within {SEARCH_RADIUS} blocks; explore first"
-        if self._distance_to(self.player.cell(), target) > 4.0:
+        unreachable: set[tuple[int, int, int]] = set()
+        feedback = ""
+        while len(unreachable) < MINE_CANDIDATES:
+            target = self.find(names, exclude=unreachable)
+            if target is None:
+                break
+            if self._distance_to(self.player.cell(), target) <= 4.0:
+                break
             reached, feedback = self._go_next_to(target, object)
-            if not reached and not self._dig_towards(target):
+            if reached or self._dig_towards(target):
+                break
+            unreachable.add(target)
+        else:
+            return False, feedback
+        if target is None:
+            if feedback:
                 return False, feedback
+            return False, f"cannot mine {object}: none within {SEARCH_RADIUS} blocks; explore first"
         block = BLOCKS[self.world.get(*target)]
         if not self.engine.rules.can_harvest(block, self.player.equipped):
             needed = sorted(self.engine.rules.item_name(int(i)) for i in self.engine.rules.block(block)["harvestTools"])
@@ -295,8 +313,12 @@ class StructuredActions:
         while math.floor(self.player.y) > ylevel:
             x, y, z = self.player.cell()
             below = (x, y - 1, z)
-            if self.world.get(x, y - 2, z) in (LAVA, WATER) or self.world.get(*below) in (LAVA, WATER):
-                return False, f"stopped digging at y={y}: {BLOCKS[self.world.get(x, y - 2, z)]} below"
+            landing = y - 2
+            while landing > 0 and self.world.get(x, landing, z) == AIR:  # a cave under the floor: where it ends
+                landing -= 1
+            for depth in (y - 1, landing):
+                if self.world.get(x, depth, z) in (LAVA, WATER):
+                    return False, f"stopped digging at y={y}: {BLOCKS[self.world.get(x, depth, z)]} below"
             if self.world.get(*below) == ID["bedrock"]:
                 return False, f"stopped digging at y={y}: bedrock below"
             self.player.pitch = 90.0
@@ -306,6 +328,8 @@ class StructuredActions:
             while not self.player.on_ground or self.world.passable(x, math.floor(self.player.y) - 1, z):
                 self.engine.step(Primitive.NOOP)
                 if self.engine.exhausted:
+                    if self.player.health <= 0:
+                        return False, f"the player died digging down at y={math.floor(self.player.y)}"
                     return False, "the episode's step budget is used up"
         return True, f"dug down to y={math.floor(self.player.y)}"
 
