@@ -28,6 +28,7 @@ TUNNEL_LEG = 12
 ACTION_STEP_LIMIT = 4000
 MAX_CLEARED_BLOCKS = 8  # blocks dug through to reach a block in sight
 MINE_CANDIDATES = 4  # blocks tried, nearest first, before mining gives up
+SAFE_DROP = 3  # falls longer than this hurt
 
 
 def _argument_problem(handler, arguments: dict) -> str | None:
@@ -319,6 +320,8 @@ class StructuredActions:
             for depth in (y - 1, landing):
                 if self.world.get(x, depth, z) in (LAVA, WATER):
                     return False, f"stopped digging at y={y}: {BLOCKS[self.world.get(x, depth, z)]} below"
+            if y - 2 - landing > SAFE_DROP:
+                return False, f"stopped digging at y={y}: a cave drops {y - 2 - landing} blocks below"
             if self.world.get(*below) == ID["bedrock"]:
                 return False, f"stopped digging at y={y}: bedrock below"
             self.player.pitch = 90.0
