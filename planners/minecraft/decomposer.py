@@ -106,9 +106,7 @@ class KnowledgeGraphDecomposer:
                               self._node("furnace", 1, held, depth + 1),
                               self._node(SMELTING_FUEL, math.ceil(count / FUEL_PER_PLANK), held, depth + 1)]
             return node
-        recipes = [] if item in GROUPS else self.rules.recipes_for(item)
-        if item in GROUPS:
-            recipes = self.rules.recipes_for(GROUPS[item][0])
+        recipes = self.rules.recipes_for(GROUPS[item][0] if item in GROUPS else item)
         if recipes:
             recipe = recipes[0]
             batches = math.ceil(count / recipe.count)
