@@ -77,9 +77,9 @@ class SpeedController:
 
 def control_towards(position: np.ndarray, yaw_deg: float, speed: float, path_xy: np.ndarray, target_speed: float,
                     speed_controller: SpeedController, wheelbase: float, max_steer_rad: float,
-                    dt: float) -> VehicleControl:
+                    dt: float, min_lookahead: float = 4.0) -> VehicleControl:
     """One control command that follows `path_xy` at `target_speed`."""
-    lookahead = min(max(2.5 + 0.8 * abs(speed), 4.0), 20.0)
+    lookahead = min(max(2.5 + 0.8 * abs(speed), min_lookahead), 20.0)
     target = lookahead_point(path_xy, position, lookahead)
     steer = pure_pursuit_steer(position, yaw_deg, target, wheelbase, max_steer_rad)
     throttle, brake = speed_controller(speed, target_speed, dt)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from envs.driving.contracts import DrivingObservation, LightColor, VehicleControl
-from envs.driving.control import SpeedController, lookahead_point, pure_pursuit_steer
+from envs.driving.control import SpeedController, control_towards
 from envs.driving.criteria import StopZone
 from envs.driving.routing import DenseRoute
 from envs.driving.sim.ego import VehicleParams
@@ -163,12 +163,9 @@ class MotionPlanner:
         ego = observation.ego
         path = self.path(observation)
         target_speed, limited_by = self._speed_profile(observation, path)
-        lookahead = min(max(2.5 + 0.8 * abs(ego.speed), 4.5), 20.0)
-        target = lookahead_point(path.xy, path.xy[0], lookahead)
-        steer = pure_pursuit_steer(path.xy[0], ego.yaw, target, self.params.wheelbase, self.params.max_steer_rad)
-        throttle, brake = self.speed_controller(ego.speed, target_speed, self.dt)
         self.last_plan = MotionPlan(path.xy, target_speed, limited_by)
-        return VehicleControl.clamped(throttle=throttle, steer=steer, brake=brake)
+        return control_towards(path.xy[0], ego.yaw, ego.speed, path.xy, target_speed, self.speed_controller,
+                               self.params.wheelbase, self.params.max_steer_rad, self.dt, min_lookahead=4.5)
 
     def _speed_profile(self, observation: DrivingObservation, path: Path) -> tuple[float, str]:
         ego = observation.ego
