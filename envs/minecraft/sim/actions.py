@@ -135,9 +135,8 @@ class StructuredActions:
         return None
 
     def _standable(self, x: int, y: int, z: int) -> bool:
-        below = self.world.get(x, y - 1, z)
-        return (self.world.passable(x, y, z) and self.world.passable(x, y + 1, z)
-                and not PASSABLE[below] and below != LAVA and self.world.get(x, y, z) not in (LAVA, WATER))
+        """The world's standable, and not in water or lava (lava below is never solid ground)."""
+        return self.world.standable(x, y, z) and self.world.get(x, y, z) not in (LAVA, WATER)
 
     def path_to(self, goals: set[tuple[int, int, int]]) -> list[tuple[int, int, int]] | None:
         """A* over standable cells: 4 neighbours, one block up, up to three down."""

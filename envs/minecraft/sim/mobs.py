@@ -50,10 +50,6 @@ class MobManager:
         self._next_id = 0
         self._populated: set[tuple[int, int]] = set()
 
-    def _standable(self, x: int, y: int, z: int) -> bool:
-        world = self.world
-        return world.passable(x, y, z) and world.passable(x, y + 1, z) and not world.passable(x, y - 1, z)
-
     def _spawn(self, kind: str, x: int, y: int, z: int) -> None:
         self.mobs[self._next_id] = Mob(self._next_id, kind, x, y, z, PASSIVE.get(kind) or HOSTILE[kind])
         self._next_id += 1
@@ -69,7 +65,7 @@ class MobManager:
                 for _ in range(rng.randint(0, 2)):
                     mx, mz = cx * 16 + rng.randrange(16), cz * 16 + rng.randrange(16)
                     my = self.world.surface_y(mx, mz) + 1
-                    if self.world.get(mx, my - 1, mz) == 3 and self._standable(mx, my, mz):  # on grass_block
+                    if self.world.get(mx, my - 1, mz) == 3 and self.world.standable(mx, my, mz):  # on grass_block
                         self._spawn(rng.choice(sorted(PASSIVE)), mx, my, mz)
 
     def tick(self, step: int, time_of_day: int, player) -> float:
@@ -81,7 +77,7 @@ class MobManager:
             angle, distance = self.rng.uniform(0, 2 * math.pi), self.rng.uniform(16, 24)
             hx, hz = int(px + distance * math.cos(angle)), int(pz + distance * math.sin(angle))
             hy = self.world.surface_y(hx, hz) + 1
-            if self._standable(hx, hy, hz):
+            if self.world.standable(hx, hy, hz):
                 self._spawn(self.rng.choice(sorted(HOSTILE)), hx, hy, hz)
         damage = 0.0
         for mob in list(self.mobs.values()):
@@ -101,7 +97,7 @@ class MobManager:
 
     def _move(self, mob: Mob, dx: int, dz: int) -> None:
         for dy in (0, 1, -1):
-            if self._standable(mob.x + dx, mob.y + dy, mob.z + dz):
+            if self.world.standable(mob.x + dx, mob.y + dy, mob.z + dz):
                 mob.x, mob.y, mob.z = mob.x + dx, mob.y + dy, mob.z + dz
                 return
 

@@ -40,6 +40,10 @@ class VoxelWorld:
     def passable(self, x: int, y: int, z: int) -> bool:
         return bool(PASSABLE[self.get(x, y, z)])
 
+    def standable(self, x: int, y: int, z: int) -> bool:
+        """Room for a body (feet and head cells free) on something solid."""
+        return self.passable(x, y, z) and self.passable(x, y + 1, z) and not self.passable(x, y - 1, z)
+
     def biome(self, x: int, z: int) -> str:
         self.chunk(x // CHUNK, z // CHUNK)
         return BIOMES[int(self._biomes[x // CHUNK, z // CHUNK][x % CHUNK, z % CHUNK])]
