@@ -288,21 +288,30 @@ class StructuredActions:
         for _ in range(64):
             if self._distance_to(self.player.cell(), target) <= 4.0 or self.engine.exhausted:
                 return self._distance_to(self.player.cell(), target) <= 4.0
-            x, y, z = self.player.cell()
-            dx = (target[0] > x) - (target[0] < x)
-            dz = 0 if dx else (target[2] > z) - (target[2] < z)
-            if dx == dz == 0:
+            if not self._step_towards(target[0], target[2], avoid_drops=False):
                 return False
-            ahead = [(x + dx, y, z + dz), (x + dx, y + 1, z + dz)]
-            if any(self.world.get(*c) in (LAVA, WATER) for c in ahead):
-                return False
-            for cell in ahead:
-                if not self.world.passable(*cell) and not self.mine_cell(cell)[0]:
-                    return False
-            if not self._standable(x + dx, y, z + dz):
-                return False
-            self._walk_path([(x, y, z), (x + dx, y, z + dz)])
         return False
+
+    def _step_towards(self, target_x: int, target_z: int, avoid_drops: bool) -> bool:
+        """One block towards (target_x, target_z) at this level, digging a two-high tunnel; False when
+        already there, or when lava or water (or, with avoid_drops, a drop) is ahead, or the way is shut."""
+        x, y, z = self.player.cell()
+        dx = (target_x > x) - (target_x < x)
+        dz = 0 if dx else (target_z > z) - (target_z < z)
+        if dx == dz == 0:
+            return False
+        ahead = [(x + dx, y, z + dz), (x + dx, y + 1, z + dz)]
+        if any(self.world.get(*c) in (LAVA, WATER) for c in ahead):
+            return False
+        if avoid_drops and self.world.get(x + dx, y - 1, z + dz) in (LAVA, WATER, AIR):
+            return False
+        for cell in ahead:
+            if not self.world.passable(*cell) and not self.mine_cell(cell)[0]:
+                return False
+        if not self._standable(x + dx, y, z + dz):
+            return False
+        self._walk_path([(x, y, z), (x + dx, y, z + dz)])
+        return True
 
     def _dig_down(self, ylevel: int, tool: str | None = None) -> tuple[bool, str]:
         ylevel = int(ylevel)
@@ -532,21 +541,11 @@ class StructuredActions:
         """Dig towards a node; returns (object in sight, node reached)."""
         target_x, target_z = start[0] + node[0] * TUNNEL_LEG, start[2] + node[1] * TUNNEL_LEG
         while not self.engine.exhausted:
-            x, y, z = self.player.cell()
+            x, _, z = self.player.cell()
             if (x, z) == (target_x, target_z):
                 return False, True
-            dx = (target_x > x) - (target_x < x)
-            dz = 0 if dx else (target_z > z) - (target_z < z)
-            ahead = [(x + dx, y, z + dz), (x + dx, y + 1, z + dz)]
-            if any(self.world.get(*c) in (LAVA, WATER) for c in ahead) or \
-                    self.world.get(x + dx, y - 1, z + dz) in (LAVA, WATER, AIR):
+            if not self._step_towards(target_x, target_z, avoid_drops=True):
                 return False, False  # never towards lava, water or a drop
-            for cell in ahead:
-                if not self.world.passable(*cell) and not self.mine_cell(cell)[0]:
-                    return False, False
-            if not self._standable(x + dx, y, z + dz):
-                return False, False
-            self._walk_path([(x, y, z), (x + dx, y, z + dz)])
             if self.find(names, radius=6) is not None:
                 return True, False
         return False, False
