@@ -40,7 +40,7 @@ MAX_NESTING = 3
 def pursue(env, goal: str, decomposer: KnowledgeGraphDecomposer, planner, memory: PlanMemory,
            count: int = 1) -> GoalReport:
     observation = env.observe()
-    tree = decomposer.decompose(goal, count)
+    tree = decomposer.decompose(goal, count).gather_upfront()
     report = GoalReport(goal, False, observation.step, 0, 0, tree.render())
     agent = _Pursuit(env, goal, decomposer, planner, memory, report)
     for node in tree.post_order():

@@ -45,6 +45,20 @@ class SubGoal:
     def post_order(self) -> list[SubGoal]:
         return [node for child in self.children for node in child.post_order()] + [self]
 
+    def gather_upfront(self) -> SubGoal:
+        """Raise the first gathering sub-goal of each material (post-order) to the tree's total need of
+        it, so that one trip gets all the logs or cobblestone siblings will use up; in place."""
+        nodes = [node for node in self.post_order() if node.method in ("mine", "attack")]
+        totals: dict[str, int] = {}
+        for node in nodes:
+            totals[node.object] = totals.get(node.object, 0) + node.count
+        seen: set[str] = set()
+        for node in nodes:
+            if node.object not in seen:
+                seen.add(node.object)
+                node.count = totals[node.object]
+        return self
+
     def render(self, depth: int = 0) -> str:
         how = {"mine": f"mine {self.source}" + (f" with {self.tool}" if self.tool else ""),
                "smelt": f"smelt {self.source}", "craft": "craft" + (" at a crafting table" if self.needs_table else ""),

@@ -7,28 +7,38 @@ failure, one feedback sentence and the inventory change.
 
 from __future__ import annotations
 
-import heapq
 import inspect
 import math
-from collections import Counter, deque
+from collections import Counter
 
 import numpy as np
 
 from envs.minecraft.contracts import ActionResult, StructuredAction
-from envs.minecraft.sim.engine import WALK_PER_TICK, Engine, Primitive
+from envs.minecraft.sim.engine import Engine, Primitive
 from envs.minecraft.sim.mobs import ATTACK_COOLDOWN_TICKS, HOSTILE, PASSIVE, WEAPON_DAMAGE
+from envs.minecraft.sim.navigation import Navigator
 from envs.minecraft.sim.palette import AIR, BLOCKS, ID, LAVA, PASSABLE, WATER
+from envs.minecraft.sim.worldgen import HEIGHT
 
 SEARCH_RADIUS = 16
-PATH_LIMIT = 4000  # A* node budget
-TICKS_PER_BLOCK = math.ceil(1.0 / WALK_PER_TICK)
-EXPLORE_CELL = 8  # the chessboard's cells are 8 x 8 blocks
+EXPLORE_CELL = 12  # the surface chessboard's cells are 12 x 12 blocks, aligned to the world's grid
 EXPLORE_BOARD = 20
+EXPLORE_PATH_LIMIT = 2500  # A* budget for the way to the next cell
+EXPLORE_DEAD_ENDS = 8  # cells in a row with no way there end a surface exploration
+EXPLORE_DEAD_END_TICKS = 20
 TUNNEL_LEG = 12
 ACTION_STEP_LIMIT = 4000
-MAX_CLEARED_BLOCKS = 8  # blocks dug through to reach a block in sight
 MINE_CANDIDATES = 4  # blocks tried, nearest first, before mining gives up
-SAFE_DROP = 3  # falls longer than this hurt
+BEST_PICKAXE_FIRST = ("diamond_pickaxe", "iron_pickaxe", "stone_pickaxe", "wooden_pickaxe")
+FILLERS = ("cobblestone", "dirt", "stone", "oak_planks", "spruce_planks", "birch_planks")
+SURFACE_SIGHT = 48  # how far the player sees blocks showing on the surface
+SURFACE_DEPTH_SEEN = 7  # a block this far under its column's top still shows (a trunk under leaves)
+TREE_BLOCKS = [ID[name] for name in BLOCKS if name.endswith(("_log", "_leaves"))]
+SAFE_DROP = 3
+LOWEST_DIG_LEVEL = 5  # below this lava lakes and bedrock make digging down to an ore unsafe
+UNDERGROUND_CLIMB = 4  # blocks climbed when boxed in underground before searching again
+UNDERGROUND_CLIMBS = 3
+DIG_SIDESTEPS = 12  # blocks dig_down may tunnel aside around caves and lava  # falls longer than this hurt
 
 
 def _argument_problem(handler, arguments: dict) -> str | None:
@@ -52,11 +62,30 @@ def block_names(object_name: str) -> list[str]:
     return [name for name in BLOCKS if name.endswith("_" + object_name) or name.startswith(object_name + "_")]
 
 
+def spiral(size: int) -> list[tuple[int, int]]:
+    """The cells of a size x size board around (0, 0) in a square spiral: each next to the last."""
+    cells, x, z, dx, dz = [], 0, 0, 1, 0
+    leg, walked, turns = 1, 0, 0
+    half = size // 2
+    while len(cells) < (2 * half + 1) ** 2:
+        if abs(x) <= half and abs(z) <= half:
+            cells.append((x, z))
+        x, z, walked = x + dx, z + dz, walked + 1
+        if walked == leg:
+            dx, dz, walked, turns = -dz, dx, 0, turns + 1
+            if turns % 2 == 0:
+                leg += 1
+    return cells
+
+
 class StructuredActions:
     def __init__(self, engine: Engine):
         self.engine = engine
         self.world = engine.world
         self.player = engine.player
+        self.nav = Navigator(engine)
+        self.unreachable: set[tuple[int, int, int]] = set()  # blocks no way was found to
+        self.explored: set[tuple[int, int]] = set()  # surface chessboard cells already visited
 
     # dispatch
 
@@ -134,54 +163,6 @@ class StructuredActions:
                 return cell
         return None
 
-    def _standable(self, x: int, y: int, z: int) -> bool:
-        """The world's standable, and not in water or lava (lava below is never solid ground)."""
-        return self.world.standable(x, y, z) and self.world.get(x, y, z) not in (LAVA, WATER)
-
-    def path_to(self, goals: set[tuple[int, int, int]]) -> list[tuple[int, int, int]] | None:
-        """A* over standable cells: 4 neighbours, one block up, up to three down."""
-        start = self.player.cell()
-        if start in goals:
-            return [start]
-        gx = np.mean([g[0] for g in goals])
-        gz = np.mean([g[2] for g in goals])
-        frontier = [(0.0, 0, start)]
-        came: dict[tuple[int, int, int], tuple[int, int, int] | None] = {start: None}
-        cost = {start: 0}
-        expanded = 0
-        while frontier and expanded < PATH_LIMIT:
-            _, _, cell = heapq.heappop(frontier)
-            if cell in goals:
-                path = [cell]
-                while came[path[-1]] is not None:
-                    path.append(came[path[-1]])
-                return path[::-1]
-            expanded += 1
-            x, y, z = cell
-            for dx, dz in ((1, 0), (-1, 0), (0, 1), (0, -1)):
-                for dy in (0, 1, -1, -2, -3):
-                    nxt = (x + dx, y + dy, z + dz)
-                    if dy == 1 and not self.world.passable(x, y + 2, z):
-                        continue  # no head room to jump
-                    if not self._standable(*nxt):
-                        continue
-                    new_cost = cost[cell] + 1 + (1 if dy == 1 else 0)
-                    if new_cost < cost.get(nxt, math.inf):
-                        cost[nxt], came[nxt] = new_cost, cell
-                        estimate = abs(nxt[0] - gx) + abs(nxt[2] - gz)
-                        heapq.heappush(frontier, (new_cost + estimate, len(came), nxt))
-                    break
-        return None
-
-    def _walk_path(self, path: list[tuple[int, int, int]]) -> None:
-        """Follow a path cell by cell; each block costs the ticks walking it takes (a jump adds one)."""
-        for previous, cell in zip(path, path[1:]):
-            ticks = TICKS_PER_BLOCK + (1 if cell[1] > previous[1] else 0)
-            self.player.yaw = math.degrees(math.atan2(cell[2] - previous[2], cell[0] - previous[0])) % 360.0
-            self.engine.spend(ticks)
-            self.player.x, self.player.y, self.player.z = cell[0] + 0.5, float(cell[1]), cell[2] + 0.5
-            self.player.vy, self.player.on_ground = 0.0, True
-
     def _approach(self, object: str, tool: str | None = None) -> tuple[bool, str]:
         names = block_names(object)
         if not names:
@@ -195,13 +176,15 @@ class StructuredActions:
         x, y, z = target
         goals = {(x + dx, y + dy, z + dz) for dx in range(-3, 4) for dy in range(-3, 2) for dz in range(-3, 4)
                  if (dx, dz) != (0, 0) or dy < 0}
-        goals = {g for g in goals if self._standable(*g) and self._distance_to(g, target) <= 4.0}
+        goals = {g for g in goals if self.nav.stand(*g) and self._distance_to(g, target) <= 4.0}
         if not goals:
             return False, f"cannot approach {what}: no place to stand next to it"
-        path = self.path_to(goals)
+        path = self.nav.path_to(goals)
         if path is None:
-            return False, f"cannot approach {what} at {target}: no walkable path"
-        self._walk_path(path)
+            return False, f"cannot approach {what} at {target}: no way there within the search budget"
+        arrived, feedback = self.nav.follow(path)
+        if not arrived:
+            return False, f"cannot approach {what} at {target}: {feedback}"
         return True, f"reached {what} at {target}"
 
     @staticmethod
@@ -211,43 +194,6 @@ class StructuredActions:
 
     # mining
 
-    def look_at(self, cell: tuple[int, int, int]) -> None:
-        player = self.player
-        dx, dz = cell[0] + 0.5 - player.x, cell[2] + 0.5 - player.z
-        dy = cell[1] + 0.5 - (player.y + 1.62)
-        player.yaw = math.degrees(math.atan2(dz, dx)) % 360.0
-        player.pitch = -math.degrees(math.atan2(dy, math.hypot(dx, dz)))
-
-    def mine_cell(self, cell: tuple[int, int, int]) -> tuple[bool, str]:
-        """Look at the block and mine it, clearing what stands in the line of sight first."""
-        for _ in range(MAX_CLEARED_BLOCKS):
-            self.look_at(cell)
-            hit = self.engine.target()[0]
-            if hit == cell:
-                break
-            if hit is None:
-                return False, f"cannot reach the block at {cell}: it is out of reach"
-            if self.world.get(*hit) in (LAVA, WATER) or self.engine.rules.break_ticks(BLOCKS[self.world.get(*hit)],
-                                                                                      self.player.equipped) is None:
-                return False, f"cannot reach the block at {cell}: {BLOCKS[self.world.get(*hit)]} is in the way"
-            cleared, feedback = self._break_target()
-            if not cleared:
-                return False, feedback
-        else:
-            return False, f"cannot reach the block at {cell}: too much is in the way"
-        return self._break_target()
-
-    def _break_target(self) -> tuple[bool, str]:
-        cell = self.engine.target()[0]
-        block = BLOCKS[self.world.get(*cell)]
-        while not self.engine.exhausted:
-            result = self.engine.step(Primitive.ATTACK)
-            if not result.success:
-                return False, result.feedback
-            if result.feedback.startswith("broke"):
-                return True, result.feedback
-        return False, f"ran out of steps while mining {block}"
-
     def _mine(self, object: str, tool: str | None = None) -> tuple[bool, str]:
         names = block_names(object)
         if not names:
@@ -256,10 +202,9 @@ class StructuredActions:
             if self.player.inventory[tool] < 1:
                 return False, f"cannot mine {object} with {tool}: no {tool} in the inventory"
             self.engine.step(Primitive.EQUIP, tool)
-        unreachable: set[tuple[int, int, int]] = set()
         feedback = ""
-        while len(unreachable) < MINE_CANDIDATES:
-            target = self.find(names, exclude=unreachable)
+        for _ in range(MINE_CANDIDATES):
+            target = self.find(names, exclude=self.unreachable)
             if target is None:
                 break
             if self._distance_to(self.player.cell(), target) <= 4.0:
@@ -267,7 +212,7 @@ class StructuredActions:
             reached, feedback = self._go_next_to(target, object)
             if reached or self._dig_towards(target):
                 break
-            unreachable.add(target)
+            self.unreachable.add(target)  # not tried again in this episode
         else:
             return False, feedback
         if target is None:
@@ -279,12 +224,12 @@ class StructuredActions:
             needed = sorted(self.engine.rules.item_name(int(i)) for i in self.engine.rules.block(block)["harvestTools"])
             return False, f"cannot mine {block} with {self.player.equipped or 'bare hands'}: it needs one of " \
                           f"{', '.join(needed)}"
-        return self.mine_cell(target)
+        return self.nav.mine_cell(target)
 
     def _dig_towards(self, target: tuple[int, int, int]) -> bool:
         """Reach a buried block: dig down to its level, then tunnel towards it until it is in reach."""
         if target[1] < math.floor(self.player.y):
-            self._dig_down(target[1])
+            self._dig_down(max(target[1], LOWEST_DIG_LEVEL))
         for _ in range(64):
             if self._distance_to(self.player.cell(), target) <= 4.0 or self.engine.exhausted:
                 return self._distance_to(self.player.cell(), target) <= 4.0
@@ -306,34 +251,34 @@ class StructuredActions:
         if avoid_drops and self.world.get(x + dx, y - 1, z + dz) in (LAVA, WATER, AIR):
             return False
         for cell in ahead:
-            if not self.world.passable(*cell) and not self.mine_cell(cell)[0]:
+            if not self.world.passable(*cell) and not self.nav.mine_cell(cell)[0]:
                 return False
-        if not self._standable(x + dx, y, z + dz):
+        if not self.nav.dry_stand(x + dx, y, z + dz):
             return False
-        self._walk_path([(x, y, z), (x + dx, y, z + dz)])
+        self.nav.follow([((x, y, z), ()), ((x + dx, y, z + dz), ())])
         return True
 
     def _dig_down(self, ylevel: int, tool: str | None = None) -> tuple[bool, str]:
+        """Dig straight down; where lava, water or a long drop into a cave lies below, tunnel a few
+        blocks aside and dig on from there (at most DIG_SIDESTEPS blocks aside in all)."""
         ylevel = int(ylevel)
         if tool:
             if self.player.inventory[tool] < 1:
                 return False, f"cannot dig down with {tool}: no {tool} in the inventory"
             self.engine.step(Primitive.EQUIP, tool)
+        sidesteps = 0
         while math.floor(self.player.y) > ylevel:
             x, y, z = self.player.cell()
+            hazard = self._hazard_below(x, y, z)
+            if hazard is not None:
+                moved = self._step_aside(DIG_SIDESTEPS - sidesteps)
+                if not moved:
+                    return False, f"stopped digging at y={y}: {hazard}, and no safe column nearby"
+                sidesteps += moved
+                continue
             below = (x, y - 1, z)
-            landing = y - 2
-            while landing > 0 and self.world.get(x, landing, z) == AIR:  # a cave under the floor: where it ends
-                landing -= 1
-            for depth in (y - 1, landing):
-                if self.world.get(x, depth, z) in (LAVA, WATER):
-                    return False, f"stopped digging at y={y}: {BLOCKS[self.world.get(x, depth, z)]} below"
-            if y - 2 - landing > SAFE_DROP:
-                return False, f"stopped digging at y={y}: a cave drops {y - 2 - landing} blocks below"
-            if self.world.get(*below) == ID["bedrock"]:
-                return False, f"stopped digging at y={y}: bedrock below"
             self.player.pitch = 90.0
-            mined, feedback = self.mine_cell(below) if not self.world.passable(*below) else (True, "")
+            mined, feedback = self.nav.mine_cell(below) if not self.world.passable(*below) else (True, "")
             if not mined:
                 return False, f"stopped digging at y={y}: {feedback}"
             while not self.player.on_ground or self.world.passable(x, math.floor(self.player.y) - 1, z):
@@ -344,11 +289,60 @@ class StructuredActions:
                     return False, "the episode's step budget is used up"
         return True, f"dug down to y={math.floor(self.player.y)}"
 
+    def _hazard_below(self, x: int, y: int, z: int) -> str | None:
+        """Why digging the block under (x, y, z) is unsafe, or None."""
+        landing = y - 2
+        while landing > 0 and self.world.get(x, landing, z) == AIR:  # a cave under the floor: where it ends
+            landing -= 1
+        for depth in (y - 1, landing):
+            if self.world.get(x, depth, z) in (LAVA, WATER):
+                return f"{BLOCKS[self.world.get(x, depth, z)]} below"
+        if y - 2 - landing > SAFE_DROP:
+            return f"a cave drops {y - 2 - landing} blocks below"
+        if self.world.get(x, y - 1, z) == ID["bedrock"]:
+            return "bedrock below"
+        return None
+
+    def _step_aside(self, allowance: int) -> int:
+        """Tunnel up to `allowance` blocks sideways to the nearest column that is safe to dig down;
+        returns the blocks moved (0: none found)."""
+        x, y, z = self.player.cell()
+        for distance in range(1, min(allowance, 4) + 1):
+            for dx, dz in ((1, 0), (0, 1), (-1, 0), (0, -1)):
+                tx, tz = x + dx * distance, z + dz * distance
+                if self._hazard_below(tx, y, tz) is not None:
+                    continue
+                start = self.player.cell()
+                for _ in range(distance):
+                    if not self._step_towards(tx, tz, avoid_drops=True):
+                        break
+                if self.player.cell()[::2] == (tx, tz):
+                    return distance
+                if self.player.cell() != start:  # came part of the way: walk back and try elsewhere
+                    for _ in range(distance):
+                        self._step_towards(start[0], start[2], avoid_drops=True)
+                    if self.player.cell() != start:
+                        return max(abs(self.player.cell()[0] - x) + abs(self.player.cell()[2] - z), 1)
+        return 0
+
     def _go_up(self, tool: str | None = None) -> tuple[bool, str]:
-        """Pillar up to the surface: mine what is above, jump, place a block below."""
-        fillers = [name for name in ("cobblestone", "dirt", "stone", "oak_planks") if self.player.inventory[name] > 0]
+        """Pillar up to the surface: mine what is above (with the best pickaxe carried unless a tool is
+        given), jump, place a block below."""
+        return self._pillar_up(tool, blocks=None)
+
+    def _pillar_up(self, tool: str | None, blocks: int | None) -> tuple[bool, str]:
+        """Pillar up `blocks` blocks, or to the surface when None."""
+        tool = tool or next((p for p in BEST_PICKAXE_FIRST if self.player.inventory[p] > 0), None)
+        if tool:
+            if self.player.inventory[tool] < 1:
+                return False, f"cannot go up with {tool}: no {tool} in the inventory"
+            self.engine.step(Primitive.EQUIP, tool)
+        fillers = [name for name in FILLERS if self.player.inventory[name] > 0]
+        start_y = self.player.cell()[1]
         while True:
             x, y, z = self.player.cell()
+            if blocks is not None and y - start_y >= blocks:
+                return True, f"climbed to y={y}"
             ground = max(self.world.surface_y(x + dx, z + dz) for dx in (-1, 0, 1) for dz in (-1, 0, 1)
                          if (dx, dz) != (0, 0))
             if y > ground and all(PASSABLE[v] for v in self.world.box(x, y, z, 1, 128 - y, 1).ravel()):
@@ -358,14 +352,18 @@ class StructuredActions:
                 if not fillers:
                     return False, f"stuck at y={y}: no blocks left to pillar up with"
             for above in ((x, y + 2, z), (x, y + 1, z)):
+                if self.world.get(*above) in (LAVA, WATER):
+                    return False, f"stuck at y={y}: {BLOCKS[self.world.get(*above)]} above"
                 if not self.world.passable(*above):
-                    mined, feedback = self.mine_cell(above)
+                    mined, feedback = self.nav.mine_cell(above)
                     if not mined:
                         return False, f"stuck at y={y}: {feedback}"
             self.player.y += 1.0
             self.world.set(x, y, z, ID[fillers[0]])
             self.player.inventory.remove(fillers[0])
             self.engine.spend(6)  # a jump and a placement
+            if self.engine.exhausted:
+                return False, "the episode is over (step budget spent or the player died)"
 
     # mobs
 
@@ -388,10 +386,9 @@ class StructuredActions:
             if abs(mob.x - px) + abs(mob.z - pz) > 1 or abs(mob.y - py) > 1:
                 goals = {(mob.x + dx, mob.y + dy, mob.z + dz) for dx, dz in ((1, 0), (-1, 0), (0, 1), (0, -1))
                          for dy in (0, 1, -1)}
-                path = self.path_to({g for g in goals if self._standable(*g)})
-                if path is None:
+                path = self.nav.path_to({g for g in goals if self.nav.stand(*g)})
+                if path is None or not self.nav.follow(path)[0]:
                     return False, f"cannot reach the {object}"
-                self._walk_path(path)
             self.engine.spend(ATTACK_COOLDOWN_TICKS)
             mob.health -= damage
             if mob.health <= 0:
@@ -481,39 +478,104 @@ class StructuredActions:
 
     def _sees(self, object: str, names: list[str]) -> bool:
         if names:
-            return self.find(names) is not None
+            return self.find(names, exclude=self.unreachable) is not None
         x, y, z = self.player.cell()
         self.engine.mobs.populate_around(x, z)
         return self.engine.mobs.nearest(object, x, y, z) is not None
 
     def _explore_surface(self, object: str, names: list[str], budget: int) -> tuple[bool, str]:
-        """Breadth-first over a 20 x 20 chessboard of 8-block cells around the start."""
-        ox, _, oz = self.player.cell()
-        half = EXPLORE_BOARD // 2
-        queue, seen = deque([(0, 0)]), {(0, 0)}
-        while queue and self.engine.steps < budget:
-            i, j = queue.popleft()
-            cx, cz = ox + i * EXPLORE_CELL, oz + j * EXPLORE_CELL
-            y = self.world.surface_y(cx, cz) + 1
-            if self._standable(cx, y, cz):
-                path = self.path_to({(cx, y, cz)})
-                if path is not None:
-                    self._walk_path(path)
-                    if self._sees(object, names):
-                        return True, f"found {object} near {self.player.cell()}"
-            for di, dj in ((1, 0), (0, 1), (-1, 0), (0, -1)):
-                nxt = (i + di, j + dj)
-                if nxt not in seen and abs(nxt[0]) <= half and abs(nxt[1]) <= half:
-                    seen.add(nxt)
-                    queue.append(nxt)
+        """A square spiral over a 20 x 20 chessboard of cells around the player: walk (swim, dig) to
+        open ground in each cell not visited yet in this episode, looking around at each; cells with
+        no way in are skipped."""
+        if not self._under_open_sky():
+            climbed, feedback = self._go_up()
+            if not climbed:
+                return False, f"cannot explore the surface: {feedback}"
+            if self._sees(object, names):
+                return True, f"found {object} near {self.player.cell()}"
+        x, _, z = self.player.cell()
+        oi, oj = x // EXPLORE_CELL, z // EXPLORE_CELL
+        dead_ends = 0
+        for i, j in spiral(EXPLORE_BOARD):
+            if self.engine.steps >= budget or self.engine.exhausted or dead_ends >= EXPLORE_DEAD_ENDS:
+                break
+            board_cell = (oi + i, oj + j)
+            if board_cell in self.explored:
+                continue  # looked around there already in this episode
+            self.explored.add(board_cell)
+            spot = self._open_ground(board_cell[0] * EXPLORE_CELL + EXPLORE_CELL // 2,
+                                     board_cell[1] * EXPLORE_CELL + EXPLORE_CELL // 2)
+            if spot is None:
+                continue
+            path = self.nav.path_to({spot}, limit=EXPLORE_PATH_LIMIT)
+            if path is None or not self.nav.follow(path)[0]:
+                dead_ends += 1
+                self.engine.spend(EXPLORE_DEAD_END_TICKS)  # looking for a way on, and turning back
+                continue
+            dead_ends = 0
+            if self._sees(object, names):
+                return True, f"found {object} near {self.player.cell()}"
+            far = self._spot_from_surface(names) if names else None
+            if far is not None:
+                reached, _ = self._go_next_to(far, object)
+                if reached:
+                    return True, f"found {object} at {far}, seen from afar, and walked there"
+                self.unreachable.add(far)
         return False, f"explored the surface without finding {object}"
+
+    def _spot_from_surface(self, names: list[str]) -> tuple[int, int, int] | None:
+        """The nearest such block within SURFACE_SIGHT blocks that shows on the surface (no deeper
+        than a tree is tall under its column's top): what the player sees across open land."""
+        x, y, z = self.player.cell()
+        r = SURFACE_SIGHT
+        y0 = max(y - 24, 0)
+        box = self.world.box(x - r, y0, z - r, 2 * r + 1, min(HEIGHT - y0, 48), 2 * r + 1)
+        cells = np.argwhere(np.isin(box, [ID[n] for n in names]))
+        if len(cells) == 0:
+            return None
+        solid = ~PASSABLE[box]
+        tops = box.shape[1] - 1 - np.argmax(solid[:, ::-1, :], axis=1)  # top solid block of each column
+        visible = cells[:, 1] >= tops[cells[:, 0], cells[:, 2]] - SURFACE_DEPTH_SEEN
+        offsets = cells[visible] - [r, 0, r]
+        order = np.argsort(offsets[:, 0] ** 2 + offsets[:, 2] ** 2, kind="stable")
+        for index in order:
+            cell = (int(offsets[index, 0]) + x, int(cells[visible][index, 1]) + y0, int(offsets[index, 2]) + z)
+            if cell not in self.unreachable:
+                return cell
+        return None
+
+    def _under_open_sky(self) -> bool:
+        """Nothing but air, plants and tree tops above the player."""
+        x, y, z = self.player.cell()
+        above = self.world.box(x, y, z, 1, HEIGHT - y, 1).ravel()
+        return bool(np.all(PASSABLE[above] | np.isin(above, TREE_BLOCKS)))
+
+    def _open_ground(self, cx: int, cz: int) -> tuple[int, int, int] | None:
+        """A cell to stand in on the surface near (cx, cz): the column nearest it with room on top."""
+        for radius in range(EXPLORE_CELL // 2):
+            for dx, dz in ((0, 0),) if radius == 0 else ((radius, 0), (-radius, 0), (0, radius), (0, -radius)):
+                y = self.world.surface_y(cx + dx, cz + dz) + 1
+                if self.nav.stand(cx + dx, y, cz + dz):
+                    return cx + dx, y, cz + dz
+        return None
 
     def _explore_underground(self, object: str, names: list[str], budget: int) -> tuple[bool, str]:
         """Depth-first tunnelling over a grid of nodes TUNNEL_LEG blocks apart at the current level:
         dig a two-high tunnel to an unvisited neighbour node, go deeper from there, and walk back
         through the tunnels when a node has no way on."""
+        for _ in range(UNDERGROUND_CLIMBS + 1):
+            found, moved = self._tunnel_search(names, budget)
+            if found:
+                return True, f"found {object} near {self.player.cell()}"
+            if moved or self.engine.steps >= budget or not self._pillar_up(None, blocks=UNDERGROUND_CLIMB)[0]:
+                break  # searched and found nothing; or boxed in here, so climb a little and try again
+        return False, f"tunnelled without finding {object}"
+
+    def _tunnel_search(self, names: list[str], budget: int) -> tuple[bool, bool]:
+        """The depth-first tunnelling; returns (found, got anywhere)."""
         headings = ((1, 0), (0, 1), (-1, 0), (0, -1))
         start = self.player.cell()
+        moved_any = False
         stack = [(0, 0)]
         visited = {(0, 0)}
         while stack and self.engine.steps < budget:
@@ -525,16 +587,16 @@ class StructuredActions:
                 visited.add(node)
                 found, reached = self._tunnel_to(start, node, names)
                 if found:
-                    return True, f"found {object} near {self.player.cell()}"
+                    return True, True
                 if reached:
                     stack.append(node)
-                    moved = True
+                    moved = moved_any = True
                     break
             if not moved:
                 stack.pop()
                 if stack:  # back through the tunnel already dug
                     self._tunnel_to(start, stack[-1], names)
-        return False, f"tunnelled without finding {object}"
+        return False, moved_any
 
     def _tunnel_to(self, start: tuple[int, int, int], node: tuple[int, int],
                    names: list[str]) -> tuple[bool, bool]:
@@ -546,6 +608,6 @@ class StructuredActions:
                 return False, True
             if not self._step_towards(target_x, target_z, avoid_drops=True):
                 return False, False  # never towards lava, water or a drop
-            if self.find(names, radius=6) is not None:
+            if self.find(names, radius=6, exclude=self.unreachable) is not None:
                 return True, False
         return False, False

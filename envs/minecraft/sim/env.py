@@ -30,8 +30,8 @@ class EmbeddedMinecraft:
     def reset(self, task: MinecraftTask) -> MinecraftObservation:
         self.task = task
         world = VoxelWorld(task.seed)
-        spawn_y = world.surface_y(0, 0) + 1
-        player = Player(0.5, float(spawn_y), 0.5, inventory=Inventory(dict(task.initial_inventory)))
+        spawn_x, spawn_y, spawn_z = world.spawn_point()
+        player = Player(spawn_x + 0.5, float(spawn_y), spawn_z + 0.5, inventory=Inventory(dict(task.initial_inventory)))
         self.engine = Engine(world, rules(), player, seed=task.seed, max_steps=task.max_steps,
                              start_time=task.start_time)
         self.actions = StructuredActions(self.engine)

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from envs.minecraft.sim.palette import AIR, PASSABLE
+from envs.minecraft.sim.palette import AIR, BLOCKS, PASSABLE
 from envs.minecraft.sim.worldgen import BIOMES, CHUNK, HEIGHT, generate_chunk
+
+SPAWN_GROUND = {"grass_block", "dirt", "sand", "snow_block", "stone", "gravel", "sandstone"}
+
+
+def _ring(radius: int) -> list[tuple[int, int]]:
+    """The columns at Chebyshev distance `radius` from (0, 0), in a fixed order."""
+    if radius == 0:
+        return [(0, 0)]
+    return [(x, z) for x in range(-radius, radius + 1) for z in range(-radius, radius + 1)
+            if max(abs(x), abs(z)) == radius]
 
 
 class VoxelWorld:
@@ -53,6 +63,16 @@ class VoxelWorld:
         column = self.chunk(x // CHUNK, z // CHUNK)[x % CHUNK, :, z % CHUNK]
         solid = np.nonzero(~PASSABLE[column])[0]
         return int(solid[-1]) if len(solid) else 0
+
+    def spawn_point(self, radius: int = 64) -> tuple[int, int, int]:
+        """Where a player starts: the column nearest (0, 0) whose top is open ground (not a tree's
+        canopy, not under water or lava), as Minecraft picks a spawn on solid land; the feet cell."""
+        for ring in range(radius + 1):
+            for x, z in _ring(ring):
+                top = self.surface_y(x, z)
+                if BLOCKS[self.get(x, top, z)] in SPAWN_GROUND and self.get(x, top + 1, z) == AIR:
+                    return x, top + 1, z
+        return 0, self.surface_y(0, 0) + 1, 0
 
     def box(self, x0: int, y0: int, z0: int, size_x: int, size_y: int, size_z: int) -> np.ndarray:
         """A copy of the voxels in [x0, x0+size_x) x [y0, y0+size_y) x [z0, z0+size_z)."""

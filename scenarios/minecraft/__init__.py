@@ -1,0 +1,1 @@
+"""Minecraft tasks: ObtainDiamond with its milestones, the Overworld tech tree, single items."""
