@@ -44,7 +44,9 @@ class PlanMemory:
         self.path = str(path)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path)
+        self.db = sqlite3.connect(self.path, timeout=30.0)  # parallel episodes may share one file
+        if self.path != ":memory:":
+            self.db.execute("PRAGMA journal_mode=WAL")
         self.db.executescript(SCHEMA)
         self.summarise_every = summarise_every
         self.summariser = summariser

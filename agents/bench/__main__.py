@@ -2,6 +2,7 @@
 
     python -m agents.bench drive --routes procedural:10 --planner rule --workers 2 --out runs/bench
     python -m agents.bench drive --routes town05_long --out runs/town05_long --json
+    python -m agents.bench minecraft --task obtain_diamond --episodes 40 --workers 2 --out runs/diamond
 """
 
 from __future__ import annotations
@@ -28,10 +29,27 @@ def build_parser() -> argparse.ArgumentParser:
     drive.add_argument("--pedestrians", type=int, default=40)
     drive.add_argument("--decision-period", type=float, default=0.5)
     drive.add_argument("--json", action="store_true", help="print the global record as JSON on the last line")
+    minecraft = commands.add_parser("minecraft", help="run Minecraft tasks and report success per milestone")
+    minecraft.add_argument("--task", default="obtain_diamond", help="obtain_diamond | tech_tree | a Minecraft item")
+    minecraft.add_argument("--episodes", type=int, default=10, help="seeded episodes per task (default 10)")
+    minecraft.add_argument("--seed", type=int, default=0, help="first seed (default 0)")
+    minecraft.add_argument("--planner", default="rule")
+    minecraft.add_argument("--max-steps", type=int, default=12_000)
+    minecraft.add_argument("--memory", metavar="FILE",
+                           help="SQLite plan memory shared by the episodes (default: OUT/memory.sqlite, kept between "
+                                "runs); 'none' gives each episode an empty one")
+    minecraft.add_argument("--workers", type=int, default=2, help="parallel episodes (Ray tasks)")
+    minecraft.add_argument("--out", required=True, help="folder for results.json and report.html")
+    minecraft.add_argument("--address", help="an existing Ray cluster (HOST:PORT); default: a local one")
+    minecraft.add_argument("--json", action="store_true", help="print the aggregate as JSON on the last line")
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.command == "minecraft":
+        from agents.bench.minecraft import run_minecraft_bench
+
+        return run_minecraft_bench(args)
     from agents.bench.drive import run_drive_bench
 
     return run_drive_bench(args)

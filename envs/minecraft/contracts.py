@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Protocol, runtime_checkable
+
 import numpy as np
 from pydantic import Field
 
-from envs.contracts import Contract
+from envs.contracts import Contract, StepResult
 
 
 class StructuredAction(Contract):
@@ -20,6 +22,22 @@ class ActionResult(Contract):
     feedback: str
     inventory_delta: dict[str, int] = Field(default_factory=dict, description="item -> gained (negative: used)")
     steps: int = Field(0, description="primitive steps spent")
+    invalid: bool = Field(False, description="the action was not understood: an unknown action, bad arguments, "
+                                             "or an object that is no item, block or mob of this world")
+
+
+@runtime_checkable
+class MinecraftEnv(Protocol):
+    """What a Minecraft environment implements for the agents: reset to a task, execute one
+    structured action (StepResult.info["result"] is the ActionResult as a dict), observe."""
+
+    def reset(self, task: MinecraftTask) -> MinecraftObservation: ...
+
+    def step(self, action: StructuredAction) -> StepResult: ...
+
+    def observe(self) -> MinecraftObservation: ...
+
+    def close(self) -> None: ...
 
 
 class MinecraftTask(Contract):

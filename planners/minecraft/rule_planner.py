@@ -14,6 +14,15 @@ ORE_DEPTH = {"diamond_ore": 12, "redstone_ore": 12, "gold_ore": 28, "lapis_ore":
 UNDERGROUND = set(ORE_DEPTH) | {"stone"}
 
 
+def _concrete(value, inventory: dict[str, int]):
+    """'planks' -> the planks of a log kind the inventory holds (oak when none); other values as they are."""
+    if value == "planks":
+        logs = [log for log in GROUPS["log"] if inventory.get(log, 0) > 0]
+        planks = [p for p in GROUPS["planks"] if inventory.get(p, 0) > 0]
+        return logs[0].replace("_log", "_planks") if logs else planks[0] if planks else GROUPS["planks"][0]
+    return value
+
+
 def _act(name: str, expectation: str = "", **args) -> StructuredAction:
     return StructuredAction(name=name, args=args, expectation=expectation)
 
@@ -21,14 +30,28 @@ def _act(name: str, expectation: str = "", **args) -> StructuredAction:
 class RuleBasedActionPlanner:
     name = "rule"
 
-    def plan(self, context: PlanContext) -> MinecraftPlan:
+    def decide(self, context: PlanContext) -> MinecraftPlan:
         goal = context.sub_goal
         if context.reference_plan and not context.failures:
             return MinecraftPlan(explanation=f"Reusing the plan that worked for {goal.object} before.",
-                                 thoughts="A remembered plan is the cheapest start.",
-                                 action_list=context.reference_plan)
+                                 thoughts="A remembered plan is the cheapest start; its general names are made "
+                                          "concrete for this inventory and its mining repeated as often as needed.",
+                                 action_list=self._adapt(context))
         method = {"mine": self._mine, "craft": self._craft, "smelt": self._smelt, "attack": self._attack}
         return method[goal.method](context)
+
+    def _adapt(self, context: PlanContext) -> list[StructuredAction]:
+        """A remembered plan for this inventory: a group name ('planks') becomes the kind the logs held
+        make, and the final mining action repeats until the sub-goal's count is reached."""
+        goal = context.sub_goal
+        actions = [a.model_copy(update={"args": {k: _concrete(v, context.inventory) for k, v in a.args.items()}})
+                   for a in context.reference_plan]
+        last = actions[-1]
+        if goal.method == "mine" and last.name == "mine":
+            have = sum(context.inventory.get(i, 0) for i in GROUPS.get(goal.object, (goal.object,)))
+            planned = sum(1 for a in actions if a.name == "mine")
+            actions += [last] * max(goal.count - have - planned, 0)
+        return actions
 
     def _mine(self, context: PlanContext) -> MinecraftPlan:
         goal = context.sub_goal

@@ -92,9 +92,9 @@ class StructuredActions:
     def execute(self, action: StructuredAction) -> ActionResult:
         handler = getattr(self, f"_{action.name}", None)
         if handler is None or action.name.startswith("_"):
-            return ActionResult(success=False, feedback=f"unknown action {action.name!r}; actions are: equip, "
-                                                        "explore, approach, mine, attack, dig_down, go_up, craft, "
-                                                        "smelt, apply, place, build")
+            return ActionResult(success=False, invalid=True,
+                                feedback=f"unknown action {action.name!r}; actions are: equip, explore, approach, "
+                                         "mine, attack, dig_down, go_up, craft, smelt, apply, place, build")
         if self.engine.exhausted:
             return ActionResult(success=False, feedback="the episode is over (step budget spent or the player died)")
         before = Counter(self.player.inventory.counts)
@@ -102,15 +102,26 @@ class StructuredActions:
         arguments = {k: v for k, v in action.args.items() if v is not None}
         problem = _argument_problem(handler, arguments)
         if problem:
-            return ActionResult(success=False, feedback=f"invalid arguments for {action.name}: {problem}")
+            return ActionResult(success=False, invalid=True, feedback=f"invalid arguments for {action.name}: {problem}")
+        unknown = [str(arguments[key]) for key in ("object", "tool", "materials")
+                   if key in arguments and not self._names_something(str(arguments[key]))]
+        if unknown:
+            return ActionResult(success=False, invalid=True,
+                                feedback=f"cannot {action.name} {unknown[0]}: no item, block or mob of this world is "
+                                         f"called {unknown[0]!r}")
         try:
             success, feedback = handler(**arguments)
         except ValueError as error:  # e.g. a number argument that is not a number
-            return ActionResult(success=False, feedback=f"invalid arguments for {action.name}: {error}")
+            return ActionResult(success=False, invalid=True, feedback=f"invalid arguments for {action.name}: {error}")
         after = Counter(self.player.inventory.counts)
         delta = {item: after[item] - before[item] for item in set(before) | set(after) if after[item] != before[item]}
         return ActionResult(success=success, feedback=feedback, inventory_delta=delta,
                             steps=self.engine.steps - steps)
+
+    def _names_something(self, name: str) -> bool:
+        rules = self.engine.rules
+        return (rules.is_item(name) or rules.is_block(name) or name in PASSIVE or name in HOSTILE
+                or name in ("hand", "water", "lava") or bool(block_names(name)))
 
     # simple ones
 

@@ -20,7 +20,9 @@ def test_animals_graze_by_day_and_give_their_loot():
     result = act(env, "attack", object="cow")
     assert result["success"] and result["feedback"] == "killed the cow and got 1 leather, 1 beef"
     assert result["inventory_delta"] == {"leather": 1, "beef": 1} and result["steps"] >= 10 * 13
-    assert act(env, "attack", object="dragon")["feedback"].startswith("cannot attack dragon: not a mob of this world")
+    dragon = act(env, "attack", object="dragon")
+    assert dragon["feedback"] == "cannot attack dragon: no item, block or mob of this world is called 'dragon'"
+    assert dragon["invalid"] and not dragon["success"]
 
 
 def test_hostile_mobs_come_at_night_only():

@@ -65,7 +65,10 @@ def test_impossible_actions_fail_with_a_sentence():
         return result.feedback
 
     assert feedback("teleport", object="diamond").startswith("unknown action 'teleport'; actions are:")
-    assert feedback("mine", object="mithril") == "cannot mine mithril: no such block in this world"
+    assert feedback("mine", object="mithril") == \
+        "cannot mine mithril: no item, block or mob of this world is called 'mithril'"
+    assert feedback("mine", object="diamond_sword") == "cannot mine diamond_sword: no such block in this world"
+    assert actions.execute(StructuredAction(name="craft", args={"object": "mithril_ingot"})).invalid
     assert feedback("mine", object="log", tool="diamond_pickaxe") == \
         "cannot mine log with diamond_pickaxe: no diamond_pickaxe in the inventory"
     assert feedback("craft", object="furnace") == "cannot craft furnace: missing 8 cobblestone"

@@ -1,0 +1,175 @@
+"""The Minecraft benchmark: episodes (task x seed) in parallel on Ray, resumable results, success
+rate per milestone (GITM's table), mean steps and planner queries, tech-tree coverage."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from agents.bench.drive import start_ray
+from agents.bench.minecraft_report import write_minecraft_report
+from agents.minecraft.runner import make_planner
+from envs.errors import UserInputError
+from scenarios.minecraft.tasks import resolve_tasks
+
+
+def episode_key(task_id: str, seed: int) -> str:
+    return f"{task_id}/seed-{seed}"
+
+
+def run_minecraft_episode(task: dict, seed: int, options: dict) -> dict:
+    """One episode, as a Ray task runs it."""
+    from agents.minecraft.runner import MinecraftOptions, run_task
+    from scenarios.minecraft.tasks import MinecraftTaskSpec
+
+    spec = MinecraftTaskSpec.model_validate(task)
+    memory = Path(options["memory"]) if options.get("memory") else None
+    outcome = run_task(spec, MinecraftOptions(seed=seed, planner=options["planner"], memory=memory))
+    record = outcome.record
+    record["key"] = episode_key(spec.task_id, seed)
+    return record
+
+
+class MinecraftResults:
+    def __init__(self, path: Path, settings: dict):
+        self.path, self.settings = path, settings
+        self.records: list[dict] = []
+        if path.exists():
+            try:
+                saved = json.loads(path.read_text())
+            except json.JSONDecodeError as error:
+                raise UserInputError(f"{path}: not valid JSON ({error}); move it away to start over") from error
+            if saved.get("settings") != settings:
+                raise UserInputError(f"{path} holds results made with other settings ({saved.get('settings')}); use "
+                                     "another --out or remove it")
+            self.records = saved.get("episodes", [])
+
+    def done_keys(self) -> set[str]:
+        return {r["key"] for r in self.records}
+
+    def add(self, record: dict) -> None:
+        self.records = [r for r in self.records if r["key"] != record["key"]] + [record]
+
+    def aggregate(self, task_name: str, tasks: list, total: int, wall_s: float) -> dict:
+        count = len(self.records)
+        if task_name == "obtain_diamond" or len(tasks) == 1:
+            milestones = list(tasks[0].milestones)
+            success_rate = {m: (sum(r["milestones"].get(m) is not None for r in self.records) / count if count else 0.0)
+                            for m in milestones}
+        else:
+            success_rate = {}
+            for task in tasks:
+                runs = [r for r in self.records if r["task"] == task.task_id]
+                success_rate[task.task_id] = sum(r["success"] for r in runs) / len(runs) if runs else 0.0
+        aggregate = {
+            "task": task_name, "episodes": count, "episodes_total": total,
+            "success": sum(r["success"] for r in self.records) / count if count else 0.0,
+            "success_rate": success_rate,
+            "mean_steps": sum(r["steps"] for r in self.records) / count if count else 0.0,
+            "mean_planner_queries": sum(r["planner_queries"] for r in self.records) / count if count else 0.0,
+            "mean_actions": sum(r["actions"] for r in self.records) / count if count else 0.0,
+            "repairs": sum(r["repairs"] for r in self.records), "fallbacks": sum(r["fallbacks"] for r in self.records),
+            "invalid_actions": sum(r["invalid_actions"] for r in self.records), "wall_s": wall_s,
+        }
+        successes = [r for r in self.records if r["success"]]
+        aggregate["mean_steps_successful"] = sum(r["steps"] for r in successes) / len(successes) if successes else None
+        if task_name == "tech_tree":
+            obtained = {r["task"] for r in successes}
+            aggregate["tech_tree_coverage"] = len(obtained) / len(tasks)
+            aggregate["tech_tree_missing"] = [t.task_id for t in tasks if t.task_id not in obtained]
+        return aggregate
+
+    def write(self, aggregate: dict) -> None:
+        payload = {"settings": self.settings, "aggregate": aggregate,
+                   "episodes": sorted(self.records, key=lambda r: (r["task"], r["seed"]))}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.path.with_suffix(".json.tmp")
+        partial.write_text(json.dumps(payload, indent=1))
+        partial.replace(self.path)
+
+
+def run_minecraft_bench(args: argparse.Namespace) -> int:
+    console = Console(stderr=True)
+    if args.workers < 1:
+        raise UserInputError("--workers must be at least 1")
+    if args.episodes < 1:
+        raise UserInputError("--episodes must be at least 1")
+    if args.max_steps < 1:
+        raise UserInputError("--max-steps must be at least 1")
+    make_planner(args.planner)  # an unknown planner fails here, before Ray starts
+    tasks = resolve_tasks(args.task, args.max_steps)
+    out = Path(args.out)
+    memory = None if args.memory == "none" else str(Path(args.memory or out / "memory.sqlite").resolve())
+    settings = {"task": args.task, "episodes": args.episodes, "seed": args.seed, "planner": args.planner,
+                "max_steps": args.max_steps, "memory": memory}
+    results = MinecraftResults(out / "results.json", settings)
+    jobs = [(task, args.seed + n) for task in tasks for n in range(args.episodes)]
+    pending = [(t, s) for t, s in jobs if episode_key(t.task_id, s) not in results.done_keys()]
+    console.print(f"{len(jobs)} episodes ({args.task}), {len(jobs) - len(pending)} already done, "
+                  f"{args.workers} workers, memory: {memory or 'none (empty per episode)'}")
+    started = time.perf_counter()
+    interrupted = False
+    if pending:
+        import ray
+
+        start_ray(args.address, args.workers)
+        remote = ray.remote(num_cpus=1)(run_minecraft_episode)
+        options = {"planner": args.planner, "memory": memory}
+        futures = {remote.remote(t.model_dump(), s, options): episode_key(t.task_id, s) for t, s in pending}
+        columns = (TextColumn("[bold]episodes"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        try:
+            with Progress(*columns, console=console, transient=args.json) as progress:
+                bar = progress.add_task("episodes", total=len(jobs), completed=len(jobs) - len(pending))
+                remaining = list(futures)
+                while remaining:
+                    done, remaining = ray.wait(remaining, num_returns=1)
+                    key = futures[done[0]]
+                    try:
+                        record = ray.get(done[0])
+                    except ray.exceptions.RayTaskError as error:
+                        progress.console.print(f"[red]{key} failed: {error.cause}")
+                        progress.advance(bar)
+                        continue
+                    results.add(record)
+                    results.write(results.aggregate(args.task, tasks, len(jobs), time.perf_counter() - started))
+                    verdict = "[green]success" if record["success"] else f"[red]failed[/] ({record['reason']})"
+                    progress.console.print(f"{key}: {verdict}, {record['steps']} steps, "
+                                           f"{record['planner_queries']} queries")
+                    progress.advance(bar)
+        except KeyboardInterrupt:
+            interrupted = True
+            for future in futures:
+                ray.cancel(future, force=True)
+        finally:
+            ray.shutdown()
+    aggregate = results.aggregate(args.task, tasks, len(jobs), time.perf_counter() - started)
+    results.write(aggregate)
+    if results.records:
+        write_minecraft_report(out / "report.html", results.records, aggregate, tasks)
+    _print_table(console, aggregate)
+    console.print(f"-> {out / 'results.json'}, {out / 'report.html'}")
+    if interrupted:
+        console.print("interrupted: the finished episodes are saved; run the same command again to resume")
+    if args.json:
+        print(json.dumps(aggregate))
+    return 130 if interrupted else 0
+
+
+def _print_table(console: Console, aggregate: dict) -> None:
+    table = Table(title=f"{aggregate['task']}: {aggregate['episodes']} episodes")
+    table.add_column("milestone" if aggregate["task"] != "tech_tree" else "item")
+    table.add_column("success rate", justify="right")
+    for name, rate in aggregate["success_rate"].items():
+        table.add_row(name, f"{100 * rate:.1f}%")
+    console.print(table)
+    line = (f"mean steps {aggregate['mean_steps']:.0f}, mean planner queries {aggregate['mean_planner_queries']:.1f}, "
+            f"{aggregate['fallbacks']} fallbacks, {aggregate['invalid_actions']} invalid actions")
+    if "tech_tree_coverage" in aggregate:
+        line += f", tech-tree coverage {100 * aggregate['tech_tree_coverage']:.1f}%"
+    console.print(line)

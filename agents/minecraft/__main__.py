@@ -1,0 +1,151 @@
+"""Pursue a Minecraft task with the GITM-style agent on the embedded world.
+
+    python -m agents.minecraft --task obtain_diamond --seed 3
+    python -m agents.minecraft --task iron_pickaxe --seed 7 --record runs/mc --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from envs.cli import ArgumentParser, run_command
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = ArgumentParser(prog="python -m agents.minecraft", description=__doc__.splitlines()[0])
+    parser.add_argument("--task", default="obtain_diamond", help="obtain_diamond or a Minecraft item name")
+    parser.add_argument("--seed", type=int, default=0, help="world seed (default 0)")
+    parser.add_argument("--planner", default="rule", help="planner backend (default: rule)")
+    parser.add_argument("--max-steps", type=int, default=12_000, help="primitive step budget (default 12000)")
+    parser.add_argument("--memory", metavar="FILE",
+                        help="SQLite plan memory kept across runs (default: plans.sqlite in the mllm-pilot cache)")
+    parser.add_argument("--no-memory", action="store_true", help="start from an empty memory and keep nothing")
+    parser.add_argument("--import-memory", metavar="JSON", help="add the plans of a memory export before the run")
+    parser.add_argument("--export-memory", metavar="JSON", help="write the memory as JSON after the run")
+    parser.add_argument("--record", metavar="DIR", help="write an mp4 and a JSONL log of the episode here")
+    parser.add_argument("--checkpoint", metavar="FILE",
+                        help="SQLite checkpoint file (default: in the mllm-pilot cache); a cut-off run of the same "
+                             "task, seed and planner resumes from its last checkpoint")
+    parser.add_argument("--fresh", action="store_true", help="start over even if an unfinished checkpoint exists")
+    parser.add_argument("--mermaid", action="store_true", help="print the agent graph as Mermaid and exit")
+    parser.add_argument("--json", action="store_true", help="print the episode result as JSON on the last line")
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.mermaid:
+        from agents.minecraft.graph import mermaid
+
+        print(mermaid())
+        return 0
+    from rich.console import Console
+    from rich.logging import RichHandler
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from agents.minecraft.runner import MinecraftOptions, make_planner, run_task
+    from envs.driving.cache import cache_dir
+    from envs.errors import UserInputError
+    from scenarios.minecraft.tasks import resolve_tasks
+
+    console = Console(stderr=True)
+    logging.basicConfig(level=logging.INFO, format="%(message)s",
+                        handlers=[RichHandler(console=console, show_path=False)])
+    if args.max_steps < 1:
+        raise UserInputError("--max-steps must be at least 1")
+    if args.task == "tech_tree":
+        raise UserInputError("tech_tree is a set of tasks: run it with python -m agents.bench minecraft --task "
+                             "tech_tree")
+    task = resolve_tasks(args.task, args.max_steps)[0]
+    planner = make_planner(args.planner)
+    memory_path = None if args.no_memory else Path(args.memory) if args.memory else cache_dir("memory") / "plans.sqlite"
+    _import_memory(args.import_memory, memory_path)
+    checkpoint = Path(args.checkpoint) if args.checkpoint else cache_dir("checkpoints") / "minecraft.sqlite"
+    options = MinecraftOptions(seed=args.seed, planner=args.planner, memory=memory_path, checkpoint=checkpoint,
+                               fresh=args.fresh, record_dir=Path(args.record) if args.record else None)
+    columns = (TextColumn(f"[bold]{task.task_id} seed {args.seed}"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("steps  {task.fields[subgoal]}"), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=args.json) as progress:
+        bar = progress.add_task("episode", total=task.max_steps, subgoal="")
+
+        def on_event(kind: str, details: dict) -> None:
+            if kind == "subgoal":
+                progress.update(bar, subgoal=f"{details['count']} {details['object']} ({details['method']})")
+            elif kind == "reached":
+                progress.console.print(f"[green]reached[/] {details['count']} {details['object']}")
+            elif kind == "action":
+                progress.update(bar, completed=details["step"])
+                if not details["result"]["success"]:
+                    progress.console.print(f"[yellow]{details['action']['name']}[/]: {details['result']['feedback']}")
+
+        outcome = run_task(task, options, on_event=on_event, planner=planner)
+    record = outcome.record
+    _export_memory(args.export_memory, memory_path)
+    _report(console, record)
+    if args.json:
+        print(json.dumps({k: v for k, v in record.items() if k != "tree"}))
+    if record["interrupted"]:
+        console.print("interrupted: run the same command again to resume from the checkpoint")
+        return 130
+    return 0
+
+
+def _import_memory(source: str | None, memory_path: Path | None) -> None:
+    if not source:
+        return
+    from envs.errors import UserInputError
+    from memory.plan_memory import PlanMemory
+
+    try:
+        data = json.loads(Path(source).read_text())
+    except FileNotFoundError as error:
+        raise UserInputError(f"--import-memory {source}: no such file") from error
+    except json.JSONDecodeError as error:
+        raise UserInputError(f"--import-memory {source}: not valid JSON ({error})") from error
+    if memory_path is None:
+        raise UserInputError("--import-memory needs a memory to import into (not --no-memory)")
+    memory = PlanMemory(memory_path)
+    try:
+        memory.import_json(data)
+    except ValueError as error:
+        raise UserInputError(f"--import-memory {source}: {error}") from error
+    finally:
+        memory.close()
+
+
+def _export_memory(target: str | None, memory_path: Path | None) -> None:
+    if not target or memory_path is None:
+        return
+    from memory.plan_memory import PlanMemory
+
+    memory = PlanMemory(memory_path)
+    Path(target).write_text(json.dumps(memory.export_json(), indent=1))
+    memory.close()
+
+
+def _report(console, record: dict) -> None:
+    from rich.table import Table
+
+    console.print(f"[bold]sub-goal tree[/] for {record['count']} {record['goal']}:")
+    console.print(record["tree"] or "(none)", markup=False, highlight=False)
+    table = Table(title="milestones")
+    table.add_column("milestone")
+    table.add_column("first held at step", justify="right")
+    for name, step in record["milestones"].items():
+        table.add_row(name, "-" if step is None else str(step))
+    console.print(table)
+    verdict = "[green]success" if record["success"] else f"[red]failed[/] ({record['reason']})"
+    console.print(f"{verdict}: {record['steps']} steps, {record['actions']} actions, {record['planner_queries']} "
+                  f"planner queries ({record['repairs']} repaired, {record['fallbacks']} fallbacks, "
+                  f"{record['invalid_actions']} invalid actions), {record['wall_s']:.1f} s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run_command(run, build_parser(), argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

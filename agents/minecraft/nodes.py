@@ -1,0 +1,270 @@
+"""The nodes of the Minecraft graph: decompose -> plan -> act -> feedback -> remember.
+
+decompose builds the sub-goal tree and its post-order agenda; plan takes the next sub-goal not
+yet held and asks the planner for structured actions (the remembered plan, the failures so far
+and retrieved knowledge in its context; at most MAX_QUERIES queries per sub-goal); act executes
+one action through the interface; feedback reads the result (a failure goes back to the planner,
+a missing ingredient is obtained first); remember keeps the actions that reached a sub-goal.
+Each node takes the state and the runtime (whose context is the MinecraftResources) and returns
+the keys it changed.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from langgraph.runtime import Runtime
+
+from agents.minecraft.interface import held
+from agents.minecraft.state import MinecraftResources, MinecraftState
+from envs.minecraft.contracts import StructuredAction
+from envs.minecraft.sim.rules import UnknownName
+from planners.minecraft.context import Feedback, PlanContext, SubGoalSpec
+from planners.minecraft.decomposer import GROUPS, SubGoal, group_of
+
+log = logging.getLogger("mllm_pilot.minecraft")
+MAX_QUERIES = 30  # planner queries per sub-goal (GITM)
+MAX_NESTING = 3  # missing ingredients fetched inside missing ingredients, at most this deep
+KNOWLEDGE_PER_QUERY = 3
+MISSING = re.compile(r"(\d+) ([a-z_]+)")
+SUBTREE_KEY = "{} with its sub-goals"  # memory key of the plan that reached a sub-goal and everything under it
+
+
+def initial_state(task_id: str, goal: str, count: int) -> MinecraftState:
+    return MinecraftState(task_id=task_id, goal=goal, count=count, tree="", agenda=[], queries={}, failures=[],
+                          plan=[], achieved_with=[], executed=[], last_result={}, planner_queries=0, repairs=0,
+                          fallbacks=0, invalid_actions=0, actions=0, steps=0, milestones={}, current=None,
+                          reached=False, next_id=0, trail=[], trail_start={}, subtree_tried=[], done=False,
+                          success=False, reason="")
+
+
+def _entries(tree: SubGoal, nesting: int, first_id: int) -> list[dict]:
+    """The tree's nodes in post-order as agenda entries. `opens` names the ancestors (top-most first)
+    whose subtree starts with this node, `parent_of` says whether the node has children."""
+    entries = [{"id": f"g{first_id + index}", "object": node.object, "count": node.count, "method": node.method,
+                "source": node.source, "tool": node.tool, "nesting": nesting, "parent_of": len(node.children),
+                "opens": []} for index, node in enumerate(tree.post_order())]
+    _mark_openings(tree, entries)
+    return entries
+
+
+def _mark_openings(tree: SubGoal, entries: list[dict]) -> None:
+    """Entry i opens each ancestor whose post-order span starts at i (a node's span is itself plus
+    the spans of its children, which come right before it)."""
+    spans: list[tuple[int, int]] = []  # (start, end) per entry, end = the entry's own index
+
+    def span(node: SubGoal) -> int:
+        start = None
+        for child in node.children:
+            child_start = span(child)
+            start = child_start if start is None else start
+        index = len(spans)
+        spans.append((index if start is None else start, index))
+        return spans[-1][0]
+
+    span(tree)
+    for start, end in sorted(spans, key=lambda s: s[0] - s[1]):  # widest spans (ancestors) first
+        if start != end:
+            entries[start]["opens"].append(entries[end]["id"])
+
+
+def decompose(state: MinecraftState, runtime: Runtime[MinecraftResources]) -> dict:
+    resources = runtime.context
+    try:
+        tree = resources.decomposer.decompose(state["goal"], state["count"]).gather_upfront()
+    except UnknownName as error:
+        return {"done": True, "success": False, "reason": f"cannot decompose {state['goal']}: {error}"}
+    _emit(resources, "tree", {"tree": tree.render()})
+    agenda = _entries(tree, 0, state["next_id"])
+    return {"tree": tree.render(), "agenda": agenda, "next_id": state["next_id"] + len(agenda)}
+
+
+def plan(state: MinecraftState, runtime: Runtime[MinecraftResources]) -> dict:
+    resources = runtime.context
+    observation = resources.interface.observe()
+    agenda = list(state["agenda"])
+    while agenda and held(observation.inventory, agenda[0]["object"]) >= agenda[0]["count"]:
+        agenda.pop(0)
+    if held(observation.inventory, state["goal"]) >= state["count"]:
+        return {"agenda": agenda, "done": True, "success": True, "reason": f"obtained {state['goal']}"}
+    if not agenda:
+        return {"agenda": agenda, "done": True, "success": False, "reason": "every sub-goal was tried"}
+    entry = agenda[0]
+    queries = dict(state["queries"])
+    current = state.get("current")
+    changed = current is None or entry["id"] != current["id"]
+    failures = [] if changed else state["failures"]
+    achieved_with = [] if changed else state["achieved_with"]
+    trail_start, tried = dict(state["trail_start"]), list(state["subtree_tried"])
+    remembered = None
+    if changed:
+        for opened in entry["opens"]:
+            trail_start.setdefault(opened, len(state["trail"]))
+        whole = _remembered_subtree(entry, agenda, tried, resources)
+        if whole is not None:
+            entry, remembered = whole
+            tried.append(agenda[0]["id"])
+    if queries.get(entry["object"], 0) >= MAX_QUERIES:
+        return {"agenda": agenda, "done": True, "success": False,
+                "reason": f"gave up on {entry['count']} {entry['object']} after {MAX_QUERIES} planner queries"}
+    if changed:
+        _emit(resources, "subgoal", entry)
+    spec = SubGoalSpec(object=entry["object"], count=entry["count"], method=entry["method"], source=entry["source"],
+                       tool=entry["tool"])
+    remembered = remembered or resources.memory.reference_plan(entry["object"])
+    knowledge = []
+    if resources.knowledge is not None:
+        question = f"{entry['method']} {entry['object']} {entry['source'] or ''}"
+        knowledge = [hit.body for hit in resources.knowledge.search(question, KNOWLEDGE_PER_QUERY)]
+    context = PlanContext(goal=state["goal"], sub_goal=spec, inventory=observation.inventory,
+                          y_level=observation.y_level, biome=observation.biome,
+                          nearby_blocks=observation.nearby_blocks(),
+                          reference_plan=_actions(remembered) if remembered else None,
+                          failures=[Feedback.model_validate(f) for f in failures], knowledge=knowledge)
+    answer = resources.planner.decide(context)
+    status = getattr(resources.planner, "last_status", "ok")
+    queries[entry["object"]] = queries.get(entry["object"], 0) + 1
+    actions = [a.model_dump() for a in answer.action_list]
+    _emit(resources, "plan", {"subgoal": entry, "explanation": answer.explanation, "actions": actions,
+                              "status": status})
+    return {"agenda": agenda, "current": entry, "queries": queries, "failures": failures,
+            "achieved_with": achieved_with, "trail_start": trail_start, "subtree_tried": tried,
+            "plan": actions, "planner_queries": state["planner_queries"] + 1,
+            "repairs": state["repairs"] + (status == "repaired"),
+            "fallbacks": state["fallbacks"] + (status == "fallback")}
+
+
+def _remembered_subtree(entry: dict, agenda: list[dict], tried: list[str],
+                        resources: MinecraftResources) -> tuple[dict, list[dict]] | None:
+    """At the start of subtrees, the widest one memory has a whole plan for: (its entry, the plan)."""
+    if entry["id"] in tried:
+        return None  # tried once from here and it did not get there: plan sub-goal by sub-goal
+    by_id = {e["id"]: e for e in agenda}
+    for opened in entry["opens"]:
+        ancestor = by_id.get(opened)
+        plan = resources.memory.reference_plan(SUBTREE_KEY.format(ancestor["object"])) if ancestor else None
+        if plan:
+            return {**ancestor, "whole_subtree": True}, plan
+    return None
+
+
+def _actions(raw: list[dict]) -> list[StructuredAction] | None:
+    try:
+        return [StructuredAction.model_validate(a) for a in raw]
+    except ValueError:
+        return None  # a memory entry from another version: no reference plan
+
+
+def act(state: MinecraftState, runtime: Runtime[MinecraftResources]) -> dict:
+    resources = runtime.context
+    action = StructuredAction.model_validate(state["plan"][0])
+    executed = resources.interface.execute(action)
+    result = executed.result.model_dump()
+    observation = executed.observation
+    milestones = dict(state["milestones"])
+    for item in observation.inventory:
+        milestones.setdefault(item, observation.step)
+    result.update(terminated=executed.terminated, truncated=executed.truncated)
+    _emit(resources, "action", {"action": action.model_dump(), "result": result, "step": observation.step,
+                                "observation": observation})
+    return {"plan": state["plan"][1:], "executed": state["executed"] + [action.model_dump()], "last_result": result,
+            "actions": state["actions"] + 1, "steps": observation.step, "milestones": milestones,
+            "invalid_actions": state["invalid_actions"] + bool(result.get("invalid"))}
+
+
+def feedback(state: MinecraftState, runtime: Runtime[MinecraftResources]) -> dict:
+    resources = runtime.context
+    result = state["last_result"]
+    action = state["executed"][-1]
+    if result.get("terminated") or result.get("truncated"):
+        observation = resources.interface.observe()
+        success = held(observation.inventory, state["goal"]) >= state["count"]
+        reason = "the player died" if result.get("terminated") else "the step budget is spent"
+        return {"done": True, "success": success, "reason": f"obtained {state['goal']}" if success else reason}
+    entry = state["current"]
+    if not result["success"]:
+        failures = state["failures"] + [{"action": action, "success": False, "message": result["feedback"]}]
+        agenda, next_id = _with_missing_ingredients(state, result["feedback"], resources)
+        return {"failures": failures, "plan": [], "agenda": agenda, "next_id": next_id, "reached": False}
+    update = {"achieved_with": state["achieved_with"] + [action], "trail": state["trail"] + [general_action(action)],
+              "reached": False}
+    if held(resources.interface.observe().inventory, entry["object"]) >= entry["count"]:
+        update.update(plan=[], reached=True)  # the rest of the plan is not needed
+    elif not state["plan"]:
+        update["failures"] = state["failures"] + [{"action": action, "success": False,
+                                                   "message": f"the plan ended without {entry['count']} "
+                                                              f"{entry['object']}"}]
+    return update
+
+
+def _with_missing_ingredients(state: MinecraftState, message: str,
+                              resources: MinecraftResources) -> tuple[list[dict], int]:
+    """'cannot craft X: missing 3 oak_planks, 1 stick': obtain those first (a sibling used them up)."""
+    agenda = state["agenda"]
+    if "missing" not in message or not agenda or agenda[0]["nesting"] >= MAX_NESTING:
+        return agenda, state["next_id"]
+    inventory = resources.interface.observe().inventory
+    first: list[dict] = []
+    next_id = state["next_id"]
+    for amount, item in MISSING.findall(message.split("missing", 1)[1]):
+        wanted = group_of(item)
+        if wanted != item and held(inventory, wanted) >= int(amount):
+            continue  # another kind of the same wood is there: the plan named the wrong kind, not too few
+        try:
+            tree = resources.decomposer.decompose(wanted, int(amount) + held(inventory, wanted))
+        except UnknownName:
+            continue
+        first += _entries(tree, agenda[0]["nesting"] + 1, next_id + len(first))
+    return first + agenda, next_id + len(first)
+
+
+def remember(state: MinecraftState, runtime: Runtime[MinecraftResources]) -> dict:
+    """Keep how the sub-goal was reached: its own actions, and for a sub-goal with children every
+    successful action since its subtree began (reused whole when the same subtree comes up again)."""
+    resources = runtime.context
+    entry = state["current"]
+    if state["achieved_with"] and not entry.get("whole_subtree"):
+        resources.memory.record_success(entry["object"], [general_action(a) for a in state["achieved_with"]])
+    start = state["trail_start"].get(entry["id"])
+    if entry["parent_of"] and start is not None and state["trail"][start:]:
+        resources.memory.record_success(SUBTREE_KEY.format(entry["object"]), state["trail"][start:])
+    _emit(resources, "reached", entry)
+    agenda = list(state["agenda"])
+    ids = [e["id"] for e in agenda]
+    if entry["id"] in ids:  # a whole subtree reached at once: its pending entries go too
+        agenda = agenda[ids.index(entry["id"]) + 1:] if entry.get("whole_subtree") else \
+            [e for e in agenda if e["id"] != entry["id"]]
+    return {"agenda": agenda, "current": None, "achieved_with": [], "failures": [], "plan": [], "reached": False}
+
+
+def general_action(action: dict) -> dict:
+    """An action as memory keeps it: planks of one wood are just planks (the next world may grow
+    other trees); logs stay 'log' already, as the planner names them."""
+    args = {k: ("planks" if isinstance(v, str) and v in GROUPS["planks"] else v) for k, v in action["args"].items()}
+    return {**action, "args": args}
+
+
+# edges
+
+def after_decompose(state: MinecraftState) -> str:
+    return "end" if state["done"] else "plan"
+
+
+def after_plan(state: MinecraftState) -> str:
+    return "end" if state["done"] else "act"
+
+
+def after_feedback(state: MinecraftState) -> str:
+    if state["done"]:
+        return "end"
+    if state["reached"]:
+        return "remember"
+    return "act" if state["plan"] else "plan"
+
+
+def _emit(resources: MinecraftResources, kind: str, details: dict) -> None:
+    if resources.recorder is not None:
+        resources.recorder.event(kind, details)
+    if resources.on_event is not None:
+        resources.on_event(kind, details)

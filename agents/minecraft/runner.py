@@ -1,0 +1,147 @@
+"""Run one Minecraft task with the GITM-style graph: build the world, the decomposer, the planner,
+the text memory and knowledge; resume a cut-off run of the same task from its checkpoint (replaying
+its executed actions on a fresh world of the same seed); return the episode's record."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from agents.minecraft.graph import build_minecraft_graph
+from agents.minecraft.interface import ActionInterface, check_env, held
+from agents.minecraft.nodes import initial_state
+from agents.minecraft.recorder import MinecraftRecorder
+from agents.minecraft.state import MinecraftResources
+from envs.errors import SimulatorError, UserInputError
+from envs.minecraft.contracts import MinecraftTask, StructuredAction
+from memory.knowledge import KnowledgeStore
+from memory.plan_memory import PlanMemory
+from scenarios.minecraft.tasks import MinecraftTaskSpec
+
+log = logging.getLogger("mllm_pilot.minecraft")
+PLANNERS = ("rule",)
+
+
+@dataclass(frozen=True)
+class MinecraftOptions:
+    seed: int = 0
+    planner: str = "rule"
+    memory: Path | None = None  # a SQLite plan memory kept across runs; None: a fresh one in memory
+    checkpoint: Path | None = None  # a SQLite checkpoint file; None: no resume
+    fresh: bool = False
+    record_dir: Path | None = None
+
+
+@dataclass
+class MinecraftOutcome:
+    record: dict
+    resumed_from_action: int
+
+
+def make_planner(name: str):
+    if name == "rule":
+        from planners.minecraft.rule_planner import RuleBasedActionPlanner
+
+        return RuleBasedActionPlanner()
+    raise UserInputError(f"unknown planner {name!r}; available: {', '.join(PLANNERS)}")
+
+
+def make_knowledge() -> KnowledgeStore:
+    from envs.minecraft.knowledge import knowledge_documents
+    from envs.minecraft.sim.rules import rules
+
+    store = KnowledgeStore()
+    store.add(knowledge_documents(rules()))
+    return store
+
+
+def thread_id(task: MinecraftTaskSpec, options: MinecraftOptions, planner_name: str) -> str:
+    return f"{task.task_id}/{task.goal}x{task.count}/seed-{options.seed}/{planner_name}/steps-{task.max_steps}"
+
+
+def run_task(task: MinecraftTaskSpec, options: MinecraftOptions, on_event=None, planner=None, decomposer=None,
+             env=None) -> MinecraftOutcome:
+    from envs.minecraft.sim.rules import rules
+    from planners.minecraft.decomposer import KnowledgeGraphDecomposer
+
+    planner = planner or make_planner(options.planner)
+    decomposer = decomposer or KnowledgeGraphDecomposer(rules())
+    if env is None:
+        from envs.minecraft.sim.env import EmbeddedMinecraft
+
+        env = EmbeddedMinecraft(render=options.record_dir is not None)
+    check_env(env)
+    memory = PlanMemory(options.memory) if options.memory else PlanMemory()
+    planner_name = getattr(planner, "name", options.planner)
+    thread = thread_id(task, options, planner_name)
+    connection, checkpointer = _checkpointer(options.checkpoint)
+    graph = build_minecraft_graph(checkpointer)
+    config = {"configurable": {"thread_id": thread}, "recursion_limit": 1_000_000}
+    saved = graph.get_state(config).values
+    resume = bool(saved) and not saved.get("done") and not options.fresh and bool(saved.get("executed"))
+    if saved and not resume:
+        checkpointer.delete_thread(thread)
+    started = time.perf_counter()
+    env.reset(MinecraftTask(task_id=task.task_id, seed=options.seed, goal=task.goal, max_steps=task.max_steps))
+    replayed = _replay(env, saved["executed"]) if resume else 0
+    if resume:
+        log.info("resuming %s from its checkpoint: replayed %d actions", thread, replayed)
+    recorder = MinecraftRecorder(options.record_dir, f"{task.task_id}_seed{options.seed}", replayed) \
+        if options.record_dir else None
+    resources = MinecraftResources(env=env, interface=ActionInterface(env), task=task, decomposer=decomposer,
+                                   planner=planner, memory=memory, knowledge=make_knowledge(), recorder=recorder,
+                                   on_event=on_event)
+    interrupted = False
+    try:
+        graph.invoke(None if resume else initial_state(task.task_id, task.goal, task.count), config,
+                     context=resources, durability="sync")
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        if recorder is not None:
+            recorder.close()
+        memory.close()
+    state = graph.get_state(config).values
+    observation = env.observe()
+    success = held(observation.inventory, task.goal) >= task.count
+    milestones = {name: state["milestones"].get(name) for name in task.milestones}
+    record = {
+        "task": task.task_id, "goal": task.goal, "count": task.count, "seed": options.seed, "planner": planner_name,
+        "success": success, "steps": observation.step, "max_steps": task.max_steps,
+        "planner_queries": state.get("planner_queries", 0), "actions": state.get("actions", 0),
+        "repairs": state.get("repairs", 0), "fallbacks": state.get("fallbacks", 0),
+        "invalid_actions": state.get("invalid_actions", 0), "milestones": milestones,
+        "reason": "interrupted by the user" if interrupted else state.get("reason", ""),
+        "tree": state.get("tree", ""), "inventory": observation.inventory, "wall_s": time.perf_counter() - started,
+        "resumed_from_action": replayed, "interrupted": interrupted,
+    }
+    env.close()
+    if connection is not None:
+        connection.close()
+    return MinecraftOutcome(record, replayed)
+
+
+def _replay(env, executed: list[dict]) -> int:
+    """Bring a fresh world of the same seed to where the cut-off run was (the world is deterministic)."""
+    for index, raw in enumerate(executed):
+        step = env.step(StructuredAction.model_validate(raw))
+        if step.terminated or step.truncated:
+            if index != len(executed) - 1:
+                raise SimulatorError("the checkpoint does not replay on this world (it ended early); rerun with "
+                                     "--fresh")
+    return len(executed)
+
+
+def _checkpointer(path: Path | None):
+    if path is None:
+        from langgraph.checkpoint.memory import InMemorySaver
+
+        return None, InMemorySaver()
+    from langgraph.checkpoint.sqlite import SqliteSaver
+
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    connection = sqlite3.connect(str(path), check_same_thread=False)
+    return connection, SqliteSaver(connection)

@@ -1,0 +1,63 @@
+"""The Minecraft graph's typed state (checkpointed) and its resources (live objects, not checkpointed).
+
+The state holds everything a resumed run needs: the agenda of sub-goals still to reach, the
+plan being executed, the failures the planner is told about, the counters, the milestones,
+and every action executed so far (a resumed run replays them on a fresh world of the same
+seed, which is deterministic, to get back to where it stopped).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypedDict
+
+from memory.knowledge import KnowledgeStore
+from memory.plan_memory import PlanMemory
+from scenarios.minecraft.tasks import MinecraftTaskSpec
+
+
+class MinecraftState(TypedDict, total=False):
+    task_id: str
+    goal: str
+    count: int
+    tree: str  # the rendered sub-goal tree
+    agenda: list[dict]  # sub-goals still to reach, next first: object, count, method, source, tool, nesting
+    current: dict | None  # the sub-goal being worked on
+    reached: bool  # the last action reached it
+    queries: dict[str, int]  # planner queries per sub-goal object
+    failures: list[dict]  # the current sub-goal's failed actions: action, message
+    plan: list[dict]  # actions of the current plan not executed yet
+    achieved_with: list[dict]  # successful actions towards the current sub-goal (what memory keeps)
+    executed: list[dict]  # every action executed, in order (for replay on resume)
+    trail: list[dict]  # every successful action, in order, as memory keeps actions
+    trail_start: dict[str, int]  # agenda id -> where in the trail that sub-goal's subtree began
+    subtree_tried: list[str]  # agenda ids from which a remembered whole-subtree plan was tried
+    next_id: int  # the next agenda id
+    last_result: dict
+    planner_queries: int
+    repairs: int
+    fallbacks: int
+    invalid_actions: int
+    actions: int
+    steps: int
+    milestones: dict[str, int]  # item -> step at which it was first held
+    done: bool
+    success: bool
+    reason: str
+
+
+@dataclass
+class MinecraftResources:
+    """The graph's runtime context."""
+
+    env: Any  # a MinecraftEnv, reset to the task
+    interface: Any  # ActionInterface over env
+    task: MinecraftTaskSpec
+    decomposer: Any  # .decompose(goal, count) -> SubGoal
+    planner: Any  # Planner[PlanContext, MinecraftPlan]
+    memory: PlanMemory
+    knowledge: KnowledgeStore | None = None
+    recorder: Any = None  # MinecraftRecorder
+    on_event: Callable[[str, dict], None] | None = None  # ("subgoal" | "action" | "plan", details)
+    events: list = field(default_factory=list)

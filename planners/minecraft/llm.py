@@ -1,0 +1,137 @@
+"""LLM backends of the Minecraft decomposer and planner, over any TextModel.
+
+Both ask the model for JSON, validate it with pydantic (actions against the action interface,
+items against Minecraft's names), give the model one repair round-trip with the problem named,
+and fall back to the deterministic backend when the answer still cannot be used. The outcome of
+the last call (ok, repaired, fallback) is kept in `last_status` for the run's counters.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from pydantic import Field, ValidationError
+
+from envs.contracts import Contract
+from envs.minecraft.sim.rules import Rules, UnknownName
+from memory.knowledge import KnowledgeStore
+from planners.json_repair import json_object
+from planners.minecraft.context import PlanContext
+from planners.minecraft.decomposer import GROUPS, KnowledgeGraphDecomposer, SubGoal
+from planners.minecraft.plan import MinecraftPlan, parse_plan
+from planners.minecraft.prompt import query, system_prompt
+from planners.minecraft.rule_planner import RuleBasedActionPlanner
+from planners.text_model import TextModel, TextModelError
+
+log = logging.getLogger("mllm_pilot.minecraft")
+
+REPAIR_REQUEST = "Your last answer could not be used ({problem}). Answer again with JSON only, in the response format."
+
+
+class LLMActionPlanner:
+    """GITM's planner on a text model; the rule planner is the safe fallback."""
+
+    def __init__(self, model: TextModel, fallback=None):
+        self.model = model
+        self.name = f"llm:{getattr(model, 'name', 'model')}"
+        self.fallback = fallback or RuleBasedActionPlanner()
+        self.last_status = "ok"
+        self.last_problem: str | None = None
+
+    def decide(self, context: PlanContext) -> MinecraftPlan:
+        system, user = system_prompt(), query(context)
+        problem = None
+        for attempt in range(2):
+            prompt = user if attempt == 0 else f"{user}\n\n{REPAIR_REQUEST.format(problem=problem)}"
+            try:
+                text = self.model.complete(system, prompt)
+            except TextModelError as error:
+                problem = f"model error: {error}"
+                break
+            outcome = parse_plan(text)
+            if outcome.plan is not None:
+                self.last_status = "ok" if attempt == 0 and outcome.status == "ok" else "repaired"
+                self.last_problem = outcome.problem
+                return outcome.plan
+            problem = outcome.problem or "not JSON"
+        log.info("planner answer unusable (%s); falling back to the rule planner", problem)
+        self.last_status, self.last_problem = "fallback", problem
+        return self.fallback.decide(context)
+
+
+class SubGoalAnswer(Contract):
+    object: str
+    count: int = Field(1, ge=1)
+    method: str = Field(pattern="^(mine|craft|smelt|attack)$")
+    source: str | None = None
+    tool: str | None = None
+    children: list[SubGoalAnswer] = Field(default_factory=list)
+
+
+DECOMPOSER_SYSTEM = """You are the goal decomposer of a Minecraft agent. Break the goal into a tree of sub-goals:
+each node says how to obtain an item (method mine, craft, smelt or attack), from what (source: the block mined,
+the material smelted, the mob killed) and with which tool; its children are what must be obtained first.
+Use only Minecraft item, block and mob names. Answer with JSON only:
+{"object": "<item>", "count": <n>, "method": "<mine|craft|smelt|attack>", "source": "<block|material|mob|null>",
+ "tool": "<item|null>", "children": [<nodes>]}"""
+
+
+class LLMDecomposer:
+    """Decompose with a text model and retrieved knowledge; the knowledge-graph decomposer is the fallback."""
+
+    def __init__(self, model: TextModel, rules: Rules, knowledge: KnowledgeStore | None = None,
+                 fallback: KnowledgeGraphDecomposer | None = None):
+        self.model, self.rules, self.knowledge = model, rules, knowledge
+        self.fallback = fallback or KnowledgeGraphDecomposer(rules)
+        self.last_status = "ok"
+        self.last_problem: str | None = None
+
+    def decompose(self, goal: str, count: int = 1) -> SubGoal:
+        if goal not in GROUPS:
+            self.rules.item(goal)  # a hallucinated goal is the caller's error, as with the fallback
+        notes = self.knowledge.search(f"how to obtain {goal} craft smelt mine", 8) if self.knowledge else []
+        user = f"Goal: obtain {count} {goal}."
+        if notes:
+            user += "\nKnowledge:\n" + "\n".join(f"- {entry.body}" for entry in notes)
+        problem = None
+        for attempt in range(2):
+            prompt = user if attempt == 0 else f"{user}\n\n{REPAIR_REQUEST.format(problem=problem)}"
+            try:
+                text = self.model.complete(DECOMPOSER_SYSTEM, prompt)
+            except TextModelError as error:
+                problem = f"model error: {error}"
+                break
+            tree, problem = self._read(text, goal)
+            if tree is not None:
+                self.last_status = "ok" if attempt == 0 else "repaired"
+                return tree
+        log.info("decomposer answer unusable (%s); falling back to the knowledge graph", problem)
+        self.last_status, self.last_problem = "fallback", problem
+        return self.fallback.decompose(goal, count)
+
+    def _read(self, text: str, goal: str) -> tuple[SubGoal | None, str | None]:
+        fields = json_object(text)
+        if fields is None:
+            return None, "not a JSON object"
+        try:
+            answer = SubGoalAnswer.model_validate(fields)
+        except ValidationError as error:
+            first = error.errors()[0]
+            return None, f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+        if answer.object != goal and answer.object not in GROUPS.get(goal, ()):
+            return None, f"the root must be the goal {goal}, not {answer.object}"
+        try:
+            return self._node(answer), None
+        except UnknownName as error:
+            return None, str(error)
+
+    def _node(self, answer: SubGoalAnswer) -> SubGoal:
+        for name in (answer.object, answer.tool):
+            if name and name not in GROUPS and not self.rules.is_item(name):
+                raise UnknownName(f"there is no item called {name!r}")
+        if answer.source and answer.method != "attack" and answer.source not in GROUPS and \
+                not (self.rules.is_item(answer.source) or self.rules.is_block(answer.source)):
+            raise UnknownName(f"there is no block or item called {answer.source!r}")
+        node = SubGoal(answer.object, answer.count, answer.method, source=answer.source, tool=answer.tool)
+        node.children = [self._node(child) for child in answer.children]
+        return node
