@@ -83,7 +83,19 @@ class KnowledgeGraphDecomposer:
             for drop in self.rules.drops(block, tool):
                 if drop.chance >= 0.99:
                     sources.setdefault(group_of(drop.item), block)
+                    sources.setdefault(drop.item, block)
         return sources
+
+    def _any_wood_will_do(self, item: str, ingredient: str) -> bool:
+        """An ingredient of a wood group may be any member when the item also has a recipe made from
+        another member (the game's tags): sticks from any planks, but an oak door from oak planks."""
+        group = group_of(ingredient)
+        if group == ingredient:
+            return False
+        if item in GROUPS:  # planks from any log; the planner picks the log held
+            return True
+        return any(name != ingredient and name in GROUPS[group]
+                   for recipe in self.rules.recipes_for(item) for name, _ in recipe.ingredients)
 
     def weakest_tool(self, block: str) -> str | None:
         tools = self.rules.block(block).get("harvestTools")
@@ -100,7 +112,7 @@ class KnowledgeGraphDecomposer:
         """The sub-goal tree for `count` of `goal`, skipping what `held` already covers."""
         if goal not in GROUPS:
             self.rules.item(goal)  # raises UnknownName for hallucinated items
-        return self._node(group_of(goal), count, dict(held or {}), depth=0)
+        return self._node(goal, count, dict(held or {}), depth=0)
 
     def _node(self, item: str, count: int, held: dict[str, int], depth: int) -> SubGoal:
         if depth > MAX_DEPTH:
@@ -126,7 +138,8 @@ class KnowledgeGraphDecomposer:
             batches = math.ceil(count / recipe.count)
             node = SubGoal(item, count, "craft", needs_table=recipe.needs_table)
             for ingredient, n in recipe.ingredients:
-                node.children.append(self._node(group_of(ingredient), n * batches, held, depth + 1))
+                wanted = group_of(ingredient) if self._any_wood_will_do(item, ingredient) else ingredient
+                node.children.append(self._node(wanted, n * batches, held, depth + 1))
             if recipe.needs_table:
                 node.children.append(self._node("crafting_table", 1, held, depth + 1))
             return node

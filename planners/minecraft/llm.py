@@ -89,7 +89,7 @@ class LLMDecomposer:
     def decompose(self, goal: str, count: int = 1) -> SubGoal:
         if goal not in GROUPS:
             self.rules.item(goal)  # a hallucinated goal is the caller's error, as with the fallback
-        notes = self.knowledge.search(f"how to obtain {goal} craft smelt mine", 8) if self.knowledge else []
+        notes = self.knowledge.search(goal, 8) if self.knowledge else []
         user = f"Goal: obtain {count} {goal}."
         if notes:
             user += "\nKnowledge:\n" + "\n".join(f"- {entry.body}" for entry in notes)

@@ -56,7 +56,7 @@ class RuleBasedActionPlanner:
     def _mine(self, context: PlanContext) -> MinecraftPlan:
         goal = context.sub_goal
         source = goal.source or goal.object
-        target = "log" if source in GROUPS["log"] else source
+        target = "log" if goal.object == "log" else source  # any wood, unless one kind was asked for
         actions = []
         if goal.tool:
             actions.append(_act("equip", f"holding {goal.tool}", object=goal.tool))
@@ -67,7 +67,8 @@ class RuleBasedActionPlanner:
             actions.append(_act("dig_down", f"at y={depth}", ylevel=depth, tool=goal.tool))
         elif target == "stone" and context.nearby_blocks.get("stone", 0) == 0 and not failures:
             actions.append(_act("dig_down", "reach stone", ylevel=context.y_level - 4, tool=goal.tool))
-        if context.nearby_blocks.get(target, 0) == 0 or failures:
+        in_sight = sum(context.nearby_blocks.get(block, 0) for block in GROUPS.get(target, (target,)))
+        if in_sight == 0 or failures:
             actions.append(_act("explore", f"{target} in sight", object=target,
                                 strategy="underground" if underground else "surface"))
         still_needed = max(goal.count - context.inventory.get(goal.object, 0), 1)

@@ -32,3 +32,17 @@ def test_counts_scale_with_recipes():
 def test_hallucinated_items_are_refused():
     with pytest.raises(UnknownName, match="there is no item called 'adamantium_pickaxe'"):
         KnowledgeGraphDecomposer(rules()).decompose("adamantium_pickaxe")
+
+
+def test_any_wood_will_do_unless_the_recipe_names_one():
+    decomposer = KnowledgeGraphDecomposer(rules())
+    assert steps(decomposer.decompose("stick")) == [("log", "mine"), ("planks", "craft"), ("stick", "craft")]
+    door = decomposer.decompose("oak_door")
+    assert [(c.object, c.count) for c in door.children] == [("oak_planks", 6), ("crafting_table", 1)]
+    assert (door.children[0].children[0].object, door.children[0].children[0].source) == ("oak_log", "oak_log")
+
+
+def test_gathering_upfront_raises_the_first_trip_to_the_whole_need():
+    tree = KnowledgeGraphDecomposer(rules()).decompose("wooden_pickaxe").gather_upfront()
+    logs = [node.count for node in tree.post_order() if node.object == "log"]
+    assert logs == [3, 1, 1]  # one trip for the three logs planks, sticks and the table need

@@ -24,3 +24,11 @@ def test_unusable_answers_are_invalid_with_the_reason():
     assert unknown.status == "invalid" and "unknown action 'teleport'" in unknown.problem
     empty = parse_plan('{"explanation": "x", "action_list": []}')
     assert empty.status == "invalid" and empty.problem
+
+
+def test_an_answer_cut_off_by_the_token_budget_is_closed_and_repaired():
+    cut = '{"explanation": "trees", "action_list": [{"name": "explore", "args": {"object": "log", ' \
+          '"strategy": "surface"}}, {"name": "mine", "args": {"object": "lo'
+    outcome = parse_plan(cut)
+    assert outcome.status == "repaired"
+    assert [(a.name, a.args["object"]) for a in outcome.plan.action_list] == [("explore", "log"), ("mine", "lo")]

@@ -1,0 +1,193 @@
+"""The GITM-style Minecraft graph end to end on the embedded world (real LangGraph, real SQLite)."""
+
+import json
+import os
+import subprocess
+import sys
+
+import imageio.v3 as iio
+import pytest
+
+from agents.minecraft.graph import build_minecraft_graph
+from agents.minecraft.nodes import SUBTREE_KEY
+from agents.minecraft.runner import MinecraftOptions, run_task
+from memory.plan_memory import PlanMemory
+from scenarios.minecraft.tasks import item_task, obtain_diamond
+from tests.conftest import REPO
+
+ENV = {**os.environ, "PYTHONPATH": str(REPO)}
+
+
+def test_the_graph_reads_as_the_algorithm():
+    graph = build_minecraft_graph().get_graph()
+    assert [n for n in graph.nodes if not n.startswith("__")] == ["decompose", "plan", "act", "feedback", "remember"]
+    edges = {(e.source, e.target) for e in graph.edges}
+    assert {("decompose", "plan"), ("plan", "act"), ("act", "feedback"), ("feedback", "remember"),
+            ("feedback", "act"), ("feedback", "plan"), ("remember", "plan"), ("plan", "__end__")} <= edges
+
+
+def test_a_diamond_from_scratch_and_the_memory_it_leaves(tmp_path):
+    memory_file = tmp_path / "plans.sqlite"
+    record = run_task(obtain_diamond(), MinecraftOptions(seed=4, memory=memory_file)).record
+    assert record["success"] and record["reason"] == "obtained diamond" and record["steps"] < 12_000
+    steps = [record["milestones"][m] for m in ("crafting_table", "wooden_pickaxe", "stone_pickaxe", "iron_pickaxe",
+                                               "diamond")]
+    assert None not in steps and steps == sorted(steps)
+    assert record["fallbacks"] == record["repairs"] == record["invalid_actions"] == 0
+    assert "- 1 diamond: mine diamond_ore with iron_pickaxe" in record["tree"]
+    assert "- 12 log: mine oak_log" in record["tree"] or "12 log" not in record["tree"]  # gathered once
+    memory = PlanMemory(memory_file)
+    assert [a["name"] for a in memory.reference_plan("diamond")] == ["equip", "dig_down", "explore", "mine"]
+    assert memory.reference_plan("wooden_pickaxe") == [
+        {"name": "craft", "args": {"object": "wooden_pickaxe", "count": 1}, "expectation": "1 wooden_pickaxe"}]
+    assert {"log", "planks", "crafting_table", "iron_ingot", SUBTREE_KEY.format("diamond")} <= set(memory.goals())
+    whole = memory.reference_plan(SUBTREE_KEY.format("diamond"))
+    assert whole[-1]["name"] == "mine" and whole[-1]["args"]["object"] == "diamond_ore"
+    # memory keeps planks as planks, whatever wood this world had
+    assert all(a["args"].get("object") != "spruce_planks" for a in whole)
+    memory.close()
+
+
+def test_a_warm_memory_needs_fewer_planner_queries(tmp_path):
+    memory_file = tmp_path / "plans.sqlite"
+    empty = run_task(obtain_diamond(), MinecraftOptions(seed=7)).record
+    run_task(obtain_diamond(), MinecraftOptions(seed=4, memory=memory_file))
+    warm = run_task(obtain_diamond(), MinecraftOptions(seed=7, memory=memory_file)).record
+    assert empty["success"] and warm["success"]
+    assert warm["planner_queries"] < empty["planner_queries"]
+    assert warm["planner_queries"] == 1  # the whole remembered plan worked in this world too
+
+
+def test_an_interrupted_run_resumes_from_its_checkpoint_and_ends_the_same(tmp_path):
+    task = item_task("stone_pickaxe")
+    reference = run_task(task, MinecraftOptions(seed=5)).record
+    checkpoint = tmp_path / "checkpoints.sqlite"
+    seen = []
+
+    def interrupt_after_ten(kind, details):
+        if kind == "action":
+            seen.append(details["step"])
+            if len(seen) == 10:
+                raise KeyboardInterrupt
+
+    cut = run_task(task, MinecraftOptions(seed=5, checkpoint=checkpoint), on_event=interrupt_after_ten).record
+    assert cut["interrupted"] and not cut["success"] and cut["reason"] == "interrupted by the user"
+    resumed = run_task(task, MinecraftOptions(seed=5, checkpoint=checkpoint)).record
+    assert resumed["resumed_from_action"] == 9  # the tenth action's node did not finish: it runs again
+    for key in ("success", "steps", "actions", "planner_queries", "milestones", "inventory"):
+        assert resumed[key] == reference[key], key
+    again = run_task(task, MinecraftOptions(seed=5, checkpoint=checkpoint)).record  # finished: starts over
+    assert again["resumed_from_action"] == 0 and again["steps"] == reference["steps"]
+
+
+def run_cli(*args, timeout=300):
+    return subprocess.run([sys.executable, "-m", "agents.minecraft", *args], capture_output=True, text=True,
+                          timeout=timeout, cwd=REPO, env=ENV)
+
+
+def test_cli_runs_a_task_records_it_and_prints_json_last(tmp_path):
+    done = run_cli("--task", "wooden_pickaxe", "--seed", "3", "--no-memory", "--record", str(tmp_path / "rec"),
+                   "--checkpoint", str(tmp_path / "c.sqlite"), "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["success"] and result["task"] == "wooden_pickaxe" and result["milestones"]["wooden_pickaxe"] > 0
+    assert {"success", "steps", "planner_queries", "milestones"} <= set(result)
+    assert "sub-goal tree" in done.stderr and "milestones" in done.stderr
+    frames = list(iio.imiter(tmp_path / "rec" / "wooden_pickaxe_seed3.mp4"))
+    assert len(frames) == result["actions"] and frames[0].ndim == 3
+    log = [json.loads(line) for line in (tmp_path / "rec" / "wooden_pickaxe_seed3.jsonl").read_text().splitlines()]
+    assert log[0]["type"] == "tree" and sum(entry["type"] == "action" for entry in log) == result["actions"]
+
+
+def test_cli_memory_export_and_import(tmp_path):
+    exported = tmp_path / "memory.json"
+    first = run_cli("--task", "crafting_table", "--seed", "2", "--memory", str(tmp_path / "a.sqlite"),
+                    "--export-memory", str(exported), "--checkpoint", str(tmp_path / "c.sqlite"))
+    assert first.returncode == 0, first.stderr
+    data = json.loads(exported.read_text())
+    assert {p["goal"] for p in data["plans"]} >= {"log", "planks", "crafting_table"}
+    second = run_cli("--task", "crafting_table", "--seed", "2", "--memory", str(tmp_path / "b.sqlite"),
+                     "--import-memory", str(exported), "--checkpoint", str(tmp_path / "c.sqlite"), "--json")
+    assert json.loads(second.stdout.strip().splitlines()[-1])["planner_queries"] == 1
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--task", "mithril"], "unknown task or item 'mithril'"),
+    (["--task", "tech_tree"], "run it with python -m agents.bench minecraft"),
+    (["--planner", "gpt9"], "unknown planner 'gpt9'; available: rule"),
+    (["--max-steps", "0"], "--max-steps must be at least 1"),
+    (["--import-memory", "/nonexistent/memory.json"], "no such file"),
+    (["--seed", "x"], "invalid int value"),
+])
+def test_cli_user_errors(args, message):
+    done = run_cli(*args, timeout=120)
+    assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr
+
+
+def test_cli_rejects_a_malformed_memory_export(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"plans": []}))
+    done = run_cli("--import-memory", str(bad), "--memory", str(tmp_path / "m.sqlite"), timeout=120)
+    assert done.returncode == 2 and "not an mllm-pilot plan memory export" in done.stderr
+
+
+def test_cli_prints_the_graph_as_mermaid():
+    done = run_cli("--mermaid", timeout=120)
+    assert done.returncode == 0 and "act --> feedback;" in done.stdout
+
+
+class GarbleThenScript:
+    """A text model whose first answers are given, then never anything usable."""
+
+    name = "garbled"
+
+    def __init__(self, answers):
+        self.answers = list(answers)
+
+    def complete(self, system, user, images=None):
+        return self.answers.pop(0) if self.answers else "Sure! First, punch a tree."
+
+
+def test_bad_planner_output_is_feedback_counted_never_a_crash():
+    from planners.minecraft.llm import LLMActionPlanner
+
+    mithril = json.dumps({"explanation": "x", "thoughts": "y",
+                          "action_list": [{"name": "mine", "args": {"object": "mithril_ore"}}]})
+    half = '{"explanation": "trees", "action_list": [{"name": "explore", "args": {"object": "log", ' \
+           '"strategy": "surface"}}, {"name": "mine", "args": {"object": "log"}}'  # cut off mid-answer
+    planner = LLMActionPlanner(GarbleThenScript([mithril, half]))
+    record = run_task(item_task("crafting_table"), MinecraftOptions(seed=2), planner=planner).record
+    assert record["success"] and record["planner"] == "llm:garbled"
+    assert record["invalid_actions"] == 1  # mithril_ore: told to the planner, counted
+    assert record["repairs"] == 1  # the cut-off answer was repaired
+    assert record["fallbacks"] == record["planner_queries"] - 2  # everything after: the rule planner
+
+
+def test_every_tech_tree_item_decomposes_and_task_names_are_checked():
+    from envs.errors import UserInputError
+    from envs.minecraft.sim.rules import rules
+    from planners.minecraft.decomposer import KnowledgeGraphDecomposer
+    from scenarios.minecraft.tasks import TECH_TREE, resolve_tasks
+
+    decomposer = KnowledgeGraphDecomposer(rules())
+    tasks = resolve_tasks("tech_tree")
+    assert [t.task_id for t in tasks] == list(TECH_TREE) and len(set(TECH_TREE)) == len(TECH_TREE)
+    for task in tasks:
+        assert decomposer.decompose(task.goal).object == task.goal
+    assert resolve_tasks("obtain_diamond")[0].milestones == ("crafting_table", "wooden_pickaxe", "stone_pickaxe",
+                                                             "iron_pickaxe", "diamond")
+    with pytest.raises(UserInputError, match="did you mean .*diamond_pickaxe"):
+        resolve_tasks("diamond_pick")
+
+
+def test_an_env_without_the_protocol_is_refused_by_name():
+    from agents.minecraft.interface import check_env
+    from envs.errors import UserInputError
+
+    class HalfEnv:
+        def reset(self, task): ...
+
+        def step(self, action): ...
+
+    with pytest.raises(UserInputError, match="missing observe, close"):
+        check_env(HalfEnv())
