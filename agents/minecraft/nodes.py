@@ -209,7 +209,10 @@ def _with_missing_ingredients(state: MinecraftState, message: str,
     next_id = state["next_id"]
     for amount, item in MISSING.findall(message.split("missing", 1)[1]):
         wanted = group_of(item)
-        if wanted != item and held(inventory, wanted) - inventory.get(item, 0) >= int(amount):
+        crafted = str(state["executed"][-1]["args"].get("object", "")) if state["executed"] else ""
+        if wanted != item and not resources.decomposer_any_wood(crafted, item):
+            wanted = item  # the recipe wants this very wood
+        elif wanted != item and held(inventory, wanted) - inventory.get(item, 0) >= int(amount):
             continue  # other kinds of the same wood cover it: the plan named the wrong kind, not too few
         try:
             tree = resources.decomposer.decompose(wanted, int(amount) + held(inventory, wanted))

@@ -85,7 +85,8 @@ def run_task(task: MinecraftTaskSpec, options: MinecraftOptions, on_event=None, 
     if saved and not resume:
         checkpointer.delete_thread(thread)
     started = time.perf_counter()
-    env.reset(MinecraftTask(task_id=task.task_id, seed=options.seed, goal=task.goal, max_steps=task.max_steps))
+    env.reset(MinecraftTask(task_id=task.task_id, seed=options.seed, goal=task.goal, max_steps=task.max_steps,
+                            start_time=task.start_time))
     replayed = _replay(env, saved["executed"]) if resume else 0
     if resume:
         log.info("resuming %s from its checkpoint: replayed %d actions", thread, replayed)

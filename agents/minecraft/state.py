@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
+from envs.minecraft.sim.rules import UnknownName
 from memory.knowledge import KnowledgeStore
 from memory.plan_memory import PlanMemory
 from scenarios.minecraft.tasks import MinecraftTaskSpec
@@ -61,3 +62,14 @@ class MinecraftResources:
     recorder: Any = None  # MinecraftRecorder
     on_event: Callable[[str, dict], None] | None = None  # ("subgoal" | "action" | "plan", details)
     events: list = field(default_factory=list)
+
+    def decomposer_any_wood(self, item: str, ingredient: str) -> bool:
+        """Whether `item` can be made from any wood of the ingredient's kind (True when the decomposer
+        cannot say)."""
+        check = getattr(self.decomposer, "any_wood_will_do", None)
+        if check is None:
+            check = getattr(getattr(self.decomposer, "fallback", None), "any_wood_will_do", None)
+        try:
+            return True if check is None else bool(check(item, ingredient))
+        except UnknownName:  # an item name the rules do not know: let the ordinary recovery run
+            return True

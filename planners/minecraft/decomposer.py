@@ -86,7 +86,7 @@ class KnowledgeGraphDecomposer:
                     sources.setdefault(drop.item, block)
         return sources
 
-    def _any_wood_will_do(self, item: str, ingredient: str) -> bool:
+    def any_wood_will_do(self, item: str, ingredient: str) -> bool:
         """An ingredient of a wood group may be any member when the item also has a recipe made from
         another member (the game's tags): sticks from any planks, but an oak door from oak planks."""
         group = group_of(ingredient)
@@ -96,6 +96,13 @@ class KnowledgeGraphDecomposer:
             return True
         return any(name != ingredient and name in GROUPS[group]
                    for recipe in self.rules.recipes_for(item) for name, _ in recipe.ingredients)
+
+    def _animal_dropping(self, item: str) -> str | None:
+        """A passive mob that always drops the item, if any."""
+        for mob in sorted(PASSIVE):
+            if any(e["item"] == item and e["dropChance"] >= 0.99 for e in self.rules.data.entityLoot.get(mob, [])):
+                return mob
+        return None
 
     def weakest_tool(self, block: str) -> str | None:
         tools = self.rules.block(block).get("harvestTools")
@@ -132,13 +139,16 @@ class KnowledgeGraphDecomposer:
                               self._node("furnace", 1, held, depth + 1),
                               self._node(SMELTING_FUEL, math.ceil(count / FUEL_PER_PLANK), held, depth + 1)]
             return node
+        animal = self._animal_dropping(item)
+        if animal is not None:  # a cow's leather rather than four rabbit hides
+            return SubGoal(item, count, "attack", source=animal)
         recipes = self.rules.recipes_for(GROUPS[item][0] if item in GROUPS else item)
         if recipes:
             recipe = recipes[0]
             batches = math.ceil(count / recipe.count)
             node = SubGoal(item, count, "craft", needs_table=recipe.needs_table)
             for ingredient, n in recipe.ingredients:
-                wanted = group_of(ingredient) if self._any_wood_will_do(item, ingredient) else ingredient
+                wanted = group_of(ingredient) if self.any_wood_will_do(item, ingredient) else ingredient
                 node.children.append(self._node(wanted, n * batches, held, depth + 1))
             if recipe.needs_table:
                 node.children.append(self._node("crafting_table", 1, held, depth + 1))

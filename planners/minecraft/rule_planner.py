@@ -15,11 +15,14 @@ UNDERGROUND = set(ORE_DEPTH) | {"stone"}
 
 
 def _concrete(value, inventory: dict[str, int]):
-    """'planks' -> the planks of a log kind the inventory holds (oak when none); other values as they are."""
+    """A group name made concrete for the inventory: 'planks' -> the planks of a log kind held (or planks
+    held; oak when none), 'log' -> the log kind held most; other values as they are."""
     if value == "planks":
         logs = [log for log in GROUPS["log"] if inventory.get(log, 0) > 0]
         planks = [p for p in GROUPS["planks"] if inventory.get(p, 0) > 0]
         return logs[0].replace("_log", "_planks") if logs else planks[0] if planks else GROUPS["planks"][0]
+    if value == "log":
+        return max(GROUPS["log"], key=lambda log: inventory.get(log, 0))
     return value
 
 
@@ -94,7 +97,8 @@ class RuleBasedActionPlanner:
         return MinecraftPlan(explanation=f"Smelt {goal.source} into {goal.object} in a furnace.",
                              thoughts="the furnace and fuel are in the inventory",
                              action_list=[_act("smelt", f"{missing} {goal.object}", object=goal.object,
-                                               materials=goal.source, count=missing)])
+                                               materials=_concrete(goal.source, context.inventory),
+                                               count=missing)])
 
     def _attack(self, context: PlanContext) -> MinecraftPlan:
         goal = context.sub_goal

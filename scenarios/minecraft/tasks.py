@@ -15,8 +15,10 @@ from envs.errors import UserInputError
 
 OBTAIN_DIAMOND_MILESTONES = ("crafting_table", "wooden_pickaxe", "stone_pickaxe", "iron_pickaxe", "diamond")
 
-# The Overworld tech tree as far as this world's blocks, mobs and smelting reach: wood, stone,
-# iron, gold, redstone, lapis and diamond tiers, with the tools, stations and parts of each.
+# The Overworld tech tree as far as a daytime episode reaches in this world: wood, stone, iron,
+# gold, redstone, lapis and diamond tiers with the tools, stations and parts of each, sand and
+# animals. Left out: what only night-time mobs drop (string, and wool, bows and fishing rods made
+# from it): an episode of 12,000 steps from dawn ends before the night begins at step 13,000.
 TECH_TREE = (
     # wood
     "oak_planks", "stick", "crafting_table", "wooden_pickaxe", "wooden_axe", "wooden_shovel", "wooden_hoe",
@@ -34,8 +36,8 @@ TECH_TREE = (
     "gold_ingot", "golden_pickaxe", "golden_sword", "redstone", "compass", "clock", "lapis_lazuli",
     # diamond
     "diamond", "diamond_pickaxe", "diamond_sword", "diamond_shovel", "jukebox",
-    # sand and mobs
-    "glass", "glass_pane", "sandstone", "string", "white_wool", "bow", "fishing_rod",
+    # sand and animals
+    "glass", "glass_pane", "sandstone", "leather", "item_frame",
 )
 
 
@@ -45,6 +47,7 @@ class MinecraftTaskSpec(Contract):
     count: int = Field(1, ge=1)
     milestones: tuple[str, ...]
     max_steps: int = Field(12_000, gt=0)
+    start_time: int = Field(0, ge=0, lt=24_000, description="time of day at the start, in ticks (13000: dusk)")
 
 
 def obtain_diamond(max_steps: int = 12_000) -> MinecraftTaskSpec:
