@@ -15,15 +15,20 @@ UNDERGROUND = set(ORE_DEPTH) | {"stone"}
 
 
 def _concrete(value, inventory: dict[str, int]):
-    """A group name made concrete for the inventory: 'planks' -> the planks of a log kind held (or planks
-    held; oak when none), 'log' -> the log kind held most; other values as they are."""
+    """'planks' made concrete for the inventory: the planks of a log kind held (or planks held; oak when
+    none); other values as they are ('log' stays any log)."""
     if value == "planks":
         logs = [log for log in GROUPS["log"] if inventory.get(log, 0) > 0]
         planks = [p for p in GROUPS["planks"] if inventory.get(p, 0) > 0]
         return logs[0].replace("_log", "_planks") if logs else planks[0] if planks else GROUPS["planks"][0]
-    if value == "log":
-        return max(GROUPS["log"], key=lambda log: inventory.get(log, 0))
     return value
+
+
+def _held_kind(group: str | None, inventory: dict[str, int]) -> str | None:
+    """For a group ('log'), the member the inventory holds most of (smelting takes one real item)."""
+    if group not in GROUPS:
+        return group
+    return max(GROUPS[group], key=lambda member: inventory.get(member, 0))
 
 
 def _act(name: str, expectation: str = "", **args) -> StructuredAction:
@@ -97,7 +102,7 @@ class RuleBasedActionPlanner:
         return MinecraftPlan(explanation=f"Smelt {goal.source} into {goal.object} in a furnace.",
                              thoughts="the furnace and fuel are in the inventory",
                              action_list=[_act("smelt", f"{missing} {goal.object}", object=goal.object,
-                                               materials=_concrete(goal.source, context.inventory),
+                                               materials=_held_kind(goal.source, context.inventory),
                                                count=missing)])
 
     def _attack(self, context: PlanContext) -> MinecraftPlan:

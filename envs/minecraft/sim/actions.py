@@ -480,6 +480,10 @@ class StructuredActions:
         if strategy not in ("surface", "underground"):
             return False, f"cannot explore with strategy {strategy!r}: use 'surface' or 'underground'"
         budget = self.engine.steps + ACTION_STEP_LIMIT
+        if strategy == "surface" and not self._under_open_sky():
+            climbed, feedback = self._go_up()
+            if not climbed:
+                return False, f"cannot explore the surface: {feedback}"
         self.engine.step(Primitive.NOOP)  # a look around
         if self._sees(object, names):
             return True, f"found {object} nearby"
@@ -498,12 +502,6 @@ class StructuredActions:
         """A square spiral over a 20 x 20 chessboard of cells around the player: walk (swim, dig) to
         open ground in each cell not visited yet in this episode, looking around at each; cells with
         no way in are skipped."""
-        if not self._under_open_sky():
-            climbed, feedback = self._go_up()
-            if not climbed:
-                return False, f"cannot explore the surface: {feedback}"
-            if self._sees(object, names):
-                return True, f"found {object} near {self.player.cell()}"
         x, _, z = self.player.cell()
         oi, oj = x // EXPLORE_CELL, z // EXPLORE_CELL
         dead_ends = 0

@@ -71,6 +71,7 @@ def generate_chunk(seed: int, cx: int, cz: int) -> tuple[np.ndarray, np.ndarray]
     desert = (biome == 2)[:, None, :]
     mountain = (biome == 3)[:, None, :]
     blocks[top_layer & desert] = ID["sand"]
+    blocks[(y >= surface - 6) & (y < surface - 3) & desert] = ID["sandstone"]  # sandstone under desert sand
     blocks[top_layer & ~desert] = ID["dirt"]
     blocks[(y == surface) & ~desert & ~mountain] = ID["grass_block"]
     blocks[(y >= surface - 3) & (y <= surface) & mountain & (surface > 84)] = ID["stone"]
