@@ -1,4 +1,6 @@
-"""Text knowledge on SQLite, retrieved with FTS5 full-text search (BM25 ranking).
+"""Text knowledge on SQLite, retrieved with FTS5 full-text search (BM25 ranking), and with
+sentence embeddings too when a local encoder is given (memory/embedding.py): the two rankings
+are fused by reciprocal rank.
 
 The store knows nothing of Minecraft: callers add (title, body) documents and ask
 questions in plain words. Queries are reduced to words before they reach FTS5, so
@@ -13,18 +15,24 @@ from dataclasses import dataclass
 from pathlib import Path
 
 WORD = re.compile(r"[A-Za-z0-9]+")
+FUSION_K = 60  # reciprocal rank fusion: score = sum of 1 / (K + rank) over the rankings
 
 
 @dataclass(frozen=True)
 class KnowledgeEntry:
     title: str
     body: str
-    score: float  # BM25; lower is better
+    score: float  # lower is better: BM25, or minus the fused reciprocal-rank score with embeddings
 
 
 class KnowledgeStore:
-    def __init__(self, path: str | Path = ":memory:"):
+    def __init__(self, path: str | Path = ":memory:", encoder=None):
         self.path = str(path)
+        self.embeddings = None
+        if encoder is not None:
+            from memory.embedding import EmbeddingIndex
+
+            self.embeddings = EmbeddingIndex(encoder)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(self.path)
@@ -38,12 +46,26 @@ class KnowledgeStore:
     def add(self, documents: list[tuple[str, str]]) -> None:
         with self.db:
             self.db.executemany("INSERT INTO knowledge (title, body) VALUES (?, ?)", documents)
+        if self.embeddings is not None:
+            self.embeddings.add(documents)
 
     def clear(self) -> None:
         with self.db:
             self.db.execute("DELETE FROM knowledge")
 
     def search(self, question: str, limit: int = 5) -> list[KnowledgeEntry]:
+        lexical = self._search_words(question, limit if self.embeddings is None else 4 * limit)
+        if self.embeddings is None:
+            return lexical
+        semantic = self.embeddings.search(question, 4 * limit)
+        fused: dict[tuple[str, str], float] = {}
+        for ranking in ([(e.title, e.body) for e in lexical], [(t, b) for t, b, _ in semantic]):
+            for rank, key in enumerate(ranking):
+                fused[key] = fused.get(key, 0.0) + 1.0 / (FUSION_K + rank + 1)
+        best = sorted(fused.items(), key=lambda item: -item[1])[:limit]
+        return [KnowledgeEntry(title, body, -score) for (title, body), score in best]
+
+    def _search_words(self, question: str, limit: int) -> list[KnowledgeEntry]:
         words = [w.lower() for w in WORD.findall(question.replace("_", " "))]
         if not words:
             return []

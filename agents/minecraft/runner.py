@@ -50,10 +50,13 @@ def make_planner(name: str):
 
 
 def make_knowledge() -> KnowledgeStore:
+    """The knowledge documents in an in-memory FTS5 store, with embeddings too when
+    $MLLM_PILOT_EMBEDDING_MODEL names a local sentence encoder."""
     from envs.minecraft.knowledge import knowledge_documents
     from envs.minecraft.sim.rules import rules
+    from memory.embedding import encoder_from_environment
 
-    store = KnowledgeStore()
+    store = KnowledgeStore(encoder=encoder_from_environment())
     store.add(knowledge_documents(rules()))
     return store
 

@@ -61,11 +61,45 @@ def craft(rules: Rules, inventory: Inventory, item: str, count: int, table_nearb
             return _apply_recipe(inventory, recipe, batches, needs)
         if best is None or sum(missing.values()) < sum(best[1].values()):
             best = (recipe, missing)
+    mixed = _mixed_wood_payment(recipes, inventory, count)
+    if mixed is not None and (table or not mixed[0].needs_table):
+        return _apply_recipe(inventory, mixed[0], mixed[1], mixed[2])
     recipe, missing = best
     if not missing:
         return ActionResult(success=False, feedback=f"cannot craft {item}: it needs a crafting table nearby or in "
                                                     "the inventory")
     return ActionResult(success=False, feedback=f"cannot craft {item}: missing {_list(missing)}")
+
+
+WOOD_TAGS = ("_planks", "_log")  # the game's #planks and #logs: recipes that take one kind take any mix
+
+
+def _mixed_wood_payment(recipes: list[Recipe], inventory: Inventory, count: int):
+    """(recipe, batches, payment) paying a wood ingredient with a mix of kinds, when the item has
+    variants for several kinds of that wood (as the game's tags allow); None when it cannot pay."""
+    accepted = {tag for tag in WOOD_TAGS
+                if len({i for r in recipes for i, _ in r.ingredients if i.endswith(tag)}) > 1}
+    if not accepted:
+        return None
+    recipe = recipes[0]
+    batches = math.ceil(count / recipe.count)
+    payment: Counter[str] = Counter()
+    for ingredient, n in recipe.ingredients:
+        tag = next((t for t in accepted if ingredient.endswith(t)), None)
+        if tag is None:
+            payment[ingredient] += n * batches
+            continue
+        remaining = n * batches
+        for member in sorted((m for m in inventory.counts if m.endswith(tag)), key=lambda m: -inventory[m]):
+            take = min(remaining, inventory[member] - payment[member])
+            if take > 0:
+                payment[member] += take
+                remaining -= take
+        if remaining:
+            return None
+    if inventory.missing(dict(payment)):
+        return None
+    return recipe, batches, dict(payment)
 
 
 def _apply_recipe(inventory: Inventory, recipe: Recipe, batches: int, needs: dict[str, int]) -> ActionResult:

@@ -44,3 +44,15 @@ def test_smelting_failures_say_exactly_why():
         "cannot smelt dirt: it has no furnace recipe"
     assert smelt(rules(), Inventory({"iron_ore": 2, "stick": 1}), "iron_ore", 2, True, fuel="stick").feedback == \
         "cannot smelt iron_ore: stick is not a fuel or there is not enough of it"
+
+
+def test_a_recipe_open_to_any_wood_takes_a_mix_of_kinds_but_an_oak_door_wants_oak():
+    from envs.minecraft.sim.inventory import Inventory, craft
+    from envs.minecraft.sim.rules import rules
+
+    inventory = Inventory({"spruce_planks": 5, "birch_planks": 3, "diamond": 1})
+    result = craft(rules(), inventory, "jukebox", 1, table_nearby=True)
+    assert result.feedback == "crafted 1 jukebox from 3 birch_planks, 1 diamond, 5 spruce_planks"
+    assert inventory.as_dict() == {"jukebox": 1}
+    door = craft(rules(), Inventory({"spruce_planks": 5, "birch_planks": 3}), "oak_door", 1, table_nearby=True)
+    assert door.feedback == "cannot craft oak_door: missing 6 oak_planks"
