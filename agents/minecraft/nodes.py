@@ -21,7 +21,7 @@ from agents.minecraft.state import MinecraftResources, MinecraftState
 from envs.minecraft.contracts import StructuredAction
 from envs.minecraft.sim.rules import UnknownName
 from planners.minecraft.context import Feedback, PlanContext, SubGoalSpec
-from planners.minecraft.decomposer import GROUPS, SubGoal, group_of
+from planners.minecraft.decomposer import GROUPS, GoalRequest, SubGoal, group_of
 
 log = logging.getLogger("mllm_pilot.minecraft")
 MAX_QUERIES = 30  # planner queries per sub-goal (GITM)
@@ -72,7 +72,7 @@ def _mark_openings(tree: SubGoal, entries: list[dict]) -> None:
 def decompose(state: MinecraftState, runtime: Runtime[MinecraftResources]) -> dict:
     resources = runtime.context
     try:
-        tree = resources.decomposer.decompose(state["goal"], state["count"]).gather_upfront()
+        tree = resources.decomposer.decide(GoalRequest(goal=state["goal"], count=state["count"])).gather_upfront()
     except UnknownName as error:
         return {"done": True, "success": False, "reason": f"cannot decompose {state['goal']}: {error}"}
     _emit(resources, "tree", {"tree": tree.render()})
@@ -215,7 +215,7 @@ def _with_missing_ingredients(state: MinecraftState, message: str,
         elif wanted != item and held(inventory, wanted) - inventory.get(item, 0) >= int(amount):
             continue  # other kinds of the same wood cover it: the plan named the wrong kind, not too few
         try:
-            tree = resources.decomposer.decompose(wanted, int(amount) + held(inventory, wanted))
+            tree = resources.decomposer.decide(GoalRequest(goal=wanted, count=int(amount) + held(inventory, wanted)))
         except UnknownName:
             continue
         first += _entries(tree, agenda[0]["nesting"] + 1, next_id + len(first))

@@ -11,6 +11,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from pydantic import Field
+
+from envs.contracts import Contract
 from envs.minecraft.sim.mobs import HOSTILE, PASSIVE
 from envs.minecraft.sim.palette import BLOCKS
 from envs.minecraft.sim.rules import Rules, UnknownName
@@ -67,7 +70,18 @@ class SubGoal:
         return "\n".join(lines + [child.render(depth + 1) for child in self.children])
 
 
+class GoalRequest(Contract):
+    """What a decomposer is asked (the planner protocol's context for decomposers)."""
+
+    goal: str
+    count: int = Field(1, ge=1)
+
+
 class KnowledgeGraphDecomposer:
+    """Planner[GoalRequest, SubGoal] over the rules."""
+
+    name = "knowledge-graph"
+
     def __init__(self, rules: Rules):
         self.rules = rules
         self._mine_sources = self._index_mining()
@@ -114,6 +128,9 @@ class KnowledgeGraphDecomposer:
                 if name.startswith(tier + "_"):
                     return name
         return sorted(names)[0]
+
+    def decide(self, request: GoalRequest) -> SubGoal:
+        return self.decompose(request.goal, request.count)
 
     def decompose(self, goal: str, count: int = 1, held: dict[str, int] | None = None) -> SubGoal:
         """The sub-goal tree for `count` of `goal`, skipping what `held` already covers."""

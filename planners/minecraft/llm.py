@@ -17,7 +17,7 @@ from envs.minecraft.sim.rules import Rules, UnknownName
 from memory.knowledge import KnowledgeStore
 from planners.json_repair import json_object
 from planners.minecraft.context import PlanContext
-from planners.minecraft.decomposer import GROUPS, KnowledgeGraphDecomposer, SubGoal
+from planners.minecraft.decomposer import GROUPS, GoalRequest, KnowledgeGraphDecomposer, SubGoal
 from planners.minecraft.plan import MinecraftPlan, parse_plan
 from planners.minecraft.prompt import query, system_prompt
 from planners.minecraft.rule_planner import RuleBasedActionPlanner
@@ -77,14 +77,19 @@ Use only Minecraft item, block and mob names. Answer with JSON only:
 
 
 class LLMDecomposer:
-    """Decompose with a text model and retrieved knowledge; the knowledge-graph decomposer is the fallback."""
+    """Planner[GoalRequest, SubGoal]: decompose with a text model and retrieved knowledge; the
+    knowledge-graph decomposer is the fallback."""
 
     def __init__(self, model: TextModel, rules: Rules, knowledge: KnowledgeStore | None = None,
                  fallback: KnowledgeGraphDecomposer | None = None):
         self.model, self.rules, self.knowledge = model, rules, knowledge
+        self.name = f"llm:{getattr(model, 'name', 'model')}"
         self.fallback = fallback or KnowledgeGraphDecomposer(rules)
         self.last_status = "ok"
         self.last_problem: str | None = None
+
+    def decide(self, request: GoalRequest) -> SubGoal:
+        return self.decompose(request.goal, request.count)
 
     def decompose(self, goal: str, count: int = 1) -> SubGoal:
         if goal not in GROUPS:
@@ -135,3 +140,30 @@ class LLMDecomposer:
         node = SubGoal(answer.object, answer.count, answer.method, source=answer.source, tool=answer.tool)
         node.children = [self._node(child) for child in answer.children]
         return node
+
+
+SUMMARY_SYSTEM = """You keep the memory of a Minecraft agent. Several action lists each reached the same sub-goal.
+Write one general plan that would work again: keep the steps they share, drop accidents, use general names
+(planks, log) where the kind of wood did not matter. Answer with JSON only:
+{"explanation": "...", "thoughts": "...", "action_list": [{"name": "...", "args": {...}, "expectation": "..."}]}"""
+
+
+def llm_summariser(model: TextModel):
+    """A PlanMemory summariser on a text model: N successful plans to one general plan, validated
+    like any planner answer; the deterministic merge when the answer cannot be used."""
+    from memory.plan_memory import merge_plans
+
+    def summarise(goal: str, plans: list[list[dict]]) -> list[dict]:
+        listing = "\n".join(f"{n + 1}. " + "; ".join(f"{a['name']}({a.get('args', {})})" for a in plan)
+                            for n, plan in enumerate(plans))
+        try:
+            outcome = parse_plan(model.complete(SUMMARY_SYSTEM, f"Sub-goal: {goal}\nPlans that worked:\n{listing}"))
+        except TextModelError as error:
+            log.info("summary of %s: model error (%s); merging deterministically", goal, error)
+            return merge_plans(goal, plans)
+        if outcome.plan is None:
+            log.info("summary of %s unusable (%s); merging deterministically", goal, outcome.problem)
+            return merge_plans(goal, plans)
+        return [action.model_dump() for action in outcome.plan.action_list]
+
+    return summarise

@@ -83,3 +83,22 @@ def test_the_llm_decomposer_validates_names_and_falls_back():
     tree_back = fallback.decompose("stick", 4)
     assert fallback.last_status == "fallback"
     assert tree_back.render() == KnowledgeGraphDecomposer(rules()).decompose("stick", 4).render()
+
+
+def test_every_fifth_success_is_summarised_by_the_model_or_merged():
+    from memory.plan_memory import PlanMemory
+    from planners.minecraft.llm import llm_summariser
+
+    plan = [{"name": "explore", "args": {"object": "log", "strategy": "surface"}, "expectation": ""},
+            {"name": "mine", "args": {"object": "log"}, "expectation": ""}]
+    general = json.dumps({"explanation": "trees first", "thoughts": "",
+                          "action_list": [{"name": "mine", "args": {"object": "log"}, "expectation": "logs"}]})
+    model = ScriptedModel([general])
+    memory = PlanMemory(summarise_every=5, summariser=llm_summariser(model))
+    summaries = [memory.record_success("log", plan) for _ in range(5)]
+    assert summaries[:4] == [None] * 4
+    assert summaries[4] == [{"name": "mine", "args": {"object": "log"}, "expectation": "logs"}]
+    assert memory.reference_plan("log") == summaries[4] and "5. explore" in model.prompts[0][1]
+    broken = PlanMemory(summarise_every=5, summariser=llm_summariser(ScriptedModel(["no idea"])))
+    merged = [broken.record_success("log", plan) for _ in range(5)][-1]
+    assert merged == plan  # the deterministic merge
