@@ -20,7 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
     drive.add_argument("--routes", required=True, help="town05_long | procedural:N | a Leaderboard route FILE")
     drive.add_argument("--town", default=None, help="town for procedural routes or a route file (default Town05)")
     drive.add_argument("--xodr", help="OpenDRIVE map file")
-    drive.add_argument("--planner", default="rule")
+    drive.add_argument("--planner", default="rule", help="rule, or module:factory (your planner)")
     drive.add_argument("--workers", type=int, default=2, help="parallel routes (Ray tasks)")
     drive.add_argument("--out", required=True, help="folder for results.json and report.html")
     drive.add_argument("--address", help="an existing Ray cluster (HOST:PORT); default: a local one")
@@ -30,10 +30,12 @@ def build_parser() -> argparse.ArgumentParser:
     drive.add_argument("--decision-period", type=float, default=0.5)
     drive.add_argument("--json", action="store_true", help="print the global record as JSON on the last line")
     minecraft = commands.add_parser("minecraft", help="run Minecraft tasks and report success per milestone")
-    minecraft.add_argument("--task", default="obtain_diamond", help="obtain_diamond | tech_tree | a Minecraft item")
+    minecraft.add_argument("--task", default="obtain_diamond",
+                           help="obtain_diamond | tech_tree | a Minecraft item | module:object (your task or tasks)")
+    minecraft.add_argument("--env", metavar="MODULE:FACTORY", help="your Minecraft env (default: the embedded world)")
     minecraft.add_argument("--episodes", type=int, default=10, help="seeded episodes per task (default 10)")
     minecraft.add_argument("--seed", type=int, default=0, help="first seed (default 0)")
-    minecraft.add_argument("--planner", default="rule")
+    minecraft.add_argument("--planner", default="rule", help="rule, or module:factory (your planner)")
     minecraft.add_argument("--max-steps", type=int, default=12_000)
     minecraft.add_argument("--memory", metavar="FILE",
                            help="SQLite plan memory shared by the episodes (default: OUT/memory.sqlite, kept between "

@@ -15,8 +15,8 @@ from rich.table import Table
 from agents.bench.drive import start_ray
 from agents.bench.minecraft_report import write_minecraft_report
 from agents.minecraft.runner import make_planner
+from agents.plugins import resolve_task_argument
 from envs.errors import UserInputError
-from scenarios.minecraft.tasks import resolve_tasks
 
 
 def episode_key(task_id: str, seed: int) -> str:
@@ -30,7 +30,8 @@ def run_minecraft_episode(task: dict, seed: int, options: dict) -> dict:
 
     spec = MinecraftTaskSpec.model_validate(task)
     memory = Path(options["memory"]) if options.get("memory") else None
-    outcome = run_task(spec, MinecraftOptions(seed=seed, planner=options["planner"], memory=memory))
+    outcome = run_task(spec, MinecraftOptions(seed=seed, planner=options["planner"], memory=memory,
+                                              env=options.get("env")))
     record = outcome.record
     record["key"] = episode_key(spec.task_id, seed)
     return record
@@ -58,7 +59,7 @@ class MinecraftResults:
 
     def aggregate(self, task_name: str, tasks: list, total: int, wall_s: float) -> dict:
         count = len(self.records)
-        if task_name == "obtain_diamond" or len(tasks) == 1:
+        if len(tasks) == 1:
             milestones = list(tasks[0].milestones)
             success_rate = {m: (sum(r["milestones"].get(m) is not None for r in self.records) / count if count else 0.0)
                             for m in milestones}
@@ -103,11 +104,15 @@ def run_minecraft_bench(args: argparse.Namespace) -> int:
     if args.max_steps < 1:
         raise UserInputError("--max-steps must be at least 1")
     make_planner(args.planner)  # an unknown planner fails here, before Ray starts
-    tasks = resolve_tasks(args.task, args.max_steps)
+    tasks = resolve_task_argument(args.task, args.max_steps)
+    if args.env:
+        from agents.minecraft.runner import make_env
+
+        make_env(args.env)  # a bad --env fails here, before Ray starts
     out = Path(args.out)
     memory = None if args.memory == "none" else str(Path(args.memory or out / "memory.sqlite").resolve())
     settings = {"task": args.task, "episodes": args.episodes, "seed": args.seed, "planner": args.planner,
-                "max_steps": args.max_steps, "memory": memory}
+                "max_steps": args.max_steps, "memory": memory, "env": args.env}
     results = MinecraftResults(out / "results.json", settings)
     jobs = [(task, args.seed + n) for task in tasks for n in range(args.episodes)]
     pending = [(t, s) for t, s in jobs if episode_key(t.task_id, s) not in results.done_keys()]
@@ -120,7 +125,7 @@ def run_minecraft_bench(args: argparse.Namespace) -> int:
 
         start_ray(args.address, args.workers)
         remote = ray.remote(num_cpus=1)(run_minecraft_episode)
-        options = {"planner": args.planner, "memory": memory}
+        options = {"planner": args.planner, "memory": memory, "env": args.env}
         futures = {remote.remote(t.model_dump(), s, options): episode_key(t.task_id, s) for t, s in pending}
         columns = (TextColumn("[bold]episodes"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         try:

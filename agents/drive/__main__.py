@@ -23,7 +23,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--xodr", help="an OpenDRIVE map file instead of a town")
     parser.add_argument("--routes", help="a Leaderboard route file (default: one seeded procedural route)")
     parser.add_argument("--route", help="route id in the route file (default: the first)")
-    parser.add_argument("--planner", default="rule", help="behaviour planner backend (default: rule)")
+    parser.add_argument("--planner", default="rule",
+                        help="behaviour planner backend: rule, or module:factory (your planner)")
+    parser.add_argument("--env", metavar="MODULE:FACTORY",
+                        help="your driving env, a factory called with (road_map, sim_config); default: the embedded "
+                             "simulator")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--vehicles", type=int, default=60, help="background vehicles (default 60)")
     parser.add_argument("--pedestrians", type=int, default=40, help="pedestrians (default 40)")
@@ -60,6 +64,12 @@ def run(args: argparse.Namespace) -> int:
     if args.vehicles < 0 or args.pedestrians < 0:
         raise UserInputError("--vehicles and --pedestrians must not be negative")
     planner = make_planner(args.planner)
+    env_factory = None
+    if args.env:
+        from agents.plugins import DRIVING_ENV, load, make
+
+        load(args.env, "--env")  # a path that does not resolve fails here, before the map loads
+        env_factory = lambda road_map, config: make(args.env, "--env", DRIVING_ENV, road_map, config)
     road_map = RoadMap.load(args.town, args.xodr)
     console.print(f"map: {road_map.source.describe()}")
     route = choose_route(road_map, args.routes, args.route, args.seed)
@@ -78,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
             if observation.tick % 20 == 0:
                 progress.update(task, completed=observation.route_completion, speed=observation.ego.speed * 3.6)
 
-        outcome = run_route(road_map, route, options, on_tick=on_tick, planner=planner)
+        outcome = run_route(road_map, route, options, on_tick=on_tick, planner=planner, env_factory=env_factory)
         progress.update(task, completed=outcome.result.metrics["route_completion"])
     result = outcome.result
     if outcome.resumed_from_tick:

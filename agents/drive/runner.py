@@ -45,11 +45,16 @@ class DriveOutcome:
 
 
 def make_planner(name: str) -> Planner:
+    """A built-in backend by name, or a user's factory by import path (module:factory)."""
+    from agents.plugins import DRIVING_PLANNER, is_import_path, make
+
+    if is_import_path(name):
+        return make(name, "--planner", DRIVING_PLANNER)
     if name == "rule":
         from planners.driving.rule_planner import RuleBasedPlanner
 
         return RuleBasedPlanner()
-    raise UserInputError(f"unknown planner {name!r}; available: {', '.join(PLANNERS)}")
+    raise UserInputError(f"unknown planner {name!r}; available: {', '.join(PLANNERS)}, or module:factory")
 
 
 def thread_id(road_map: RoadMap, route: RouteDefinition, options: DriveOptions) -> str:
@@ -59,18 +64,22 @@ def thread_id(road_map: RoadMap, route: RouteDefinition, options: DriveOptions) 
 
 
 def run_route(road_map: RoadMap, route: RouteDefinition, options: DriveOptions, on_tick=None,
-              planner: Planner | None = None) -> DriveOutcome:
+              planner: Planner | None = None, graph=None, env_factory=None, instruction=None) -> DriveOutcome:
+    """Drive one route. `graph` is an AgentGraph to run instead of the built-in one (agents.compose),
+    `env_factory(road_map, sim_config)` an env to drive instead of the embedded simulator, and
+    `instruction(state)` a source of user instructions (default: the options' fixed one)."""
     if options.decision_period_s < EmbeddedDrivingSim.dt:
         raise UserInputError(f"--decision-period must be at least one tick ({EmbeddedDrivingSim.dt} s)")
     planner = planner or make_planner(options.planner)
     period_ticks = max(int(round(options.decision_period_s / EmbeddedDrivingSim.dt)), 1)
     wants_images = options.record_dir is not None or getattr(planner, "needs_images", False)
-    env = EmbeddedDrivingSim(road_map, SimConfig(bev=wants_images, camera=wants_images))
+    config = SimConfig(bev=wants_images, camera=wants_images)
+    env = env_factory(road_map, config) if env_factory else EmbeddedDrivingSim(road_map, config)
     scenario = route.scenario(seed=options.seed, vehicles=options.vehicles, pedestrians=options.pedestrians)
     thread = thread_id(road_map, route, options)
     connection, checkpointer = _checkpointer(options.checkpoint)
     control_log = ControlLog(options.checkpoint, thread)
-    graph = build_drive_graph(checkpointer)
+    graph = build_drive_graph(checkpointer, graph)
     config = {"configurable": {"thread_id": thread}, "recursion_limit": 10_000_000}
     saved = graph.get_state(config).values
     resume = bool(saved) and not saved.get("done") and not options.fresh and saved.get("tick", 0) > 0
@@ -78,7 +87,8 @@ def run_route(road_map: RoadMap, route: RouteDefinition, options: DriveOptions, 
         checkpointer.delete_thread(thread)
     start_tick = saved["tick"] if resume else 0
     recorder = EpisodeRecorder(options.record_dir, f"route_{route.id}", start_tick) if options.record_dir else None
-    instruction = (lambda state: options.instruction) if options.instruction else None
+    if instruction is None and options.instruction:
+        instruction = lambda state: options.instruction
     resources = DriveResources(env=env, scenario=scenario, planner=planner, decision_period_ticks=period_ticks,
                                control_log=control_log, recorder=recorder, instruction=instruction, on_tick=on_tick)
     try:

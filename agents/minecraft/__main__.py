@@ -17,9 +17,12 @@ from envs.cli import ArgumentParser, run_command
 
 def build_parser() -> argparse.ArgumentParser:
     parser = ArgumentParser(prog="python -m agents.minecraft", description=__doc__.splitlines()[0])
-    parser.add_argument("--task", default="obtain_diamond", help="obtain_diamond or a Minecraft item name")
+    parser.add_argument("--task", default="obtain_diamond",
+                        help="obtain_diamond, a Minecraft item name, or module:object (your MinecraftTaskSpec)")
+    parser.add_argument("--env", metavar="MODULE:FACTORY",
+                        help="your Minecraft env (a factory called with no arguments; default: the embedded world)")
     parser.add_argument("--seed", type=int, default=0, help="world seed (default 0)")
-    parser.add_argument("--planner", default="rule", help="planner backend (default: rule)")
+    parser.add_argument("--planner", default="rule", help="planner backend: rule, or module:factory (your planner)")
     parser.add_argument("--max-steps", type=int, default=12_000, help="primitive step budget (default 12000)")
     parser.add_argument("--memory", metavar="FILE",
                         help="SQLite plan memory kept across runs (default: plans.sqlite in the mllm-pilot cache)")
@@ -46,10 +49,10 @@ def run(args: argparse.Namespace) -> int:
     from rich.logging import RichHandler
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from agents.minecraft.runner import MinecraftOptions, make_planner, run_task
+    from agents.minecraft.runner import MinecraftOptions, make_env, make_planner, run_task
+    from agents.plugins import resolve_task_argument
     from envs.driving.cache import cache_dir
     from envs.errors import UserInputError
-    from scenarios.minecraft.tasks import resolve_tasks
 
     console = Console(stderr=True)
     logging.basicConfig(level=logging.INFO, format="%(message)s",
@@ -59,13 +62,20 @@ def run(args: argparse.Namespace) -> int:
     if args.task == "tech_tree":
         raise UserInputError("tech_tree is a set of tasks: run it with python -m agents.bench minecraft --task "
                              "tech_tree")
-    task = resolve_tasks(args.task, args.max_steps)[0]
+    tasks = resolve_task_argument(args.task, args.max_steps)
+    if len(tasks) != 1:
+        raise UserInputError(f"--task {args.task} is a set of {len(tasks)} tasks: run it with python -m agents.bench "
+                             "minecraft")
+    task = tasks[0]
     planner = make_planner(args.planner)
     memory_path = None if args.no_memory else Path(args.memory) if args.memory else cache_dir("memory") / "plans.sqlite"
     _import_memory(args.import_memory, memory_path)
     checkpoint = Path(args.checkpoint) if args.checkpoint else cache_dir("checkpoints") / "minecraft.sqlite"
     options = MinecraftOptions(seed=args.seed, planner=args.planner, memory=memory_path, checkpoint=checkpoint,
-                               fresh=args.fresh, record_dir=Path(args.record) if args.record else None)
+                               fresh=args.fresh, record_dir=Path(args.record) if args.record else None,
+                               env=args.env)
+    if args.env:
+        make_env(args.env)  # a bad --env fails here, before the run
     columns = (TextColumn(f"[bold]{task.task_id} seed {args.seed}"), BarColumn(), MofNCompleteColumn(),
                TextColumn("steps  {task.fields[subgoal]}"), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=args.json) as progress:

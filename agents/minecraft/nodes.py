@@ -1,4 +1,4 @@
-"""The nodes of the Minecraft graph: decompose -> plan -> act -> feedback -> remember.
+"""The nodes of the Minecraft graph: decompose -> plan -> execute -> feedback -> remember.
 
 decompose builds the sub-goal tree and its post-order agenda; plan takes the next sub-goal not
 yet held and asks the planner for structured actions (the remembered plan, the failures so far
@@ -156,7 +156,7 @@ def _actions(raw: list[dict]) -> list[StructuredAction] | None:
         return None  # a memory entry from another version: no reference plan
 
 
-def act(state: MinecraftState, runtime: Runtime[MinecraftResources]) -> dict:
+def execute(state: MinecraftState, runtime: Runtime[MinecraftResources]) -> dict:
     resources = runtime.context
     action = StructuredAction.model_validate(state["plan"][0])
     executed = resources.interface.execute(action)

@@ -33,6 +33,7 @@ class MinecraftOptions:
     checkpoint: Path | None = None  # a SQLite checkpoint file; None: no resume
     fresh: bool = False
     record_dir: Path | None = None
+    env: str | None = None  # module:factory of a user's env; None: the embedded world
 
 
 @dataclass
@@ -42,11 +43,28 @@ class MinecraftOutcome:
 
 
 def make_planner(name: str):
+    """A built-in backend by name, or a user's factory by import path (module:factory)."""
+    from agents.plugins import MINECRAFT_PLANNER, is_import_path, make
+
+    if is_import_path(name):
+        return make(name, "--planner", MINECRAFT_PLANNER)
     if name == "rule":
         from planners.minecraft.rule_planner import RuleBasedActionPlanner
 
         return RuleBasedActionPlanner()
-    raise UserInputError(f"unknown planner {name!r}; available: {', '.join(PLANNERS)}")
+    raise UserInputError(f"unknown planner {name!r}; available: {', '.join(PLANNERS)}, or module:factory")
+
+
+def make_env(path: str | None, render: bool = False):
+    """The embedded world, or a user's env factory by import path (module:factory, called with no
+    arguments)."""
+    if path:
+        from agents.plugins import MINECRAFT_ENV, make
+
+        return make(path, "--env", MINECRAFT_ENV)
+    from envs.minecraft.sim.env import EmbeddedMinecraft
+
+    return EmbeddedMinecraft(render=render)
 
 
 def make_knowledge() -> KnowledgeStore:
@@ -66,22 +84,22 @@ def thread_id(task: MinecraftTaskSpec, options: MinecraftOptions, planner_name: 
 
 
 def run_task(task: MinecraftTaskSpec, options: MinecraftOptions, on_event=None, planner=None, decomposer=None,
-             env=None) -> MinecraftOutcome:
+             env=None, graph=None) -> MinecraftOutcome:
+    """Pursue one task. `planner`, `decomposer` and `env` replace the defaults (any objects with the
+    protocols' methods); `graph` is an AgentGraph to run instead of the built-in one."""
     from envs.minecraft.sim.rules import rules
     from planners.minecraft.decomposer import KnowledgeGraphDecomposer
 
     planner = planner or make_planner(options.planner)
     decomposer = decomposer or KnowledgeGraphDecomposer(rules())
     if env is None:
-        from envs.minecraft.sim.env import EmbeddedMinecraft
-
-        env = EmbeddedMinecraft(render=options.record_dir is not None)
+        env = make_env(options.env, render=options.record_dir is not None)
     check_env(env)
     memory = PlanMemory(options.memory) if options.memory else PlanMemory()
     planner_name = getattr(planner, "name", options.planner)
     thread = thread_id(task, options, planner_name)
     connection, checkpointer = _checkpointer(options.checkpoint)
-    graph = build_minecraft_graph(checkpointer)
+    graph = build_minecraft_graph(checkpointer, graph)
     config = {"configurable": {"thread_id": thread}, "recursion_limit": 1_000_000}
     saved = graph.get_state(config).values
     resume = bool(saved) and not saved.get("done") and not options.fresh and bool(saved.get("executed"))

@@ -20,10 +20,11 @@ ENV = {**os.environ, "PYTHONPATH": str(REPO)}
 
 def test_the_graph_reads_as_the_algorithm():
     graph = build_minecraft_graph().get_graph()
-    assert [n for n in graph.nodes if not n.startswith("__")] == ["decompose", "plan", "act", "feedback", "remember"]
+    assert [n for n in graph.nodes if not n.startswith("__")] == ["decompose", "plan", "execute", "feedback",
+                                                                  "remember"]
     edges = {(e.source, e.target) for e in graph.edges}
-    assert {("decompose", "plan"), ("plan", "act"), ("act", "feedback"), ("feedback", "remember"),
-            ("feedback", "act"), ("feedback", "plan"), ("remember", "plan"), ("plan", "__end__")} <= edges
+    assert {("decompose", "plan"), ("plan", "execute"), ("execute", "feedback"), ("feedback", "remember"),
+            ("feedback", "execute"), ("feedback", "plan"), ("remember", "plan"), ("plan", "__end__")} <= edges
 
 
 def test_a_diamond_from_scratch_and_the_memory_it_leaves(tmp_path):
@@ -133,7 +134,7 @@ def test_cli_rejects_a_malformed_memory_export(tmp_path):
 
 def test_cli_prints_the_graph_as_mermaid():
     done = run_cli("--mermaid", timeout=120)
-    assert done.returncode == 0 and "act --> feedback;" in done.stdout
+    assert done.returncode == 0 and "execute --> feedback;" in done.stdout
 
 
 class GarbleThenScript:

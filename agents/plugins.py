@@ -1,0 +1,86 @@
+"""Plug-ins by import path: `module:attribute` names a user's planner factory, env factory or task
+in their own package, so it plugs into agents.drive, agents.minecraft and agents.bench without
+editing ours. A path that does not resolve, or an object without a protocol's methods, is one
+clear error (exit code 2 from the CLIs)."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from envs.errors import UserInputError
+
+DRIVING_PLANNER = ("decide",)
+MINECRAFT_PLANNER = ("decide",)
+DRIVING_ENV = ("reset", "step", "close", "episode_result")
+MINECRAFT_ENV = ("reset", "step", "observe", "close")
+
+
+def is_import_path(text: str | None) -> bool:
+    return bool(text) and ":" in text
+
+
+def load(path: str, what: str) -> Any:
+    """The object at `module:attribute` (attributes may be dotted)."""
+    module_name, _, attribute = path.partition(":")
+    if not module_name or not attribute:
+        raise UserInputError(f"{what} {path!r}: expected module:attribute, e.g. my_package.planners:make")
+    try:
+        target: Any = importlib.import_module(module_name)
+    except ImportError as error:
+        raise UserInputError(f"{what} {path!r}: cannot import {module_name} ({error})") from error
+    for part in attribute.split("."):
+        if not hasattr(target, part):
+            raise UserInputError(f"{what} {path!r}: {module_name} has no {attribute}")
+        target = getattr(target, part)
+    return target
+
+
+def require(obj: Any, methods: tuple[str, ...], what: str, path: str) -> Any:
+    missing = [name for name in methods if not callable(getattr(obj, name, None))]
+    if missing:
+        raise UserInputError(f"{what} {path!r} gives a {type(obj).__name__} without the method "
+                             f"{', '.join(missing)} that the protocol needs")
+    return obj
+
+
+def make(path: str, what: str, methods: tuple[str, ...], *args) -> Any:
+    """Load a factory (a class or a function) and call it; the result must have the methods."""
+    factory = load(path, what)
+    if not callable(factory):
+        raise UserInputError(f"{what} {path!r}: {type(factory).__name__} is not a factory to call")
+    try:
+        made = factory(*args)
+    except TypeError as error:
+        raise UserInputError(f"{what} {path!r}: calling it failed ({error})") from error
+    made = require(made, methods, what, path)
+    if not getattr(made, "name", None):
+        try:
+            made.name = path
+        except AttributeError:
+            pass
+    return made
+
+
+def load_tasks(path: str) -> list:
+    """A task object: a MinecraftTaskSpec, a list of them, or a function returning either."""
+    from pydantic import ValidationError
+
+    from scenarios.minecraft.tasks import MinecraftTaskSpec
+
+    value = load(path, "--task")
+    if callable(value) and not isinstance(value, MinecraftTaskSpec):
+        value = value()
+    items = value if isinstance(value, list | tuple) else [value]
+    try:
+        return [item if isinstance(item, MinecraftTaskSpec) else MinecraftTaskSpec.model_validate(item)
+                for item in items]
+    except ValidationError as error:
+        raise UserInputError(f"--task {path!r}: not a Minecraft task ({error.errors()[0]['msg']})") from error
+
+
+def resolve_task_argument(name: str, max_steps: int) -> list:
+    """--task: obtain_diamond | tech_tree | an item | module:object (a user's task or task list)."""
+    from scenarios.minecraft.tasks import resolve_tasks
+
+    return load_tasks(name) if is_import_path(name) else resolve_tasks(name, max_steps)
