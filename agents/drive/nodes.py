@@ -99,6 +99,8 @@ def decide(state: DriveState, runtime: Runtime[DriveResources]) -> dict:
                         getattr(resources.planner, "name", "?"), state["tick"])
     if resources.recorder is not None:
         resources.recorder.decision(state["tick"], decision, status)
+    if resources.on_decision is not None:
+        resources.on_decision(state["tick"], decision, status)
     behaviour = getattr(resources.planner, "state", None)
     if behaviour is not None:
         changes["behaviour"] = str(behaviour)

@@ -64,10 +64,13 @@ def thread_id(road_map: RoadMap, route: RouteDefinition, options: DriveOptions) 
 
 
 def run_route(road_map: RoadMap, route: RouteDefinition, options: DriveOptions, on_tick=None,
-              planner: Planner | None = None, graph=None, env_factory=None, instruction=None) -> DriveOutcome:
+              planner: Planner | None = None, graph=None, env_factory=None, instruction=None,
+              answer=None, on_decision=None) -> DriveOutcome:
     """Drive one route. `graph` is an AgentGraph to run instead of the built-in one (agents.compose),
-    `env_factory(road_map, sim_config)` an env to drive instead of the embedded simulator, and
-    `instruction(state)` a source of user instructions (default: the options' fixed one)."""
+    `env_factory(road_map, sim_config)` an env to drive instead of the embedded simulator,
+    `instruction(state)` a source of user instructions (default: the state's `instruction`, else the
+    options' fixed one), `answer(question)` replies to a node's LangGraph interrupt, and
+    `on_decision(tick, decision, status)` sees every decision."""
     if options.decision_period_s < EmbeddedDrivingSim.dt:
         raise UserInputError(f"--decision-period must be at least one tick ({EmbeddedDrivingSim.dt} s)")
     planner = planner or make_planner(options.planner)
@@ -87,12 +90,18 @@ def run_route(road_map: RoadMap, route: RouteDefinition, options: DriveOptions, 
         checkpointer.delete_thread(thread)
     start_tick = saved["tick"] if resume else 0
     recorder = EpisodeRecorder(options.record_dir, f"route_{route.id}", start_tick) if options.record_dir else None
-    if instruction is None and options.instruction:
-        instruction = lambda state: options.instruction
+    if instruction is None:
+        instruction = lambda state: state.get("instruction") or options.instruction
     resources = DriveResources(env=env, scenario=scenario, planner=planner, decision_period_ticks=period_ticks,
-                               control_log=control_log, recorder=recorder, instruction=instruction, on_tick=on_tick)
+                               control_log=control_log, recorder=recorder, instruction=instruction, on_tick=on_tick,
+                               on_decision=on_decision)
     try:
         graph.invoke(None if resume else initial_state(route.id), config, context=resources, durability="sync")
+        while answer is not None and (pending := _pending_interrupts(graph, config)):
+            from langgraph.types import Command  # a node asked the user (langgraph.types.interrupt)
+
+            reply = {item.id: answer(item.value) for item in pending}
+            graph.invoke(Command(resume=reply), config, context=resources, durability="sync")
     except KeyboardInterrupt:
         env.stop_early("interrupted by the user")
     finally:
@@ -110,6 +119,11 @@ def run_route(road_map: RoadMap, route: RouteDefinition, options: DriveOptions, 
     if connection is not None:
         connection.close()
     return DriveOutcome(result, start_tick)
+
+
+def _pending_interrupts(graph, config) -> list:
+    snapshot = graph.get_state(config)
+    return [item for task in snapshot.tasks for item in task.interrupts]
 
 
 def _checkpointer(path: Path | None):

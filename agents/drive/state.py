@@ -33,6 +33,7 @@ class DriveState(TypedDict, total=False):
     lead_stopped_for_s: float
     motion: dict  # MotionPlanner.snapshot()
     behaviour: str  # the behaviour planner's own state, if it has one
+    instruction: str | None  # the user's latest instruction (a node may set it, e.g. after an interrupt)
     done: bool
     status: str
 
@@ -49,6 +50,7 @@ class DriveResources:
     recorder: Any = None  # EpisodeRecorder
     instruction: Callable[[DriveState], str | None] | None = None
     on_tick: Callable[[DrivingObservation, list], None] | None = None
+    on_decision: Callable[[int, Any, str], None] | None = None  # (tick, Decision, status)
     # filled in while running
     motion: MotionPlanner | None = None
     observation: DrivingObservation | None = None
