@@ -84,3 +84,31 @@ def resolve_task_argument(name: str, max_steps: int) -> list:
     from scenarios.minecraft.tasks import resolve_tasks
 
     return load_tasks(name) if is_import_path(name) else resolve_tasks(name, max_steps)
+
+
+def load_routes(path: str) -> list:
+    """A route object: a RouteDefinition, a list of them, or a function returning either."""
+    from pydantic import ValidationError
+
+    from scenarios.routes import RouteDefinition
+
+    value = load(path, "--routes")
+    if callable(value) and not isinstance(value, RouteDefinition):
+        value = value()
+    items = value if isinstance(value, list | tuple) else [value]
+    try:
+        routes = [item if isinstance(item, RouteDefinition) else RouteDefinition.model_validate(item)
+                  for item in items]
+    except ValidationError as error:
+        raise UserInputError(f"--routes {path!r}: not a route ({error.errors()[0]['msg']})") from error
+    if not routes:
+        raise UserInputError(f"--routes {path!r}: no routes in it")
+    return routes
+
+
+def driving_env_factory(path: str | None):
+    """--env module:factory for driving: a factory (road_map, sim_config) -> env, checked on use."""
+    if not path:
+        return None
+    load(path, "--env")  # a path that does not resolve fails now
+    return lambda road_map, config: make(path, "--env", DRIVING_ENV, road_map, config)

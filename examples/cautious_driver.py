@@ -2,7 +2,8 @@
 says so, and otherwise defers to the built-in rules.
 
     python examples/cautious_driver.py
-    python -m agents.drive --planner examples.cautious_driver:CautiousPlanner   # the same planner, as a plug-in
+    python -m agents.drive --planner examples.cautious_driver:CautiousPlanner \
+        --routes examples.cautious_driver:short_routes --vehicles 80 --seed 1    # the same, as plug-ins
 """
 
 from __future__ import annotations
@@ -40,20 +41,28 @@ class CautiousPlanner:
         return decision
 
 
-def main(argv: list[str] | None = None) -> dict:
-    from agents.drive.runner import DriveOptions, run_route
+def short_routes(seed: int = 1, waypoints: int = 3) -> list:
+    """The start of a seeded route on the built-in Town05 (a route object for --routes module:object)."""
     from envs.driving.maps import RoadMap
     from envs.driving.routing import RoadGraph
     from scenarios.generate import generate_routes
     from scenarios.routes import RouteDefinition
+
+    road_map = RoadMap.load("Town05")
+    full = generate_routes(RoadGraph(road_map.carla_map), "Town05", 1, seed=seed)[0]
+    return [RouteDefinition(id="cautious", town="Town05", waypoints=full.waypoints[:waypoints])]
+
+
+def main(argv: list[str] | None = None) -> dict:
+    from agents.drive.runner import DriveOptions, run_route
+    from envs.driving.maps import RoadMap
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=1, help="route and traffic seed (1: a route with a car ahead)")
     parser.add_argument("--waypoints", type=int, default=3, help="how much of a generated route to drive")
     args = parser.parse_args(argv)
     road_map = RoadMap.load("Town05")
-    full = generate_routes(RoadGraph(road_map.carla_map), "Town05", 1, seed=args.seed)[0]
-    route = RouteDefinition(id="cautious", town="Town05", waypoints=full.waypoints[:args.waypoints])
+    route = short_routes(args.seed, args.waypoints)[0]
     planner = CautiousPlanner()
     outcome = run_route(road_map, route, DriveOptions(seed=args.seed, vehicles=80, pedestrians=5), planner=planner)
     metrics = outcome.result.metrics

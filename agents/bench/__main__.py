@@ -17,7 +17,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = ArgumentParser(prog="python -m agents.bench", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True, parser_class=ArgumentParser)
     drive = commands.add_parser("drive", help="drive a set of routes and score them like the CARLA Leaderboard")
-    drive.add_argument("--routes", required=True, help="town05_long | procedural:N | a Leaderboard route FILE")
+    drive.add_argument("--routes", required=True,
+                       help="town05_long | procedural:N | a Leaderboard route FILE | module:object (your routes)")
+    drive.add_argument("--env", metavar="MODULE:FACTORY",
+                       help="your driving env, a factory called with (road_map, sim_config)")
     drive.add_argument("--town", default=None, help="town for procedural routes or a route file (default Town05)")
     drive.add_argument("--xodr", help="OpenDRIVE map file")
     drive.add_argument("--planner", default="rule", help="rule, or module:factory (your planner)")

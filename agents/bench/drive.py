@@ -52,11 +52,17 @@ def run_drive_bench(args: argparse.Namespace) -> int:
     if args.workers < 1:
         raise UserInputError("--workers must be at least 1")
     make_planner(args.planner)  # an unknown planner fails here, before Ray starts
+    if args.env:
+        from agents.plugins import driving_env_factory
+
+        driving_env_factory(args.env)
     route_set = resolve_routes(args.routes, args.town, args.xodr, args.seed)
     out = Path(args.out)
     options = {"planner": args.planner, "seed": args.seed, "vehicles": args.vehicles,
                "pedestrians": args.pedestrians, "decision_period_s": args.decision_period}
     settings = {"routes": route_set.name, "town": route_set.town, "xodr": route_set.xodr, **options}
+    if args.env:
+        options["env"] = settings["env"] = args.env
     results = ResultsFile(out / "results.json", settings)
     pending = [(i, r) for i, r in enumerate(route_set.routes) if r.id not in results.done_ids()]
     total = len(route_set.routes)

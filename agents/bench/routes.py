@@ -52,7 +52,13 @@ def resolve_routes(spec: str, town: str | None, xodr: str | None, seed: int) -> 
         routes = generate_routes(RoadGraph(road_map.carla_map), road_map.name, int(count_text), seed)
         return RouteSet(spec, routes, town, xodr)
     path = Path(spec)
+    if not path.exists() and ":" in spec:
+        from agents.plugins import load_routes
+
+        routes = load_routes(spec)
+        return RouteSet(spec, routes, town or routes[0].town or None, xodr)
     if not path.exists():
-        raise UserInputError(f"--routes {spec}: not town05_long, procedural:N, or an existing route file")
+        raise UserInputError(f"--routes {spec}: not town05_long, procedural:N, an existing route file or "
+                             "module:object")
     routes = read_routes(path)
     return RouteSet(path.name, routes, town or routes[0].town or None, xodr)

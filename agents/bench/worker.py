@@ -23,7 +23,11 @@ def drive_one(index: int, route: dict, town: str | None, xodr: str | None, optio
         if observation.tick % PATH_SAMPLE_TICKS == 0:
             path.append([round(observation.ego.x, 1), round(observation.ego.y, 1)])
 
-    outcome = run_route(road_map, definition, DriveOptions(**options), on_tick=on_tick)
+    from agents.plugins import driving_env_factory
+
+    settings = dict(options)
+    env_factory = driving_env_factory(settings.pop("env", None))
+    outcome = run_route(road_map, definition, DriveOptions(**settings), on_tick=on_tick, env_factory=env_factory)
     result = outcome.result
     infractions = {kind: [] for kind in INFRACTION_KINDS}
     points = []

@@ -21,7 +21,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = ArgumentParser(prog="python -m agents.drive", description=__doc__.splitlines()[0])
     parser.add_argument("--town", default="Town05", help="built-in town, or a CARLA town under $CARLA_ROOT")
     parser.add_argument("--xodr", help="an OpenDRIVE map file instead of a town")
-    parser.add_argument("--routes", help="a Leaderboard route file (default: one seeded procedural route)")
+    parser.add_argument("--routes", help="a Leaderboard route file, or module:object (your RouteDefinition or list); "
+                                         "default: one seeded procedural route")
     parser.add_argument("--route", help="route id in the route file (default: the first)")
     parser.add_argument("--planner", default="rule",
                         help="behaviour planner backend: rule, or module:factory (your planner)")
@@ -64,15 +65,18 @@ def run(args: argparse.Namespace) -> int:
     if args.vehicles < 0 or args.pedestrians < 0:
         raise UserInputError("--vehicles and --pedestrians must not be negative")
     planner = make_planner(args.planner)
-    env_factory = None
-    if args.env:
-        from agents.plugins import DRIVING_ENV, load, make
+    from agents.plugins import driving_env_factory
 
-        load(args.env, "--env")  # a path that does not resolve fails here, before the map loads
-        env_factory = lambda road_map, config: make(args.env, "--env", DRIVING_ENV, road_map, config)
+    env_factory = driving_env_factory(args.env)  # a path that does not resolve fails here, before the map loads
     road_map = RoadMap.load(args.town, args.xodr)
     console.print(f"map: {road_map.source.describe()}")
-    route = choose_route(road_map, args.routes, args.route, args.seed)
+    if args.routes and ":" in args.routes and not Path(args.routes).exists():
+        from agents.plugins import load_routes
+        from scenarios.routes import select_route
+
+        route = select_route(load_routes(args.routes), args.route, args.routes)
+    else:
+        route = choose_route(road_map, args.routes, args.route, args.seed)
     checkpoint = Path(args.checkpoint) if args.checkpoint else cache_dir("checkpoints") / "drive.sqlite"
     options = DriveOptions(planner=args.planner, seed=args.seed, vehicles=args.vehicles, pedestrians=args.pedestrians,
                            decision_period_s=args.decision_period, checkpoint=checkpoint, fresh=args.fresh,
@@ -114,7 +118,7 @@ def episode_record(result, route_id: str) -> dict:
             "route_length_m": metrics["route_length_m"], "decisions": int(metrics["decisions"]),
             "planner_repairs": int(metrics["planner_repairs"]), "planner_fallbacks": int(metrics["planner_fallbacks"]),
             "ticks": result.timings.ticks, "sim_s": result.timings.sim_s, "wall_s": result.timings.wall_s,
-            "resumed_from_tick": result.details.get("resumed_from_tick", 0)}
+            "resumed_from_tick": result.details.get("resumed_from_tick", 0), "planner": result.details.get("planner")}
 
 
 def main(argv: list[str] | None = None) -> int:

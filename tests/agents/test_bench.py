@@ -47,7 +47,7 @@ def test_unreachable_cluster_is_one_clear_error(short_routes_file, tmp_path):
 
 @pytest.mark.parametrize("routes, message", [
     ("procedural:zero", "expected procedural:N"),
-    ("nowhere.xml", "not town05_long, procedural:N, or an existing route file"),
+    ("nowhere.xml", "not town05_long, procedural:N, an existing route file or module:object"),
 ])
 def test_bad_route_specs(routes, message, tmp_path):
     done = bench("--routes", routes, "--out", str(tmp_path))

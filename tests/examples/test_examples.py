@@ -47,6 +47,18 @@ def test_user_pieces_plug_in_by_import_path(tmp_path):
     assert json.loads(done.stdout.strip().splitlines()[-1])["success"]
 
 
+@pytest.mark.slow
+def test_a_user_planner_and_routes_plug_into_the_driving_cli(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "agents.drive",
+                           "--planner", "examples.cautious_driver:CautiousPlanner",
+                           "--routes", "examples.cautious_driver:short_routes", "--seed", "1", "--vehicles", "80",
+                           "--pedestrians", "5", "--checkpoint", str(tmp_path / "c.sqlite"), "--json"],
+                          capture_output=True, text=True, timeout=600, cwd=REPO, env=ENV)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["route_completion"] == 100.0 and result["planner"] == "cautious"
+
+
 @pytest.mark.parametrize("command, message", [
     (["agents.minecraft", "--planner", "nosuch.module:make"], "--planner 'nosuch.module:make': cannot import nosuch"),
     (["agents.minecraft", "--planner", "examples.cautious_driver:Nope"], "examples.cautious_driver has no Nope"),
@@ -55,6 +67,7 @@ def test_user_pieces_plug_in_by_import_path(tmp_path):
     (["agents.minecraft", "--task", "examples.tiny_minecraft_env:STEPS"], "not a Minecraft task"),
     (["agents.drive", "--planner", "examples.tiny_minecraft_env:TinyWorld"], "without the method decide"),
     (["agents.drive", "--env", "examples:nothing"], "examples has no nothing"),
+    (["agents.drive", "--routes", "examples.tiny_minecraft_env:STEPS"], "not a route"),
     (["agents.bench", "minecraft", "--planner", "os:getcwd", "--out", "x"], "without the method decide"),
 ])
 def test_a_plug_in_that_does_not_fit_is_one_clear_error(command, message):
