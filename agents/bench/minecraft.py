@@ -34,6 +34,7 @@ def run_minecraft_episode(task: dict, seed: int, options: dict) -> dict:
                                               env=options.get("env")))
     record = outcome.record
     record["key"] = episode_key(spec.task_id, seed)
+    record.pop("action_log", None)  # results.json keeps the figures, not every action
     return record
 
 

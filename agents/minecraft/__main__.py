@@ -96,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
     _export_memory(args.export_memory, memory_path)
     _report(console, record)
     if args.json:
-        print(json.dumps({k: v for k, v in record.items() if k != "tree"}))
+        print(json.dumps({k: v for k, v in record.items() if k not in ("tree", "action_log")}))
     if record["interrupted"]:
         console.print("interrupted: run the same command again to resume from the checkpoint")
         return 130
@@ -141,6 +141,9 @@ def _report(console, record: dict) -> None:
 
     console.print(f"[bold]sub-goal tree[/] for {record['count']} {record['goal']}:")
     console.print(record["tree"] or "(none)", markup=False, highlight=False)
+    console.print(f"[bold]actions[/] ({len(record['action_log'])}):")
+    for line in record["action_log"]:
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
     table = Table(title="milestones")
     table.add_column("milestone")
     table.add_column("first held at step", justify="right")

@@ -33,7 +33,8 @@ SUBTREE_KEY = "{} with its sub-goals"  # memory key of the plan that reached a s
 
 def initial_state(task_id: str, goal: str, count: int) -> MinecraftState:
     return MinecraftState(task_id=task_id, goal=goal, count=count, tree="", agenda=[], queries={}, failures=[],
-                          plan=[], achieved_with=[], executed=[], last_result={}, planner_queries=0, repairs=0,
+                          plan=[], achieved_with=[], executed=[], action_log=[], last_result={}, planner_queries=0,
+                          repairs=0,
                           fallbacks=0, invalid_actions=0, actions=0, steps=0, milestones={}, current=None,
                           reached=False, next_id=0, trail=[], trail_start={}, subtree_tried=[], done=False,
                           success=False, reason="")
@@ -168,7 +169,11 @@ def execute(state: MinecraftState, runtime: Runtime[MinecraftResources]) -> dict
     result.update(terminated=executed.terminated, truncated=executed.truncated)
     _emit(resources, "action", {"action": action.model_dump(), "result": result, "step": observation.step,
                                 "observation": observation})
+    args = ", ".join(f"{k}={v}" for k, v in action.args.items() if v is not None)
+    line = f"{observation.step:5d} {action.name}({args}) -> {'ok' if result['success'] else 'FAILED'}: " \
+           f"{result['feedback']}"
     return {"plan": state["plan"][1:], "executed": state["executed"] + [action.model_dump()], "last_result": result,
+            "action_log": state["action_log"] + [line],
             "actions": state["actions"] + 1, "steps": observation.step, "milestones": milestones,
             "invalid_actions": state["invalid_actions"] + bool(result.get("invalid"))}
 

@@ -137,7 +137,8 @@ def run_task(task: MinecraftTaskSpec, options: MinecraftOptions, on_event=None, 
         "repairs": state.get("repairs", 0), "fallbacks": state.get("fallbacks", 0),
         "invalid_actions": state.get("invalid_actions", 0), "milestones": milestones,
         "reason": "interrupted by the user" if interrupted else state.get("reason", ""),
-        "tree": state.get("tree", ""), "inventory": observation.inventory, "wall_s": time.perf_counter() - started,
+        "tree": state.get("tree", ""), "action_log": state.get("action_log", []),
+        "inventory": observation.inventory, "wall_s": time.perf_counter() - started,
         "resumed_from_action": replayed, "interrupted": interrupted,
     }
     env.close()

@@ -31,6 +31,7 @@ class MinecraftState(TypedDict, total=False):
     plan: list[dict]  # actions of the current plan not executed yet
     achieved_with: list[dict]  # successful actions towards the current sub-goal (what memory keeps)
     executed: list[dict]  # every action executed, in order (for replay on resume)
+    action_log: list[str]  # one line per executed action: step, action, outcome, feedback
     trail: list[dict]  # every successful action, in order, as memory keeps actions
     trail_start: dict[str, int]  # agenda id -> where in the trail that sub-goal's subtree began
     subtree_tried: list[str]  # agenda ids from which a remembered whole-subtree plan was tried

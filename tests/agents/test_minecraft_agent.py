@@ -94,6 +94,7 @@ def test_cli_runs_a_task_records_it_and_prints_json_last(tmp_path):
     assert result["success"] and result["task"] == "wooden_pickaxe" and result["milestones"]["wooden_pickaxe"] > 0
     assert {"success", "steps", "planner_queries", "milestones"} <= set(result)
     assert "sub-goal tree" in done.stderr and "milestones" in done.stderr
+    assert f"actions ({result['actions']}):" in done.stderr and "craft(object=wooden_pickaxe" in done.stderr
     frames = list(iio.imiter(tmp_path / "rec" / "wooden_pickaxe_seed3.mp4"))
     assert len(frames) == result["actions"] and frames[0].ndim == 3
     log = [json.loads(line) for line in (tmp_path / "rec" / "wooden_pickaxe_seed3.jsonl").read_text().splitlines()]
