@@ -1,0 +1,113 @@
+"""A TextModel over any OpenAI-compatible chat-completions server (LMDeploy api_server, vLLM,
+our own planners.serve): images go as base64 PNG data URLs, every request has a timeout, server
+errors and timeouts are retried with exponential backoff, and a semaphore caps the requests in
+flight. Anything that still fails is a TextModelError, which the planners turn into their
+fallback; a client error (4xx other than 429) is not retried.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import socket
+import threading
+import time
+import urllib.error
+import urllib.request
+from typing import Any
+
+import numpy as np
+
+from planners.text_model import TextModelError
+
+RETRY_STATUS = {429, 500, 502, 503, 504}
+
+
+def chat_url(endpoint: str) -> str:
+    """http://host:port, http://host:port/v1 or the full .../chat/completions URL -> the full URL."""
+    url = endpoint.rstrip("/")
+    if url.endswith("/chat/completions"):
+        return url
+    return url + ("/chat/completions" if url.endswith("/v1") else "/v1/chat/completions")
+
+
+def image_data_url(image: Any) -> str:
+    """An HxWx3 uint8 RGB array, a PIL image or PNG/JPEG bytes as a data URL."""
+    if isinstance(image, bytes):
+        kind = "jpeg" if image[:3] == b"\xff\xd8\xff" else "png"
+        return f"data:image/{kind};base64," + base64.b64encode(image).decode()
+    if hasattr(image, "convert"):  # PIL
+        image = np.asarray(image.convert("RGB"))
+    array = np.asarray(image)
+    if array.ndim != 3 or array.shape[2] != 3 or array.dtype != np.uint8:
+        raise ValueError(f"an image must be HxWx3 uint8 RGB, not {array.shape} {array.dtype}")
+    import cv2
+
+    ok, png = cv2.imencode(".png", array[:, :, ::-1])
+    if not ok:
+        raise ValueError("the image could not be encoded as PNG")
+    return "data:image/png;base64," + base64.b64encode(png.tobytes()).decode()
+
+
+class OpenAICompatModel:
+    """TextModel: complete(system, user, images) through POST /v1/chat/completions."""
+
+    def __init__(self, endpoint: str, model: str, *, timeout_s: float = 30.0, retries: int = 2,
+                 backoff_s: float = 0.5, max_concurrency: int = 4, max_tokens: int = 512,
+                 api_key: str | None = None):
+        if max_concurrency < 1 or retries < 0 or timeout_s <= 0:
+            raise ValueError("max_concurrency >= 1, retries >= 0 and timeout_s > 0 are required")
+        self.url, self.model = chat_url(endpoint), model
+        self.name = f"http:{model}"
+        self.timeout_s, self.retries, self.backoff_s = timeout_s, retries, backoff_s
+        self.max_tokens, self.api_key = max_tokens, api_key
+        self._slots = threading.BoundedSemaphore(max_concurrency)
+        self.requests = 0  # attempts sent, retries included
+        self.failures = 0  # calls that ended in a TextModelError
+
+    def complete(self, system: str, user: str, images: list[Any] | None = None) -> str:
+        content: list[dict] = [{"type": "text", "text": user}]
+        content += [{"type": "image_url", "image_url": {"url": image_data_url(image)}} for image in images or []]
+        body = json.dumps({"model": self.model, "max_tokens": self.max_tokens, "temperature": 0.0,
+                           "messages": [{"role": "system", "content": system},
+                                        {"role": "user", "content": content}]}).encode()
+        headers = {"Content-Type": "application/json"}
+        if self.api_key:
+            headers["Authorization"] = f"Bearer {self.api_key}"
+        problem = "no attempt made"
+        with self._slots:
+            for attempt in range(self.retries + 1):
+                if attempt:
+                    time.sleep(self.backoff_s * 2 ** (attempt - 1))
+                self.requests += 1
+                try:
+                    request = urllib.request.Request(self.url, data=body, headers=headers, method="POST")
+                    with urllib.request.urlopen(request, timeout=self.timeout_s) as response:
+                        return self._content(response.read())
+                except urllib.error.HTTPError as error:
+                    problem = f"HTTP {error.code} from {self.url}"
+                    if error.code not in RETRY_STATUS:
+                        break
+                except (TimeoutError, socket.timeout):
+                    problem = f"no answer from {self.url} within {self.timeout_s:g} s"
+                except urllib.error.URLError as error:
+                    reason = error.reason
+                    problem = (f"no answer from {self.url} within {self.timeout_s:g} s"
+                               if isinstance(reason, TimeoutError | socket.timeout)
+                               else f"cannot reach {self.url} ({reason})")
+                except ConnectionError as error:
+                    problem = f"the connection to {self.url} broke ({error})"
+        self.failures += 1
+        raise TextModelError(f"{problem} after {self.retries + 1} attempt(s)")
+
+    def _content(self, raw: bytes) -> str:
+        try:
+            answer = json.loads(raw)
+            content = answer["choices"][0]["message"]["content"]
+        except (ValueError, KeyError, IndexError, TypeError) as error:
+            raise TextModelError(f"{self.url} answered something that is not a chat completion ({error})") from error
+        if isinstance(content, list):  # some servers answer content parts
+            content = "".join(part.get("text", "") for part in content if isinstance(part, dict))
+        if not isinstance(content, str):
+            raise TextModelError(f"{self.url} answered a completion without text content")
+        return content

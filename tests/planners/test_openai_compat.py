@@ -1,0 +1,139 @@
+"""The OpenAI-compatible client against a real chat-completions server on loopback (http.server
+in a thread): answers, data-URL images, retries with backoff, timeouts, the concurrency cap."""
+
+import base64
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import cv2
+import numpy as np
+import pytest
+
+from planners.minecraft.llm import LLMActionPlanner
+from planners.openai_compat import OpenAICompatModel, chat_url
+from planners.text_model import TextModel, TextModelError
+
+
+class Behaviour:
+    def __init__(self):
+        self.fail_first = 0  # answer 503 to this many requests
+        self.status = None  # answer this status to every request
+        self.delay_s = 0.0
+        self.reply = "hello"
+        self.requests: list[dict] = []
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self.lock = threading.Lock()
+
+
+@pytest.fixture
+def server():
+    behaviour = Behaviour()
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_POST(self):
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            with behaviour.lock:
+                behaviour.requests.append({"path": self.path, "body": body})
+                behaviour.in_flight += 1
+                behaviour.max_in_flight = max(behaviour.max_in_flight, behaviour.in_flight)
+                failing = behaviour.fail_first > 0
+                behaviour.fail_first -= failing
+            try:
+                time.sleep(behaviour.delay_s)
+                status = behaviour.status or (503 if failing else 200)
+                payload = json.dumps({"choices": [{"message": {"role": "assistant", "content": behaviour.reply}}]})
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(payload.encode() if status == 200 else b'{"error": "busy"}')
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            finally:
+                with behaviour.lock:
+                    behaviour.in_flight -= 1
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}", behaviour
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_an_answer_with_an_image_as_a_data_url(server):
+    url, behaviour = server
+    model = OpenAICompatModel(url, "internvl-test", timeout_s=5)
+    assert isinstance(model, TextModel) and model.name == "http:internvl-test"
+    image = np.zeros((4, 6, 3), np.uint8)
+    image[1, 2] = (255, 10, 0)
+    assert model.complete("be brief", "what is red?", images=[image]) == "hello"
+    sent = behaviour.requests[0]
+    assert sent["path"] == "/v1/chat/completions" and sent["body"]["model"] == "internvl-test"
+    system, user = sent["body"]["messages"]
+    assert system == {"role": "system", "content": "be brief"}
+    text, picture = user["content"]
+    assert text == {"type": "text", "text": "what is red?"}
+    data = picture["image_url"]["url"]
+    assert data.startswith("data:image/png;base64,")
+    decoded = cv2.imdecode(np.frombuffer(base64.b64decode(data.split(",", 1)[1]), np.uint8), cv2.IMREAD_COLOR)
+    assert np.array_equal(decoded[:, :, ::-1], image)
+    assert chat_url(url + "/v1") == chat_url(url) == url + "/v1/chat/completions"
+
+
+def test_server_errors_are_retried_with_backoff_then_given_up(server):
+    url, behaviour = server
+    behaviour.fail_first = 2
+    model = OpenAICompatModel(url, "m", retries=2, backoff_s=0.05)
+    started = time.perf_counter()
+    assert model.complete("s", "u") == "hello" and model.requests == 3
+    assert time.perf_counter() - started >= 0.05 + 0.1  # 0.05 s, then 0.1 s
+    behaviour.fail_first = 10
+    with pytest.raises(TextModelError, match="HTTP 503 .* after 2 attempt"):
+        OpenAICompatModel(url, "m", retries=1, backoff_s=0.01).complete("s", "u")
+    behaviour.fail_first, behaviour.status = 0, 400
+    client = OpenAICompatModel(url, "m", retries=3, backoff_s=0.01)
+    with pytest.raises(TextModelError, match="HTTP 400"):
+        client.complete("s", "u")
+    assert client.requests == 1  # a client error is not retried
+
+
+def test_timeouts_and_dead_servers_are_errors_the_planner_falls_back_from(server):
+    url, behaviour = server
+    behaviour.delay_s = 1.0
+    slow = OpenAICompatModel(url, "m", timeout_s=0.2, retries=1, backoff_s=0.01)
+    with pytest.raises(TextModelError, match="within 0.2 s after 2 attempt"):
+        slow.complete("s", "u")
+    dead = OpenAICompatModel("http://127.0.0.1:9", "m", timeout_s=1, retries=0)
+    with pytest.raises(TextModelError, match="cannot reach"):
+        dead.complete("s", "u")
+    from tests.planners.test_minecraft_llm import CONTEXT
+
+    planner = LLMActionPlanner(dead)
+    assert planner.decide(CONTEXT).action_list and planner.last_status == "fallback"
+
+
+def test_the_concurrency_cap_holds_across_threads(server):
+    url, behaviour = server
+    behaviour.delay_s = 0.1
+    model = OpenAICompatModel(url, "m", max_concurrency=2, timeout_s=5)
+    threads = [threading.Thread(target=model.complete, args=("s", f"u{n}")) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(behaviour.requests) == 6 and behaviour.max_in_flight == 2
+
+
+def test_a_plan_comes_back_through_the_server(server):
+    url, behaviour = server
+    from tests.planners.test_minecraft_llm import CONTEXT, GOOD
+
+    behaviour.reply = GOOD
+    planner = LLMActionPlanner(OpenAICompatModel(url, "m"))
+    assert [a.name for a in planner.decide(CONTEXT).action_list] == ["mine"] and planner.last_status == "ok"
