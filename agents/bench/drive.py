@@ -51,7 +51,7 @@ def run_drive_bench(args: argparse.Namespace) -> int:
     console = Console(stderr=True)
     if args.workers < 1:
         raise UserInputError("--workers must be at least 1")
-    make_planner(args.planner)  # an unknown planner fails here, before Ray starts
+    make_planner(args.planner, args.endpoint, args.model)  # an unknown planner fails here, before Ray starts
     if args.env:
         from agents.plugins import driving_env_factory
 
@@ -63,6 +63,9 @@ def run_drive_bench(args: argparse.Namespace) -> int:
     settings = {"routes": route_set.name, "town": route_set.town, "xodr": route_set.xodr, **options}
     if args.env:
         options["env"] = settings["env"] = args.env
+    if args.planner == "http":
+        options["endpoint"] = settings["endpoint"] = args.endpoint
+        options["model"] = settings["model"] = args.model
     results = ResultsFile(out / "results.json", settings)
     pending = [(i, r) for i, r in enumerate(route_set.routes) if r.id not in results.done_ids()]
     total = len(route_set.routes)

@@ -30,8 +30,11 @@ def run_minecraft_episode(task: dict, seed: int, options: dict) -> dict:
 
     spec = MinecraftTaskSpec.model_validate(task)
     memory = Path(options["memory"]) if options.get("memory") else None
+    from agents.minecraft.runner import make_planner
+
+    planner = make_planner(options["planner"], options.get("endpoint"), options.get("model"))
     outcome = run_task(spec, MinecraftOptions(seed=seed, planner=options["planner"], memory=memory,
-                                              env=options.get("env")))
+                                              env=options.get("env")), planner=planner)
     record = outcome.record
     record["key"] = episode_key(spec.task_id, seed)
     record.pop("action_log", None)  # results.json keeps the figures, not every action
@@ -104,7 +107,7 @@ def run_minecraft_bench(args: argparse.Namespace) -> int:
         raise UserInputError("--episodes must be at least 1")
     if args.max_steps < 1:
         raise UserInputError("--max-steps must be at least 1")
-    make_planner(args.planner)  # an unknown planner fails here, before Ray starts
+    make_planner(args.planner, args.endpoint, args.model)  # an unknown planner fails here, before Ray starts
     tasks = resolve_task_argument(args.task, args.max_steps)
     if args.env:
         from agents.minecraft.runner import make_env
@@ -114,6 +117,8 @@ def run_minecraft_bench(args: argparse.Namespace) -> int:
     memory = None if args.memory == "none" else str(Path(args.memory or out / "memory.sqlite").resolve())
     settings = {"task": args.task, "episodes": args.episodes, "seed": args.seed, "planner": args.planner,
                 "max_steps": args.max_steps, "memory": memory, "env": args.env}
+    if args.planner == "http":
+        settings.update(endpoint=args.endpoint, model=args.model)
     results = MinecraftResults(out / "results.json", settings)
     jobs = [(task, args.seed + n) for task in tasks for n in range(args.episodes)]
     pending = [(t, s) for t, s in jobs if episode_key(t.task_id, s) not in results.done_keys()]
@@ -126,7 +131,8 @@ def run_minecraft_bench(args: argparse.Namespace) -> int:
 
         start_ray(args.address, args.workers)
         remote = ray.remote(num_cpus=1)(run_minecraft_episode)
-        options = {"planner": args.planner, "memory": memory, "env": args.env}
+        options = {"planner": args.planner, "memory": memory, "env": args.env, "endpoint": args.endpoint,
+                   "model": args.model}
         futures = {remote.remote(t.model_dump(), s, options): episode_key(t.task_id, s) for t, s in pending}
         columns = (TextColumn("[bold]episodes"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
         try:

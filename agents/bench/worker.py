@@ -23,11 +23,14 @@ def drive_one(index: int, route: dict, town: str | None, xodr: str | None, optio
         if observation.tick % PATH_SAMPLE_TICKS == 0:
             path.append([round(observation.ego.x, 1), round(observation.ego.y, 1)])
 
+    from agents.drive.runner import make_planner
     from agents.plugins import driving_env_factory
 
     settings = dict(options)
     env_factory = driving_env_factory(settings.pop("env", None))
-    outcome = run_route(road_map, definition, DriveOptions(**settings), on_tick=on_tick, env_factory=env_factory)
+    planner = make_planner(settings["planner"], settings.pop("endpoint", None), settings.pop("model", None))
+    outcome = run_route(road_map, definition, DriveOptions(**settings), on_tick=on_tick, env_factory=env_factory,
+                        planner=planner)
     result = outcome.result
     infractions = {kind: [] for kind in INFRACTION_KINDS}
     points = []

@@ -25,7 +25,10 @@ def build_parser() -> argparse.ArgumentParser:
                                          "default: one seeded procedural route")
     parser.add_argument("--route", help="route id in the route file (default: the first)")
     parser.add_argument("--planner", default="rule",
-                        help="behaviour planner backend: rule, or module:factory (your planner)")
+                        help="behaviour planner backend: rule, http (an OpenAI-compatible server: --endpoint, "
+                             "--model), or module:factory (your planner)")
+    parser.add_argument("--endpoint", help="the server for --planner http, e.g. http://127.0.0.1:23333")
+    parser.add_argument("--model", help="the served model's name for --planner http")
     parser.add_argument("--env", metavar="MODULE:FACTORY",
                         help="your driving env, a factory called with (road_map, sim_config); default: the embedded "
                              "simulator")
@@ -64,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
                                                                                         show_path=False)])
     if args.vehicles < 0 or args.pedestrians < 0:
         raise UserInputError("--vehicles and --pedestrians must not be negative")
-    planner = make_planner(args.planner)
+    planner = make_planner(args.planner, args.endpoint, args.model)
     from agents.plugins import driving_env_factory
 
     env_factory = driving_env_factory(args.env)  # a path that does not resolve fails here, before the map loads

@@ -22,7 +22,7 @@ from planners.protocol import Planner
 from scenarios.routes import RouteDefinition
 
 log = logging.getLogger("mllm_pilot.drive")
-PLANNERS = ("rule",)
+PLANNERS = ("rule", "http")
 
 
 @dataclass(frozen=True)
@@ -44,12 +44,17 @@ class DriveOutcome:
     resumed_from_tick: int
 
 
-def make_planner(name: str) -> Planner:
+def make_planner(name: str, endpoint: str | None = None, model: str | None = None) -> Planner:
     """A built-in backend by name, or a user's factory by import path (module:factory)."""
     from agents.plugins import DRIVING_PLANNER, is_import_path, make
 
     if is_import_path(name):
         return make(name, "--planner", DRIVING_PLANNER)
+    if name == "http":
+        from planners.backends import http_model
+        from planners.driving.llm_planner import LLMDrivingPlanner
+
+        return LLMDrivingPlanner(http_model(endpoint, model))
     if name == "rule":
         from planners.driving.rule_planner import RuleBasedPlanner
 

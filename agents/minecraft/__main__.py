@@ -22,7 +22,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--env", metavar="MODULE:FACTORY",
                         help="your Minecraft env (a factory called with no arguments; default: the embedded world)")
     parser.add_argument("--seed", type=int, default=0, help="world seed (default 0)")
-    parser.add_argument("--planner", default="rule", help="planner backend: rule, or module:factory (your planner)")
+    parser.add_argument("--planner", default="rule",
+                        help="planner backend: rule, http (an OpenAI-compatible server: --endpoint, --model), or "
+                             "module:factory (your planner)")
+    parser.add_argument("--endpoint", help="the server for --planner http, e.g. http://127.0.0.1:23333")
+    parser.add_argument("--model", help="the served model's name for --planner http")
     parser.add_argument("--max-steps", type=int, default=12_000, help="primitive step budget (default 12000)")
     parser.add_argument("--memory", metavar="FILE",
                         help="SQLite plan memory kept across runs (default: plans.sqlite in the mllm-pilot cache)")
@@ -67,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
         raise UserInputError(f"--task {args.task} is a set of {len(tasks)} tasks: run it with python -m agents.bench "
                              "minecraft")
     task = tasks[0]
-    planner = make_planner(args.planner)
+    planner = make_planner(args.planner, args.endpoint, args.model)
     memory_path = None if args.no_memory else Path(args.memory) if args.memory else cache_dir("memory") / "plans.sqlite"
     _import_memory(args.import_memory, memory_path)
     checkpoint = Path(args.checkpoint) if args.checkpoint else cache_dir("checkpoints") / "minecraft.sqlite"

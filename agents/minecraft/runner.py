@@ -22,7 +22,7 @@ from memory.plan_memory import PlanMemory
 from scenarios.minecraft.tasks import MinecraftTaskSpec
 
 log = logging.getLogger("mllm_pilot.minecraft")
-PLANNERS = ("rule",)
+PLANNERS = ("rule", "http")
 
 
 @dataclass(frozen=True)
@@ -42,12 +42,17 @@ class MinecraftOutcome:
     resumed_from_action: int
 
 
-def make_planner(name: str):
+def make_planner(name: str, endpoint: str | None = None, model: str | None = None):
     """A built-in backend by name, or a user's factory by import path (module:factory)."""
     from agents.plugins import MINECRAFT_PLANNER, is_import_path, make
 
     if is_import_path(name):
         return make(name, "--planner", MINECRAFT_PLANNER)
+    if name == "http":
+        from planners.backends import http_model
+        from planners.minecraft.llm import LLMActionPlanner
+
+        return LLMActionPlanner(http_model(endpoint, model))
     if name == "rule":
         from planners.minecraft.rule_planner import RuleBasedActionPlanner
 

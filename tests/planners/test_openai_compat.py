@@ -137,3 +137,45 @@ def test_a_plan_comes_back_through_the_server(server):
     behaviour.reply = GOOD
     planner = LLMActionPlanner(OpenAICompatModel(url, "m"))
     assert [a.name for a in planner.decide(CONTEXT).action_list] == ["mine"] and planner.last_status == "ok"
+
+
+def test_the_minecraft_cli_plans_through_a_server_and_falls_back_when_it_talks_nonsense(server, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    url, behaviour = server
+    behaviour.reply = "I think you should punch trees."
+    done = subprocess.run([sys.executable, "-m", "agents.minecraft", "--planner", "http", "--endpoint", url,
+                           "--model", "internvl", "--task", "crafting_table", "--no-memory", "--checkpoint",
+                           str(tmp_path / "c.sqlite"), "--json"], capture_output=True, text=True, timeout=300,
+                          cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["success"] and result["planner"] == "llm:http:internvl"
+    assert result["fallbacks"] == result["planner_queries"] > 0  # every answer unusable: the rule plan each time
+    assert len(behaviour.requests) == 2 * result["planner_queries"]  # one repair round-trip per query
+    missing = subprocess.run([sys.executable, "-m", "agents.drive", "--planner", "http"], capture_output=True,
+                             text=True, timeout=120, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert missing.returncode == 2 and "--planner http needs --endpoint URL and --model NAME" in missing.stderr
+
+
+def test_the_driving_llm_planner_reads_repairs_and_falls_back():
+    from planners.driving.decision import PathDecision, SpeedDecision
+    from planners.driving.llm_planner import LLMDrivingPlanner
+    from planners.driving.parser import FALLBACK
+    from tests.planners.helpers import context as driving_context
+    from tests.planners.test_minecraft_llm import ScriptedModel
+
+    context = driving_context()
+    good = '{"speed": "DECELERATE", "path": "FOLLOW_LANE", "explanation": "a car ahead is braking"}'
+    planner = LLMDrivingPlanner(ScriptedModel([good]))
+    decision = planner.decide(context)
+    assert (decision.speed, decision.path, planner.last_status) == (SpeedDecision.DECELERATE,
+                                                                    PathDecision.FOLLOW_LANE, "ok")
+    repaired = LLMDrivingPlanner(ScriptedModel(["no idea", good]))
+    assert repaired.decide(context).speed == SpeedDecision.DECELERATE and repaired.last_status == "repaired"
+    down = LLMDrivingPlanner(ScriptedModel([TextModelError("timed out")]))
+    assert down.decide(context) == FALLBACK and down.last_status == "fallback"
