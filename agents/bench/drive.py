@@ -3,48 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import os
-import socket
 import time
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from agents.bench.parallel import run_jobs
 from agents.bench.report import write_report
 from agents.bench.results import ResultsFile
 from agents.bench.routes import resolve_routes
 from agents.bench.worker import drive_one
 from agents.drive.runner import make_planner
 from envs.errors import UserInputError
-
-
-def check_address(address: str) -> None:
-    """Fail fast on an unreachable cluster instead of waiting out Ray's own retries."""
-    if address in ("auto", "local"):
-        return
-    target = address.removeprefix("ray://")
-    host, _, port = target.rpartition(":")
-    if not host or not port.isdigit():
-        raise UserInputError(f"--address {address}: expected HOST:PORT (or ray://HOST:PORT)")
-    try:
-        socket.create_connection((host, int(port)), timeout=3.0).close()
-    except OSError as error:
-        raise UserInputError(f"--address {address}: cannot reach a Ray cluster there ({error.strerror or error})") \
-            from error
-
-
-def start_ray(address: str | None, workers: int) -> None:
-    import ray
-
-    os.environ.setdefault("RAY_TMPDIR", "/tmp/ray-mllm")
-    Path(os.environ["RAY_TMPDIR"]).mkdir(parents=True, exist_ok=True)
-    if address:
-        check_address(address)
-        ray.init(address=address, include_dashboard=False, log_to_driver=False)
-    else:
-        ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False,
-                 _temp_dir=os.environ["RAY_TMPDIR"])
 
 
 def run_drive_bench(args: argparse.Namespace) -> int:
@@ -73,36 +43,14 @@ def run_drive_bench(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     interrupted = False
     if pending:
-        import ray
+        def keep(key: str, record: dict, out_console: Console) -> None:
+            results.add(record)
+            results.write(total, time.perf_counter() - started)
+            out_console.print(f"{key}: DS {record['scores']['score_composed']:.1f} "
+                              f"RC {record['scores']['score_route']:.1f} ({record['status']})")
 
-        start_ray(args.address, args.workers)
-        task = ray.remote(num_cpus=1)(drive_one)
-        futures = {task.remote(i, r.model_dump(), route_set.town, route_set.xodr, options): r.id for i, r in pending}
-        columns = (TextColumn("[bold]routes"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-        try:
-            with Progress(*columns, console=console, transient=args.json) as progress:
-                bar = progress.add_task("routes", total=total, completed=total - len(pending))
-                remaining = list(futures)
-                while remaining:
-                    done, remaining = ray.wait(remaining, num_returns=1)
-                    route_id = futures[done[0]]
-                    try:
-                        record = ray.get(done[0])
-                    except ray.exceptions.RayTaskError as error:
-                        progress.console.print(f"[red]route {route_id} failed: {error.cause}")
-                        progress.advance(bar)
-                        continue
-                    results.add(record)
-                    results.write(total, time.perf_counter() - started)
-                    progress.console.print(f"route {route_id}: DS {record['scores']['score_composed']:.1f} "
-                                           f"RC {record['scores']['score_route']:.1f} ({record['status']})")
-                    progress.advance(bar)
-        except KeyboardInterrupt:
-            interrupted = True
-            for future in futures:
-                ray.cancel(future, force=True)
-        finally:
-            ray.shutdown()
+        jobs = {f"route {r.id}": (i, r.model_dump(), route_set.town, route_set.xodr, options) for i, r in pending}
+        interrupted = run_jobs(drive_one, jobs, "routes", total, console, args.json, args.address, args.workers, keep)
     wall = time.perf_counter() - started
     record = results.write(total, wall)
     if results.records:

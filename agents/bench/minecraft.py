@@ -9,11 +9,11 @@ import time
 from pathlib import Path
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from agents.bench.drive import start_ray
 from agents.bench.minecraft_report import write_minecraft_report
+from agents.bench.parallel import run_jobs
+from agents.bench.results import load_saved, save
 from agents.minecraft.runner import make_planner
 from agents.plugins import resolve_task_argument
 from envs.errors import UserInputError
@@ -44,16 +44,7 @@ def run_minecraft_episode(task: dict, seed: int, options: dict) -> dict:
 class MinecraftResults:
     def __init__(self, path: Path, settings: dict):
         self.path, self.settings = path, settings
-        self.records: list[dict] = []
-        if path.exists():
-            try:
-                saved = json.loads(path.read_text())
-            except json.JSONDecodeError as error:
-                raise UserInputError(f"{path}: not valid JSON ({error}); move it away to start over") from error
-            if saved.get("settings") != settings:
-                raise UserInputError(f"{path} holds results made with other settings ({saved.get('settings')}); use "
-                                     "another --out or remove it")
-            self.records = saved.get("episodes", [])
+        self.records: list[dict] = load_saved(path, settings).get("episodes", [])
 
     def done_keys(self) -> set[str]:
         return {r["key"] for r in self.records}
@@ -93,10 +84,7 @@ class MinecraftResults:
     def write(self, aggregate: dict) -> None:
         payload = {"settings": self.settings, "aggregate": aggregate,
                    "episodes": sorted(self.records, key=lambda r: (r["task"], r["seed"]))}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        partial = self.path.with_suffix(".json.tmp")
-        partial.write_text(json.dumps(payload, indent=1))
-        partial.replace(self.path)
+        save(self.path, payload)
 
 
 def run_minecraft_bench(args: argparse.Namespace) -> int:
@@ -127,39 +115,17 @@ def run_minecraft_bench(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     interrupted = False
     if pending:
-        import ray
+        def keep(key: str, record: dict, out_console: Console) -> None:
+            results.add(record)
+            results.write(results.aggregate(args.task, tasks, len(jobs), time.perf_counter() - started))
+            verdict = "[green]success" if record["success"] else f"[red]failed[/] ({record['reason']})"
+            out_console.print(f"{key}: {verdict}, {record['steps']} steps, {record['planner_queries']} queries")
 
-        start_ray(args.address, args.workers)
-        remote = ray.remote(num_cpus=1)(run_minecraft_episode)
         options = {"planner": args.planner, "memory": memory, "env": args.env, "endpoint": args.endpoint,
                    "model": args.model}
-        futures = {remote.remote(t.model_dump(), s, options): episode_key(t.task_id, s) for t, s in pending}
-        columns = (TextColumn("[bold]episodes"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-        try:
-            with Progress(*columns, console=console, transient=args.json) as progress:
-                bar = progress.add_task("episodes", total=len(jobs), completed=len(jobs) - len(pending))
-                remaining = list(futures)
-                while remaining:
-                    done, remaining = ray.wait(remaining, num_returns=1)
-                    key = futures[done[0]]
-                    try:
-                        record = ray.get(done[0])
-                    except ray.exceptions.RayTaskError as error:
-                        progress.console.print(f"[red]{key} failed: {error.cause}")
-                        progress.advance(bar)
-                        continue
-                    results.add(record)
-                    results.write(results.aggregate(args.task, tasks, len(jobs), time.perf_counter() - started))
-                    verdict = "[green]success" if record["success"] else f"[red]failed[/] ({record['reason']})"
-                    progress.console.print(f"{key}: {verdict}, {record['steps']} steps, "
-                                           f"{record['planner_queries']} queries")
-                    progress.advance(bar)
-        except KeyboardInterrupt:
-            interrupted = True
-            for future in futures:
-                ray.cancel(future, force=True)
-        finally:
-            ray.shutdown()
+        work = {episode_key(t.task_id, s): (t.model_dump(), s, options) for t, s in pending}
+        interrupted = run_jobs(run_minecraft_episode, work, "episodes", len(jobs), console, args.json, args.address,
+                               args.workers, keep)
     aggregate = results.aggregate(args.task, tasks, len(jobs), time.perf_counter() - started)
     results.write(aggregate)
     if results.records:

@@ -9,21 +9,34 @@ from envs.driving.criteria import INFRACTION_KINDS
 from envs.errors import UserInputError
 
 
+def load_saved(path: Path, settings: dict) -> dict:
+    """A benchmark's earlier results.json, if any ({} if none), refused when made with other settings."""
+    if not path.exists():
+        return {}
+    try:
+        saved = json.loads(path.read_text())
+    except json.JSONDecodeError as error:
+        raise UserInputError(f"{path}: not valid JSON ({error}); move it away to start over") from error
+    previous = saved.get("settings")
+    if previous != settings:
+        raise UserInputError(f"{path} holds results made with other settings ({previous}); use another --out "
+                             "or remove it")
+    return saved
+
+
+def save(path: Path, payload: dict) -> None:
+    """Write results.json whole or not at all (a temporary file, then a rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".json.tmp")
+    partial.write_text(json.dumps(payload, indent=1))
+    partial.replace(path)
+
+
 class ResultsFile:
     def __init__(self, path: Path, settings: dict):
         self.path = path
         self.settings = settings
-        self.records: list[dict] = []
-        if path.exists():
-            try:
-                saved = json.loads(path.read_text())
-            except json.JSONDecodeError as error:
-                raise UserInputError(f"{path}: not valid JSON ({error}); move it away to start over") from error
-            previous = saved.get("settings")
-            if previous != settings:
-                raise UserInputError(f"{path} holds results made with other settings ({previous}); use another --out "
-                                     "or remove it")
-            self.records = saved.get("_checkpoint", {}).get("records", [])
+        self.records: list[dict] = load_saved(path, settings).get("_checkpoint", {}).get("records", [])
 
     def done_ids(self) -> set[str]:
         return {record["route_id"] for record in self.records}
@@ -61,8 +74,5 @@ class ResultsFile:
                    "labels": ["Avg. driving score", "Avg. route completion", "Avg. infraction penalty"],
                    "values": [f"{record['driving_score']:.3f}", f"{record['route_completion']:.3f}",
                               f"{record['infraction_penalty']:.3f}"]}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        partial = self.path.with_suffix(".json.tmp")
-        partial.write_text(json.dumps(payload, indent=1))
-        partial.replace(self.path)
+        save(self.path, payload)
         return record

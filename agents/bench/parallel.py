@@ -1,0 +1,75 @@
+"""Running benchmark jobs as Ray tasks with a progress bar: each finished record is handed to the
+caller as it arrives (so results are saved as they come); a failed job is reported and skipped;
+Ctrl-C cancels what is left and keeps what finished."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Callable
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from envs.errors import UserInputError
+
+
+def check_address(address: str) -> None:
+    """Fail fast on an unreachable cluster instead of waiting out Ray's own retries."""
+    if address in ("auto", "local"):
+        return
+    target = address.removeprefix("ray://")
+    host, _, port = target.rpartition(":")
+    if not host or not port.isdigit():
+        raise UserInputError(f"--address {address}: expected HOST:PORT (or ray://HOST:PORT)")
+    try:
+        socket.create_connection((host, int(port)), timeout=3.0).close()
+    except OSError as error:
+        raise UserInputError(f"--address {address}: cannot reach a Ray cluster there ({error.strerror or error})") \
+            from error
+
+
+def start_ray(address: str | None, workers: int) -> None:
+    import ray
+
+    os.environ.setdefault("RAY_TMPDIR", "/tmp/ray-mllm")
+    Path(os.environ["RAY_TMPDIR"]).mkdir(parents=True, exist_ok=True)
+    if address:
+        check_address(address)
+        ray.init(address=address, include_dashboard=False, log_to_driver=False)
+    else:
+        ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False,
+                 _temp_dir=os.environ["RAY_TMPDIR"])
+
+
+def run_jobs(function, jobs: dict[str, tuple], label: str, total: int, console: Console, quiet: bool,
+             address: str | None, workers: int, on_record: Callable[[str, dict, Console], None]) -> bool:
+    """Run function(*args) for every key -> args on Ray; returns True when interrupted by Ctrl-C."""
+    import ray
+
+    start_ray(address, workers)
+    remote = ray.remote(num_cpus=1)(function)
+    futures = {remote.remote(*args): key for key, args in jobs.items()}
+    columns = (TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    try:
+        with Progress(*columns, console=console, transient=quiet) as progress:
+            bar = progress.add_task(label, total=total, completed=total - len(jobs))
+            remaining = list(futures)
+            while remaining:
+                done, remaining = ray.wait(remaining, num_returns=1)
+                key = futures[done[0]]
+                try:
+                    record = ray.get(done[0])
+                except ray.exceptions.RayTaskError as error:
+                    progress.console.print(f"[red]{key} failed: {error.cause}")
+                else:
+                    on_record(key, record, progress.console)
+                progress.advance(bar)
+    except KeyboardInterrupt:
+        for future in futures:
+            ray.cancel(future, force=True)
+        return True
+    finally:
+        ray.shutdown()
+    return False
