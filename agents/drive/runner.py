@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from agents.checkpoints import open_checkpointer
 from agents.drive.control_log import ControlLog
 from agents.drive.graph import build_drive_graph
 from agents.drive.nodes import initial_state
@@ -85,7 +85,7 @@ def run_route(road_map: RoadMap, route: RouteDefinition, options: DriveOptions, 
     env = env_factory(road_map, config) if env_factory else EmbeddedDrivingSim(road_map, config)
     scenario = route.scenario(seed=options.seed, vehicles=options.vehicles, pedestrians=options.pedestrians)
     thread = thread_id(road_map, route, options)
-    connection, checkpointer = _checkpointer(options.checkpoint)
+    connection, checkpointer = open_checkpointer(options.checkpoint)
     control_log = ControlLog(options.checkpoint, thread)
     graph = build_drive_graph(checkpointer, graph)
     config = {"configurable": {"thread_id": thread}, "recursion_limit": 10_000_000}
@@ -129,15 +129,3 @@ def run_route(road_map: RoadMap, route: RouteDefinition, options: DriveOptions, 
 def _pending_interrupts(graph, config) -> list:
     snapshot = graph.get_state(config)
     return [item for task in snapshot.tasks for item in task.interrupts]
-
-
-def _checkpointer(path: Path | None):
-    if path is None:
-        from langgraph.checkpoint.memory import InMemorySaver
-
-        return None, InMemorySaver()
-    from langgraph.checkpoint.sqlite import SqliteSaver
-
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    connection = sqlite3.connect(str(path), check_same_thread=False)
-    return connection, SqliteSaver(connection)

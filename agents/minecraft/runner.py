@@ -5,11 +5,11 @@ its executed actions on a fresh world of the same seed); return the episode's re
 from __future__ import annotations
 
 import logging
-import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from agents.checkpoints import open_checkpointer
 from agents.minecraft.graph import build_minecraft_graph
 from agents.minecraft.interface import ActionInterface, check_env, held
 from agents.minecraft.nodes import initial_state
@@ -103,7 +103,7 @@ def run_task(task: MinecraftTaskSpec, options: MinecraftOptions, on_event=None, 
     memory = PlanMemory(options.memory) if options.memory else PlanMemory()
     planner_name = getattr(planner, "name", options.planner)
     thread = thread_id(task, options, planner_name)
-    connection, checkpointer = _checkpointer(options.checkpoint)
+    connection, checkpointer = open_checkpointer(options.checkpoint)
     graph = build_minecraft_graph(checkpointer, graph)
     config = {"configurable": {"thread_id": thread}, "recursion_limit": 1_000_000}
     saved = graph.get_state(config).values
@@ -161,15 +161,3 @@ def _replay(env, executed: list[dict]) -> int:
                 raise SimulatorError("the checkpoint does not replay on this world (it ended early); rerun with "
                                      "--fresh")
     return len(executed)
-
-
-def _checkpointer(path: Path | None):
-    if path is None:
-        from langgraph.checkpoint.memory import InMemorySaver
-
-        return None, InMemorySaver()
-    from langgraph.checkpoint.sqlite import SqliteSaver
-
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    connection = sqlite3.connect(str(path), check_same_thread=False)
-    return connection, SqliteSaver(connection)
