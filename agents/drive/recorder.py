@@ -7,14 +7,13 @@ import json
 import textwrap
 from pathlib import Path
 
-import cv2
 import numpy as np
 
+from agents.video import Mp4Writer, with_caption
 from envs.driving.sim.sensors.bev import bev_to_rgb
 from planners.driving.decision import Decision
 
 TEXT_ROWS = 4
-ROW_HEIGHT = 18
 FPS = 20
 
 
@@ -26,7 +25,7 @@ class EpisodeRecorder:
         self.video_path = self.folder / f"{name}{suffix}.mp4"
         self.log_path = self.folder / f"{name}.jsonl"
         self._log = open(self.log_path, "a" if first_tick else "w", encoding="utf-8")
-        self._writer = None
+        self._video = Mp4Writer(self.video_path, FPS)
         self._decision: Decision | None = None
         self._status = ""
 
@@ -60,26 +59,12 @@ class EpisodeRecorder:
         for panel in panels:
             row[:panel.shape[0], x:x + panel.shape[1]] = panel
             x += panel.shape[1]
-        text = np.full((TEXT_ROWS * ROW_HEIGHT + 8, row.shape[1], 3), 20, np.uint8)
         ego = observation.ego
         lines = [f"t {observation.time_s:6.1f} s  {ego.speed * 3.6:5.1f} km/h  "
                  f"route {observation.route_completion:5.1f}%  {decision.summary()}  [{self._status}]"]
-        lines += textwrap.wrap(decision.explanation, width=max(row.shape[1] // 8, 20))[:TEXT_ROWS - 1]
-        for number, line in enumerate(lines):
-            cv2.putText(text, line, (6, 16 + number * ROW_HEIGHT), cv2.FONT_HERSHEY_SIMPLEX, 0.45,
-                        (235, 235, 235), 1, cv2.LINE_AA)
-        frame = np.vstack([row, text])
-        pad_h, pad_w = (-frame.shape[0]) % 16, (-frame.shape[1]) % 16  # codecs want multiples of 16
-        frame = np.pad(frame, ((0, pad_h), (0, pad_w), (0, 0)))
-        if self._writer is None:
-            import imageio.v2 as imageio
-
-            self._writer = imageio.get_writer(self.video_path, fps=FPS, codec="libx264", quality=6,
-                                              macro_block_size=16, ffmpeg_log_level="error")
-        self._writer.append_data(frame)
+        lines += textwrap.wrap(decision.explanation, width=max(row.shape[1] // 8, 20))
+        self._video.append(with_caption(row, lines, TEXT_ROWS, 0.45))
 
     def close(self) -> None:
-        if self._writer is not None:
-            self._writer.close()
-            self._writer = None
+        self._video.close()
         self._log.close()

@@ -9,12 +9,12 @@ import textwrap
 from pathlib import Path
 
 import cv2
-import numpy as np
+
+from agents.video import Mp4Writer, with_caption
 
 FPS = 4
 SCALE = 2
 TEXT_ROWS = 5
-ROW_HEIGHT = 18
 
 
 class MinecraftRecorder:
@@ -25,7 +25,7 @@ class MinecraftRecorder:
         self.video_path = self.folder / f"{name}{suffix}.mp4"
         self.log_path = self.folder / f"{name}.jsonl"
         self._log = open(self.log_path, "a" if first_action else "w", encoding="utf-8")
-        self._writer = None
+        self._video = Mp4Writer(self.video_path, FPS)
         self._subgoal = ""
 
     def event(self, kind: str, details: dict) -> None:
@@ -46,23 +46,9 @@ class MinecraftRecorder:
         lines = [f"step {details['step']:5d}  y={observation.y_level}  life {observation.life:.0f}  {self._subgoal}",
                  f"{action['name']}({', '.join(f'{k}={v}' for k, v in action['args'].items())}) -> "
                  f"{'ok' if result['success'] else 'FAILED'}"]
-        lines += textwrap.wrap(result["feedback"], width=max(picture.shape[1] // 8, 20))[:TEXT_ROWS - 2]
-        text = np.full((TEXT_ROWS * ROW_HEIGHT + 8, picture.shape[1], 3), 20, np.uint8)
-        for number, line in enumerate(lines):
-            cv2.putText(text, line, (6, 16 + number * ROW_HEIGHT), cv2.FONT_HERSHEY_SIMPLEX, 0.42, (235, 235, 235), 1,
-                        cv2.LINE_AA)
-        frame = np.vstack([picture, text])
-        pad_h, pad_w = (-frame.shape[0]) % 16, (-frame.shape[1]) % 16
-        frame = np.pad(frame, ((0, pad_h), (0, pad_w), (0, 0)))
-        if self._writer is None:
-            import imageio.v2 as imageio
-
-            self._writer = imageio.get_writer(self.video_path, fps=FPS, codec="libx264", quality=6,
-                                              macro_block_size=16, ffmpeg_log_level="error")
-        self._writer.append_data(frame)
+        lines += textwrap.wrap(result["feedback"], width=max(picture.shape[1] // 8, 20))
+        self._video.append(with_caption(picture, lines, TEXT_ROWS, 0.42))
 
     def close(self) -> None:
-        if self._writer is not None:
-            self._writer.close()
-            self._writer = None
+        self._video.close()
         self._log.close()
