@@ -7,7 +7,9 @@ planners turn the text into validated pydantic models and never execute it.
 
 from __future__ import annotations
 
-from typing import Any, Protocol, runtime_checkable
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 
 
 class TextModelError(RuntimeError):
@@ -19,3 +21,33 @@ class TextModel(Protocol):
     name: str
 
     def complete(self, system: str, user: str, images: list[Any] | None = None) -> str: ...
+
+
+T = TypeVar("T")
+Reader = Callable[[str], tuple[T | None, bool, str | None]]  # text -> (value or None, repaired?, problem)
+
+
+@dataclass(frozen=True)
+class Answer(Generic[T]):
+    value: T | None  # None: nothing usable, the caller falls back
+    status: str  # ok, repaired, fallback
+    problem: str | None = None
+
+
+def ask(model: TextModel, system: str, user: str, read: Reader, repair_request: str,
+        images: list[Any] | None = None) -> Answer:
+    """One question, read by `read`; an unusable answer gets one repair round-trip (the user prompt plus
+    `repair_request`, formatted with the problem); a model error ends it. Model output is only read."""
+    problem = None
+    for attempt in range(2):
+        prompt = user if attempt == 0 else f"{user}\n\n{repair_request.format(problem=problem)}"
+        try:
+            text = model.complete(system, prompt, images)
+        except TextModelError as error:
+            problem = f"model error: {error}"
+            break
+        value, repaired, problem = read(text)
+        if value is not None:
+            return Answer(value, "repaired" if attempt or repaired else "ok", problem)
+        problem = problem or "not a usable answer"
+    return Answer(None, "fallback", problem)

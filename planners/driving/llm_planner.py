@@ -11,7 +11,7 @@ from planners.driving.context import DrivingContext
 from planners.driving.decision import Decision
 from planners.driving.parser import FALLBACK, ParseStatus, parse_decision
 from planners.driving.prompt import system_prompt, user_message
-from planners.text_model import TextModel, TextModelError
+from planners.text_model import TextModel, ask
 
 log = logging.getLogger("mllm_pilot.drive")
 REPAIR_REQUEST = ("Your last answer could not be read ({problem}). Answer again with the JSON decision only: "
@@ -31,24 +31,18 @@ class LLMDrivingPlanner:
 
     def decide(self, context: DrivingContext) -> Decision:
         names = sorted(context.images)
-        system = system_prompt(context.rules)
-        user = user_message(context, names)
         images = [context.images[name] for name in names]
-        problem = None
-        for attempt in range(2):
-            prompt = user if attempt == 0 else f"{user}\n\n{REPAIR_REQUEST.format(problem=problem)}"
-            try:
-                text = self.model.complete(system, prompt, images)
-            except TextModelError as error:
-                problem = f"model error: {error}"
-                break
-            outcome = parse_decision(text)
-            if outcome.status != ParseStatus.FALLBACK:
-                repaired = attempt > 0 or outcome.status == ParseStatus.REPAIRED
-                self.last_status = (ParseStatus.REPAIRED if repaired else ParseStatus.OK).value
-                self.last_problem = outcome.problem
-                return outcome.decision
-            problem = outcome.problem or "not a decision"
-        log.info("driving planner answer unusable (%s); using the fallback decision", problem)
-        self.last_status, self.last_problem = ParseStatus.FALLBACK.value, problem
+        answer = ask(self.model, system_prompt(context.rules), user_message(context, names), _read_decision,
+                     REPAIR_REQUEST, images)
+        self.last_status, self.last_problem = answer.status, answer.problem
+        if answer.value is not None:
+            return answer.value
+        log.info("driving planner answer unusable (%s); using the fallback decision", answer.problem)
         return FALLBACK
+
+
+def _read_decision(text: str) -> tuple[Decision | None, bool, str | None]:
+    outcome = parse_decision(text)
+    if outcome.status == ParseStatus.FALLBACK:
+        return None, False, outcome.problem or "not a decision"
+    return outcome.decision, outcome.status == ParseStatus.REPAIRED, outcome.problem

@@ -21,11 +21,16 @@ from planners.minecraft.decomposer import GROUPS, GoalRequest, KnowledgeGraphDec
 from planners.minecraft.plan import MinecraftPlan, parse_plan
 from planners.minecraft.prompt import query, system_prompt
 from planners.minecraft.rule_planner import RuleBasedActionPlanner
-from planners.text_model import TextModel, TextModelError
+from planners.text_model import TextModel, TextModelError, ask
 
 log = logging.getLogger("mllm_pilot.minecraft")
 
 REPAIR_REQUEST = "Your last answer could not be used ({problem}). Answer again with JSON only, in the response format."
+
+
+def _read_plan(text: str) -> tuple[MinecraftPlan | None, bool, str | None]:
+    outcome = parse_plan(text)
+    return outcome.plan, outcome.status == "repaired", outcome.problem
 
 
 class LLMActionPlanner:
@@ -39,23 +44,11 @@ class LLMActionPlanner:
         self.last_problem: str | None = None
 
     def decide(self, context: PlanContext) -> MinecraftPlan:
-        system, user = system_prompt(), query(context)
-        problem = None
-        for attempt in range(2):
-            prompt = user if attempt == 0 else f"{user}\n\n{REPAIR_REQUEST.format(problem=problem)}"
-            try:
-                text = self.model.complete(system, prompt)
-            except TextModelError as error:
-                problem = f"model error: {error}"
-                break
-            outcome = parse_plan(text)
-            if outcome.plan is not None:
-                self.last_status = "ok" if attempt == 0 and outcome.status == "ok" else "repaired"
-                self.last_problem = outcome.problem
-                return outcome.plan
-            problem = outcome.problem or "not JSON"
-        log.info("planner answer unusable (%s); falling back to the rule planner", problem)
-        self.last_status, self.last_problem = "fallback", problem
+        answer = ask(self.model, system_prompt(), query(context), _read_plan, REPAIR_REQUEST)
+        self.last_status, self.last_problem = answer.status, answer.problem
+        if answer.value is not None:
+            return answer.value
+        log.info("planner answer unusable (%s); falling back to the rule planner", answer.problem)
         return self.fallback.decide(context)
 
 
@@ -98,37 +91,28 @@ class LLMDecomposer:
         user = f"Goal: obtain {count} {goal}."
         if notes:
             user += "\nKnowledge:\n" + "\n".join(f"- {entry.body}" for entry in notes)
-        problem = None
-        for attempt in range(2):
-            prompt = user if attempt == 0 else f"{user}\n\n{REPAIR_REQUEST.format(problem=problem)}"
-            try:
-                text = self.model.complete(DECOMPOSER_SYSTEM, prompt)
-            except TextModelError as error:
-                problem = f"model error: {error}"
-                break
-            tree, problem = self._read(text, goal)
-            if tree is not None:
-                self.last_status = "ok" if attempt == 0 else "repaired"
-                return tree
-        log.info("decomposer answer unusable (%s); falling back to the knowledge graph", problem)
-        self.last_status, self.last_problem = "fallback", problem
+        answer = ask(self.model, DECOMPOSER_SYSTEM, user, lambda text: self._read(text, goal), REPAIR_REQUEST)
+        self.last_status, self.last_problem = answer.status, answer.problem
+        if answer.value is not None:
+            return answer.value
+        log.info("decomposer answer unusable (%s); falling back to the knowledge graph", answer.problem)
         return self.fallback.decompose(goal, count)
 
-    def _read(self, text: str, goal: str) -> tuple[SubGoal | None, str | None]:
+    def _read(self, text: str, goal: str) -> tuple[SubGoal | None, bool, str | None]:
         fields = json_object(text)
         if fields is None:
-            return None, "not a JSON object"
+            return None, False, "not a JSON object"
         try:
             answer = SubGoalAnswer.model_validate(fields)
         except ValidationError as error:
             first = error.errors()[0]
-            return None, f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+            return None, False, f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
         if answer.object != goal and answer.object not in GROUPS.get(goal, ()):
-            return None, f"the root must be the goal {goal}, not {answer.object}"
+            return None, False, f"the root must be the goal {goal}, not {answer.object}"
         try:
-            return self._node(answer), None
+            return self._node(answer), False, None
         except UnknownName as error:
-            return None, str(error)
+            return None, False, str(error)
 
     def _node(self, answer: SubGoalAnswer) -> SubGoal:
         for name in (answer.object, answer.tool):
