@@ -14,14 +14,8 @@ from pydantic import ValidationError
 
 from envs.errors import UserInputError
 from envs.minecraft.contracts import ActionResult, MinecraftEnv, MinecraftObservation, StructuredAction
-from planners.minecraft.decomposer import GROUPS
 
 PROTOCOL_METHODS = ("reset", "step", "observe", "close")
-
-
-def held(inventory: dict[str, int], item: str) -> int:
-    """How many of an item (or of an item group such as any log) the inventory holds."""
-    return sum(inventory.get(name, 0) for name in GROUPS.get(item, (item,)))
 
 
 def check_env(env: object, where: str = "the env") -> None:

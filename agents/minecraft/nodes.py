@@ -16,12 +16,11 @@ import re
 
 from langgraph.runtime import Runtime
 
-from agents.minecraft.interface import held
 from agents.minecraft.state import MinecraftResources, MinecraftState
 from envs.minecraft.contracts import StructuredAction
 from envs.minecraft.sim.rules import UnknownName
 from planners.minecraft.context import Feedback, PlanContext, SubGoalSpec
-from planners.minecraft.decomposer import GROUPS, GoalRequest, SubGoal, group_of
+from planners.minecraft.decomposer import GROUPS, GoalRequest, SubGoal, group_of, held
 
 log = logging.getLogger("mllm_pilot.minecraft")
 MAX_QUERIES = 30  # planner queries per sub-goal (GITM)

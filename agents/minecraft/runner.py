@@ -11,7 +11,7 @@ from pathlib import Path
 
 from agents.checkpoints import open_checkpointer
 from agents.minecraft.graph import build_minecraft_graph
-from agents.minecraft.interface import ActionInterface, check_env, held
+from agents.minecraft.interface import ActionInterface, check_env
 from agents.minecraft.nodes import initial_state
 from agents.minecraft.recorder import MinecraftRecorder
 from agents.minecraft.state import MinecraftResources
@@ -19,6 +19,7 @@ from envs.errors import SimulatorError, UserInputError
 from envs.minecraft.contracts import MinecraftTask, StructuredAction
 from memory.knowledge import KnowledgeStore
 from memory.plan_memory import PlanMemory
+from planners.minecraft.decomposer import held
 from scenarios.minecraft.tasks import MinecraftTaskSpec
 
 log = logging.getLogger("mllm_pilot.minecraft")

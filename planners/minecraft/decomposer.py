@@ -28,6 +28,11 @@ NOT_A_SOURCE = {"air", "water", "lava", "bedrock", "oak_planks", "spruce_planks"
                 "furnace", "torch", "glass", "cobblestone", "oak_leaves", "birch_leaves", "spruce_leaves", "grass"}
 
 
+def held(counts: dict[str, int], item: str) -> int:
+    """How many of an item, or of an item group such as any log, the counts hold."""
+    return sum(counts.get(name, 0) for name in GROUPS.get(item, (item,)))
+
+
 def group_of(item: str) -> str:
     for group, members in GROUPS.items():
         if item in members:

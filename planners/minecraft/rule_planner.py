@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from envs.minecraft.contracts import StructuredAction
 from planners.minecraft.context import PlanContext
-from planners.minecraft.decomposer import GROUPS
+from planners.minecraft.decomposer import GROUPS, held
 from planners.minecraft.plan import MinecraftPlan
 
 # the depth to dig to before looking for an ore (a little above where it is densest)
@@ -56,7 +56,7 @@ class RuleBasedActionPlanner:
                    for a in context.reference_plan]
         last = actions[-1]
         if goal.method == "mine" and last.name == "mine":
-            have = sum(context.inventory.get(i, 0) for i in GROUPS.get(goal.object, (goal.object,)))
+            have = held(context.inventory, goal.object)
             planned = sum(1 for a in actions if a.name == "mine")
             actions += [last] * max(goal.count - have - planned, 0)
         return actions
@@ -75,7 +75,7 @@ class RuleBasedActionPlanner:
             actions.append(_act("dig_down", f"at y={depth}", ylevel=depth, tool=goal.tool))
         elif target == "stone" and context.nearby_blocks.get("stone", 0) == 0 and not failures:
             actions.append(_act("dig_down", "reach stone", ylevel=context.y_level - 4, tool=goal.tool))
-        in_sight = sum(context.nearby_blocks.get(block, 0) for block in GROUPS.get(target, (target,)))
+        in_sight = held(context.nearby_blocks, target)
         if in_sight == 0 or failures:
             actions.append(_act("explore", f"{target} in sight", object=target,
                                 strategy="underground" if underground else "surface"))
@@ -92,7 +92,7 @@ class RuleBasedActionPlanner:
         if item in GROUPS:  # the wood the inventory has decides the kind of planks
             logs = [log for log in GROUPS["log"] if context.inventory.get(log, 0) > 0]
             item = logs[0].replace("_log", "_planks") if logs else GROUPS[item][0]
-        missing = max(goal.count - sum(context.inventory.get(i, 0) for i in GROUPS.get(goal.object, (item,))), 1)
+        missing = max(goal.count - held(context.inventory, goal.object), 1)
         return MinecraftPlan(explanation=f"Craft {missing} {item} from what I carry.", thoughts="materials are ready",
                              action_list=[_act("craft", f"{missing} {item}", object=item, count=missing)])
 
