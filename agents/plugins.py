@@ -16,6 +16,15 @@ DRIVING_ENV = ("reset", "step", "close", "episode_result")
 MINECRAFT_ENV = ("reset", "step", "observe", "close")
 
 
+def add_planner_arguments(parser) -> None:
+    """--planner, --endpoint, --model: the same three flags on every CLI that runs a planner."""
+    parser.add_argument("--planner", default="rule",
+                        help="planner backend: rule, http (an OpenAI-compatible server: --endpoint, --model), or "
+                             "module:factory (your planner)")
+    parser.add_argument("--endpoint", help="the server for --planner http, e.g. http://127.0.0.1:23333")
+    parser.add_argument("--model", help="the served model's name for --planner http")
+
+
 def is_import_path(text: str | None) -> bool:
     return bool(text) and ":" in text
 

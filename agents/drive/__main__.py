@@ -13,6 +13,7 @@ import logging
 import sys
 from pathlib import Path
 
+from agents.plugins import add_planner_arguments
 from envs.cli import ArgumentParser, run_command
 from envs.driving.cache import cache_dir
 
@@ -24,11 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--routes", help="a Leaderboard route file, or module:object (your RouteDefinition or list); "
                                          "default: one seeded procedural route")
     parser.add_argument("--route", help="route id in the route file (default: the first)")
-    parser.add_argument("--planner", default="rule",
-                        help="behaviour planner backend: rule, http (an OpenAI-compatible server: --endpoint, "
-                             "--model), or module:factory (your planner)")
-    parser.add_argument("--endpoint", help="the server for --planner http, e.g. http://127.0.0.1:23333")
-    parser.add_argument("--model", help="the served model's name for --planner http")
+    add_planner_arguments(parser)
     parser.add_argument("--env", metavar="MODULE:FACTORY",
                         help="your driving env, a factory called with (road_map, sim_config); default: the embedded "
                              "simulator")

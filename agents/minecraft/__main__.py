@@ -12,6 +12,7 @@ import logging
 import sys
 from pathlib import Path
 
+from agents.plugins import add_planner_arguments
 from envs.cli import ArgumentParser, run_command
 
 
@@ -22,11 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--env", metavar="MODULE:FACTORY",
                         help="your Minecraft env (a factory called with no arguments; default: the embedded world)")
     parser.add_argument("--seed", type=int, default=0, help="world seed (default 0)")
-    parser.add_argument("--planner", default="rule",
-                        help="planner backend: rule, http (an OpenAI-compatible server: --endpoint, --model), or "
-                             "module:factory (your planner)")
-    parser.add_argument("--endpoint", help="the server for --planner http, e.g. http://127.0.0.1:23333")
-    parser.add_argument("--model", help="the served model's name for --planner http")
+    add_planner_arguments(parser)
     parser.add_argument("--max-steps", type=int, default=12_000, help="primitive step budget (default 12000)")
     parser.add_argument("--memory", metavar="FILE",
                         help="SQLite plan memory kept across runs (default: plans.sqlite in the mllm-pilot cache)")
