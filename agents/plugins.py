@@ -16,13 +16,31 @@ DRIVING_ENV = ("reset", "step", "close", "episode_result")
 MINECRAFT_ENV = ("reset", "step", "observe", "close")
 
 
-def add_planner_arguments(parser) -> None:
-    """--planner, --endpoint, --model: the same three flags on every CLI that runs a planner."""
+def add_planner_arguments(parser, ray_flag: bool = True) -> None:
+    """--planner and its backend flags: the same on every CLI that runs a planner."""
     parser.add_argument("--planner", default="rule",
-                        help="planner backend: rule, http (an OpenAI-compatible server: --endpoint, --model), or "
-                             "module:factory (your planner)")
+                        help="planner backend: rule, mllm (a local InternVL: --model PATH), http (an "
+                             "OpenAI-compatible server: --endpoint, --model NAME), or module:factory (your planner)")
     parser.add_argument("--endpoint", help="the server for --planner http, e.g. http://127.0.0.1:23333")
-    parser.add_argument("--model", help="the served model's name for --planner http")
+    parser.add_argument("--model", help="--planner mllm: a local InternVL directory; --planner http: the served "
+                                        "model's name")
+    parser.add_argument("--device", default="auto", help="--planner mllm: auto, cpu, cuda or cuda:N (bf16 on GPU)")
+    parser.add_argument("--max-tiles", type=int, default=6, help="--planner mllm: tiles per image at most (default 6)")
+    if ray_flag:
+        parser.add_argument("--ray-planner", action="store_true",
+                            help="--planner mllm: host the model in a Ray actor (as the benchmarks do)")
+
+
+def check_planner(name: str, options, builtin: tuple[str, ...], methods: tuple[str, ...]) -> None:
+    """Fail on a wrong --planner and its flags before anything heavy starts, loading no model."""
+    from planners.backends import TEXT_BACKENDS, check_backend
+
+    if is_import_path(name):
+        make(name, "--planner", methods)
+    elif name in TEXT_BACKENDS:
+        check_backend(name, options)
+    elif name not in builtin:
+        raise UserInputError(f"unknown planner {name!r}; available: {', '.join(builtin)}, or module:factory")
 
 
 def is_import_path(text: str | None) -> bool:

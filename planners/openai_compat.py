@@ -74,9 +74,10 @@ class OpenAICompatModel:
         headers = {"Content-Type": "application/json"}
         if self.api_key:
             headers["Authorization"] = f"Bearer {self.api_key}"
-        problem = "no attempt made"
+        problem, attempts = "no attempt made", 0
         with self._slots:
             for attempt in range(self.retries + 1):
+                attempts = attempt + 1
                 if attempt:
                     time.sleep(self.backoff_s * 2 ** (attempt - 1))
                 self.requests += 1
@@ -98,7 +99,7 @@ class OpenAICompatModel:
                 except ConnectionError as error:
                     problem = f"the connection to {self.url} broke ({error})"
         self.failures += 1
-        raise TextModelError(f"{problem} after {self.retries + 1} attempt(s)")
+        raise TextModelError(f"{problem} after {attempts} attempt(s)")
 
     def _content(self, raw: bytes) -> str:
         try:

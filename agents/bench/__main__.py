@@ -24,7 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="your driving env, a factory called with (road_map, sim_config)")
     drive.add_argument("--town", default=None, help="town for procedural routes or a route file (default Town05)")
     drive.add_argument("--xodr", help="OpenDRIVE map file")
-    add_planner_arguments(drive)
+    add_planner_arguments(drive, ray_flag=False)
     drive.add_argument("--workers", type=int, default=2, help="parallel routes (Ray tasks)")
     drive.add_argument("--out", required=True, help="folder for results.json and report.html")
     drive.add_argument("--address", help="an existing Ray cluster (HOST:PORT); default: a local one")
@@ -39,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     minecraft.add_argument("--env", metavar="MODULE:FACTORY", help="your Minecraft env (default: the embedded world)")
     minecraft.add_argument("--episodes", type=int, default=10, help="seeded episodes per task (default 10)")
     minecraft.add_argument("--seed", type=int, default=0, help="first seed (default 0)")
-    add_planner_arguments(minecraft)
+    add_planner_arguments(minecraft, ray_flag=False)
     minecraft.add_argument("--max-steps", type=int, default=12_000)
     minecraft.add_argument("--memory", metavar="FILE",
                            help="SQLite plan memory shared by the episodes (default: OUT/memory.sqlite, kept between "

@@ -13,15 +13,19 @@ from agents.bench.report import write_report
 from agents.bench.results import ResultsFile
 from agents.bench.routes import resolve_routes
 from agents.bench.worker import drive_one
-from agents.drive.runner import make_planner
+from agents.drive.runner import PLANNERS
+from agents.hosting import hosts_model, start_host
+from agents.plugins import DRIVING_PLANNER, check_planner
 from envs.errors import UserInputError
+from planners.backends import TEXT_BACKENDS, backend_options
 
 
 def run_drive_bench(args: argparse.Namespace) -> int:
     console = Console(stderr=True)
     if args.workers < 1:
         raise UserInputError("--workers must be at least 1")
-    make_planner(args.planner, args.endpoint, args.model)  # an unknown planner fails here, before Ray starts
+    backend = backend_options(args)
+    check_planner(args.planner, backend, PLANNERS, DRIVING_PLANNER)  # fails here, before Ray starts
     if args.env:
         from agents.plugins import driving_env_factory
 
@@ -33,9 +37,8 @@ def run_drive_bench(args: argparse.Namespace) -> int:
     settings = {"routes": route_set.name, "town": route_set.town, "xodr": route_set.xodr, **options}
     if args.env:
         options["env"] = settings["env"] = args.env
-    if args.planner == "http":
-        options["endpoint"] = settings["endpoint"] = args.endpoint
-        options["model"] = settings["model"] = args.model
+    if args.planner in TEXT_BACKENDS:
+        options["backend"] = settings["backend"] = backend.to_dict()
     results = ResultsFile(out / "results.json", settings)
     pending = [(i, r) for i, r in enumerate(route_set.routes) if r.id not in results.done_ids()]
     total = len(route_set.routes)
@@ -50,7 +53,13 @@ def run_drive_bench(args: argparse.Namespace) -> int:
                               f"RC {record['scores']['score_route']:.1f} ({record['status']})")
 
         jobs = {f"route {r.id}": (i, r.model_dump(), route_set.town, route_set.xodr, options) for i, r in pending}
-        interrupted = run_jobs(drive_one, jobs, "routes", total, console, args.json, args.address, args.workers, keep)
+        setup = None
+        if hosts_model(args.planner):
+            def setup() -> None:  # one model for every route, in a Ray actor the workers share
+                options["backend"] = start_host(backend).to_dict()
+
+        interrupted = run_jobs(drive_one, jobs, "routes", total, console, args.json, args.address, args.workers, keep,
+                               setup)
     wall = time.perf_counter() - started
     record = results.write(total, wall)
     if results.records:

@@ -14,9 +14,11 @@ from rich.table import Table
 from agents.bench.minecraft_report import write_minecraft_report
 from agents.bench.parallel import run_jobs
 from agents.bench.results import load_saved, save
-from agents.minecraft.runner import make_planner
-from agents.plugins import resolve_task_argument
+from agents.hosting import hosts_model, start_host
+from agents.minecraft.runner import PLANNERS
+from agents.plugins import MINECRAFT_PLANNER, check_planner, resolve_task_argument
 from envs.errors import UserInputError
+from planners.backends import TEXT_BACKENDS, backend_options
 
 
 def episode_key(task_id: str, seed: int) -> str:
@@ -31,8 +33,10 @@ def run_minecraft_episode(task: dict, seed: int, options: dict) -> dict:
     spec = MinecraftTaskSpec.model_validate(task)
     memory = Path(options["memory"]) if options.get("memory") else None
     from agents.minecraft.runner import make_planner
+    from planners.backends import BackendOptions
 
-    planner = make_planner(options["planner"], options.get("endpoint"), options.get("model"))
+    backend = BackendOptions(**options["backend"]) if options.get("backend") else None
+    planner = make_planner(options["planner"], backend)
     outcome = run_task(spec, MinecraftOptions(seed=seed, planner=options["planner"], memory=memory,
                                               env=options.get("env")), planner=planner)
     record = outcome.record
@@ -95,7 +99,8 @@ def run_minecraft_bench(args: argparse.Namespace) -> int:
         raise UserInputError("--episodes must be at least 1")
     if args.max_steps < 1:
         raise UserInputError("--max-steps must be at least 1")
-    make_planner(args.planner, args.endpoint, args.model)  # an unknown planner fails here, before Ray starts
+    backend = backend_options(args)
+    check_planner(args.planner, backend, PLANNERS, MINECRAFT_PLANNER)  # fails here, before Ray starts
     tasks = resolve_task_argument(args.task, args.max_steps)
     if args.env:
         from agents.minecraft.runner import make_env
@@ -105,8 +110,8 @@ def run_minecraft_bench(args: argparse.Namespace) -> int:
     memory = None if args.memory == "none" else str(Path(args.memory or out / "memory.sqlite").resolve())
     settings = {"task": args.task, "episodes": args.episodes, "seed": args.seed, "planner": args.planner,
                 "max_steps": args.max_steps, "memory": memory, "env": args.env}
-    if args.planner == "http":
-        settings.update(endpoint=args.endpoint, model=args.model)
+    if args.planner in TEXT_BACKENDS:
+        settings["backend"] = backend.to_dict()
     results = MinecraftResults(out / "results.json", settings)
     jobs = [(task, args.seed + n) for task in tasks for n in range(args.episodes)]
     pending = [(t, s) for t, s in jobs if episode_key(t.task_id, s) not in results.done_keys()]
@@ -121,11 +126,16 @@ def run_minecraft_bench(args: argparse.Namespace) -> int:
             verdict = "[green]success" if record["success"] else f"[red]failed[/] ({record['reason']})"
             out_console.print(f"{key}: {verdict}, {record['steps']} steps, {record['planner_queries']} queries")
 
-        options = {"planner": args.planner, "memory": memory, "env": args.env, "endpoint": args.endpoint,
-                   "model": args.model}
+        options = {"planner": args.planner, "memory": memory, "env": args.env,
+                   "backend": backend.to_dict() if args.planner in TEXT_BACKENDS else None}
         work = {episode_key(t.task_id, s): (t.model_dump(), s, options) for t, s in pending}
+        setup = None
+        if hosts_model(args.planner):
+            def setup() -> None:  # one model for every episode, in a Ray actor the workers share
+                options["backend"] = start_host(backend).to_dict()
+
         interrupted = run_jobs(run_minecraft_episode, work, "episodes", len(jobs), console, args.json, args.address,
-                               args.workers, keep)
+                               args.workers, keep, setup)
     aggregate = results.aggregate(args.task, tasks, len(jobs), time.perf_counter() - started)
     results.write(aggregate)
     if results.records:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from agents.bench.report import _figure_png
+from agents.bench.report import figure_png
 
 
 def write_minecraft_report(path: Path, records: list[dict], aggregate: dict, tasks: list) -> None:
@@ -29,7 +29,7 @@ def write_minecraft_report(path: Path, records: list[dict], aggregate: dict, tas
     steps.set_xlabel("steps (green: success, red: failure)")
     steps.set_ylabel("planner queries")
     steps.set_title("per episode")
-    summary = _figure_png(figure)
+    summary = figure_png(figure)
     plt.close(figure)
     rows = "".join(
         f"<tr><td>{html.escape(r['task'])}</td><td>{r['seed']}</td><td>{'yes' if r['success'] else 'no'}</td>"

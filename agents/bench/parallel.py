@@ -44,15 +44,20 @@ def start_ray(address: str | None, workers: int) -> None:
 
 
 def run_jobs(function, jobs: dict[str, tuple], label: str, total: int, console: Console, quiet: bool,
-             address: str | None, workers: int, on_record: Callable[[str, dict, Console], None]) -> bool:
-    """Run function(*args) for every key -> args on Ray; returns True when interrupted by Ctrl-C."""
+             address: str | None, workers: int, on_record: Callable[[str, dict, Console], None],
+             setup: Callable[[], object] | None = None) -> bool:
+    """Run function(*args) for every key -> args on Ray; returns True when interrupted by Ctrl-C.
+    `setup()` runs once Ray is up, before the jobs (e.g. to start the planner host actor)."""
     import ray
 
     start_ray(address, workers)
-    remote = ray.remote(num_cpus=1)(function)
-    futures = {remote.remote(*args): key for key, args in jobs.items()}
     columns = (TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    futures: dict = {}
     try:
+        if setup is not None:
+            setup()
+        remote = ray.remote(num_cpus=1)(function)
+        futures = {remote.remote(*args): key for key, args in jobs.items()}
         with Progress(*columns, console=console, transient=quiet) as progress:
             bar = progress.add_task(label, total=total, completed=total - len(jobs))
             remaining = list(futures)

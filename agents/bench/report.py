@@ -15,7 +15,7 @@ MARKERS = {"collisions_vehicle": ("x", "red"), "collisions_pedestrian": ("X", "d
            "route_timeout": ("v", "navy")}
 
 
-def _figure_png(figure) -> str:
+def figure_png(figure) -> str:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
     return base64.b64encode(buffer.getvalue()).decode()
@@ -57,7 +57,7 @@ def write_report(path: Path, records: list[dict], global_record: dict, title: st
         axes.set_aspect("equal")
         axes.invert_yaxis()  # CARLA's y points down on a map seen from above
         axes.set_title(f"route {record['route_id']}: DS {record['scores']['score_composed']:.1f}")
-        sections.append((record, _figure_png(figure)))
+        sections.append((record, figure_png(figure)))
         plt.close(figure)
 
     figure, (scores, counts) = plt.subplots(1, 2, figsize=(12, 4))
@@ -72,7 +72,7 @@ def write_report(path: Path, records: list[dict], global_record: dict, title: st
     kinds = list(global_record["infractions_per_km"])
     counts.barh(kinds, [global_record["infractions_per_km"][k] for k in kinds], color="#c44e52")
     counts.set_title("infractions per km")
-    summary_png = _figure_png(figure)
+    summary_png = figure_png(figure)
     plt.close(figure)
 
     rows = "".join(

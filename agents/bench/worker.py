@@ -25,10 +25,12 @@ def drive_one(index: int, route: dict, town: str | None, xodr: str | None, optio
 
     from agents.drive.runner import make_planner
     from agents.plugins import driving_env_factory
+    from planners.backends import BackendOptions
 
     settings = dict(options)
     env_factory = driving_env_factory(settings.pop("env", None))
-    planner = make_planner(settings["planner"], settings.pop("endpoint", None), settings.pop("model", None))
+    backend = BackendOptions(**settings.pop("backend")) if "backend" in settings else None
+    planner = make_planner(settings["planner"], backend)
     outcome = run_route(road_map, definition, DriveOptions(**settings), on_tick=on_tick, env_factory=env_factory,
                         planner=planner)
     result = outcome.result

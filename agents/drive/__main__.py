@@ -33,6 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--vehicles", type=int, default=60, help="background vehicles (default 60)")
     parser.add_argument("--pedestrians", type=int, default=40, help="pedestrians (default 40)")
     parser.add_argument("--decision-period", type=float, default=0.5, help="seconds between decisions")
+    parser.add_argument("--max-time", type=float, metavar="S",
+                        help="stop after S simulated seconds, scored as it stands (default: the whole route)")
     parser.add_argument("--instruction", help='a user instruction, e.g. "overtake the car ahead"')
     parser.add_argument("--record", metavar="DIR", help="write an mp4 and a JSONL log of the drive here")
     parser.add_argument("--checkpoint", metavar="FILE",
@@ -52,20 +54,29 @@ def run(args: argparse.Namespace) -> int:
         return 0
     from rich.console import Console
     from rich.logging import RichHandler
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from agents.drive.runner import DriveOptions, make_planner, run_route
-    from envs.driving.maps import RoadMap
+    from agents.drive.runner import make_planner
     from envs.errors import UserInputError
-    from scenarios.generate import choose_route
 
     console = Console(stderr=True)
     logging.basicConfig(level=logging.INFO, format="%(message)s", handlers=[RichHandler(console=console,
                                                                                         show_path=False)])
     if args.vehicles < 0 or args.pedestrians < 0:
         raise UserInputError("--vehicles and --pedestrians must not be negative")
-    planner = make_planner(args.planner, args.endpoint, args.model)
+    from agents.hosting import planner_backend
+    from planners.backends import backend_options
+
+    with planner_backend(args.planner, backend_options(args), args.ray_planner) as backend:
+        return drive(args, make_planner(args.planner, backend), console)
+
+
+def drive(args: argparse.Namespace, planner, console) -> int:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from agents.drive.runner import DriveOptions, run_route
     from agents.plugins import driving_env_factory
+    from envs.driving.maps import RoadMap
+    from scenarios.generate import choose_route
 
     env_factory = driving_env_factory(args.env)  # a path that does not resolve fails here, before the map loads
     road_map = RoadMap.load(args.town, args.xodr)
@@ -80,7 +91,8 @@ def run(args: argparse.Namespace) -> int:
     checkpoint = Path(args.checkpoint) if args.checkpoint else cache_dir("checkpoints") / "drive.sqlite"
     options = DriveOptions(planner=args.planner, seed=args.seed, vehicles=args.vehicles, pedestrians=args.pedestrians,
                            decision_period_s=args.decision_period, checkpoint=checkpoint, fresh=args.fresh,
-                           record_dir=Path(args.record) if args.record else None, instruction=args.instruction)
+                           record_dir=Path(args.record) if args.record else None, instruction=args.instruction,
+                           max_time_s=args.max_time)
     columns = (TextColumn(f"[bold]route {route.id}"), BarColumn(), TextColumn("{task.percentage:>5.1f}%"),
                TextColumn("{task.fields[speed]:>5.1f} km/h"), TextColumn("{task.fields[events]}"), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=args.json) as progress:

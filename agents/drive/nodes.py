@@ -150,6 +150,10 @@ def act(state: DriveState, runtime: Runtime[DriveResources]) -> dict:
         if result.terminated:
             terminated = True
             break
+        if resources.time_limit_s is not None and observation.time_s >= resources.time_limit_s:
+            env.stop_early(f"time limit of {resources.time_limit_s:g} s reached")
+            terminated = True
+            break
     if resources.control_log is not None:
         resources.control_log.append(state["tick"], controls)
     resources.observation, resources.live_tick = observation, tick

@@ -18,11 +18,12 @@ from envs.contracts import EpisodeResult
 from envs.driving.maps import RoadMap
 from envs.driving.sim.simulator import EmbeddedDrivingSim, SimConfig
 from envs.errors import UserInputError
+from planners.backends import BackendOptions
 from planners.protocol import Planner
 from scenarios.routes import RouteDefinition
 
 log = logging.getLogger("mllm_pilot.drive")
-PLANNERS = ("rule", "http")
+PLANNERS = ("rule", "mllm", "http")
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class DriveOptions:
     checkpoint: Path | None = None  # a SQLite file; None keeps checkpoints in memory (no resume)
     fresh: bool = False  # ignore an unfinished checkpoint of the same run
     instruction: str | None = None
+    max_time_s: float | None = None  # stop after this much simulated time (a smoke run); None: the whole route
 
 
 @dataclass
@@ -44,17 +46,18 @@ class DriveOutcome:
     resumed_from_tick: int
 
 
-def make_planner(name: str, endpoint: str | None = None, model: str | None = None) -> Planner:
-    """A built-in backend by name, or a user's factory by import path (module:factory)."""
+def make_planner(name: str, backend: BackendOptions | None = None) -> Planner:
+    """A built-in backend by name (rule, or a text model: mllm, http), or a user's factory by import
+    path (module:factory)."""
     from agents.plugins import DRIVING_PLANNER, is_import_path, make
+    from planners.backends import TEXT_BACKENDS, text_model
 
     if is_import_path(name):
         return make(name, "--planner", DRIVING_PLANNER)
-    if name == "http":
-        from planners.backends import http_model
+    if name in TEXT_BACKENDS:
         from planners.driving.llm_planner import LLMDrivingPlanner
 
-        return LLMDrivingPlanner(http_model(endpoint, model))
+        return LLMDrivingPlanner(text_model(name, backend or BackendOptions()))
     if name == "rule":
         from planners.driving.rule_planner import RuleBasedPlanner
 
@@ -76,6 +79,8 @@ def run_route(road_map: RoadMap, route: RouteDefinition, options: DriveOptions, 
     `instruction(state)` a source of user instructions (default: the state's `instruction`, else the
     options' fixed one), `answer(question)` replies to a node's LangGraph interrupt, and
     `on_decision(tick, decision, status)` sees every decision."""
+    if options.max_time_s is not None and options.max_time_s <= 0:
+        raise UserInputError("--max-time must be positive")
     if options.decision_period_s < EmbeddedDrivingSim.dt:
         raise UserInputError(f"--decision-period must be at least one tick ({EmbeddedDrivingSim.dt} s)")
     planner = planner or make_planner(options.planner)
@@ -99,7 +104,7 @@ def run_route(road_map: RoadMap, route: RouteDefinition, options: DriveOptions, 
         instruction = lambda state: state.get("instruction") or options.instruction
     resources = DriveResources(env=env, scenario=scenario, planner=planner, decision_period_ticks=period_ticks,
                                control_log=control_log, recorder=recorder, instruction=instruction, on_tick=on_tick,
-                               on_decision=on_decision)
+                               on_decision=on_decision, time_limit_s=options.max_time_s)
     try:
         graph.invoke(None if resume else initial_state(route.id), config, context=resources, durability="sync")
         while answer is not None and (pending := _pending_interrupts(graph, config)):

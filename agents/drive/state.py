@@ -51,6 +51,7 @@ class DriveResources:
     instruction: Callable[[DriveState], str | None] | None = None
     on_tick: Callable[[DrivingObservation, list], None] | None = None
     on_decision: Callable[[int, Any, str], None] | None = None  # (tick, Decision, status)
+    time_limit_s: float | None = None  # end the route (scored as it stands) after this much simulated time
     # filled in while running
     motion: MotionPlanner | None = None
     observation: DrivingObservation | None = None

@@ -48,11 +48,9 @@ def run(args: argparse.Namespace) -> int:
         return 0
     from rich.console import Console
     from rich.logging import RichHandler
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from agents.minecraft.runner import MinecraftOptions, make_env, make_planner, run_task
+    from agents.minecraft.runner import make_planner
     from agents.plugins import resolve_task_argument
-    from envs.driving.cache import cache_dir
     from envs.errors import UserInputError
 
     console = Console(stderr=True)
@@ -68,7 +66,19 @@ def run(args: argparse.Namespace) -> int:
         raise UserInputError(f"--task {args.task} is a set of {len(tasks)} tasks: run it with python -m agents.bench "
                              "minecraft")
     task = tasks[0]
-    planner = make_planner(args.planner, args.endpoint, args.model)
+    from agents.hosting import planner_backend
+    from planners.backends import backend_options
+
+    with planner_backend(args.planner, backend_options(args), args.ray_planner) as backend:
+        return pursue(args, task, make_planner(args.planner, backend), console)
+
+
+def pursue(args: argparse.Namespace, task, planner, console) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from agents.minecraft.runner import MinecraftOptions, make_env, run_task
+    from envs.driving.cache import cache_dir
+
     memory_path = None if args.no_memory else Path(args.memory) if args.memory else cache_dir("memory") / "plans.sqlite"
     _import_memory(args.import_memory, memory_path)
     checkpoint = Path(args.checkpoint) if args.checkpoint else cache_dir("checkpoints") / "minecraft.sqlite"

@@ -19,11 +19,12 @@ from envs.errors import SimulatorError, UserInputError
 from envs.minecraft.contracts import MinecraftTask, StructuredAction
 from memory.knowledge import KnowledgeStore
 from memory.plan_memory import PlanMemory
+from planners.backends import BackendOptions
 from planners.minecraft.decomposer import held
 from scenarios.minecraft.tasks import MinecraftTaskSpec
 
 log = logging.getLogger("mllm_pilot.minecraft")
-PLANNERS = ("rule", "http")
+PLANNERS = ("rule", "mllm", "http")
 
 
 @dataclass(frozen=True)
@@ -43,17 +44,18 @@ class MinecraftOutcome:
     resumed_from_action: int
 
 
-def make_planner(name: str, endpoint: str | None = None, model: str | None = None):
-    """A built-in backend by name, or a user's factory by import path (module:factory)."""
+def make_planner(name: str, backend: BackendOptions | None = None):
+    """A built-in backend by name (rule, or a text model: mllm, http), or a user's factory by import
+    path (module:factory)."""
     from agents.plugins import MINECRAFT_PLANNER, is_import_path, make
+    from planners.backends import TEXT_BACKENDS, text_model
 
     if is_import_path(name):
         return make(name, "--planner", MINECRAFT_PLANNER)
-    if name == "http":
-        from planners.backends import http_model
+    if name in TEXT_BACKENDS:
         from planners.minecraft.llm import LLMActionPlanner
 
-        return LLMActionPlanner(http_model(endpoint, model))
+        return LLMActionPlanner(text_model(name, backend or BackendOptions()))
     if name == "rule":
         from planners.minecraft.rule_planner import RuleBasedActionPlanner
 

@@ -1,0 +1,1 @@
+"""InternVL-family chat models in process through transformers' native InternVL classes."""

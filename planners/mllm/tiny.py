@@ -1,0 +1,150 @@
+"""A tiny InternVL, built from scratch and saved in the transformers layout.
+
+For tests, benchmarks and trying the pipeline without real weights: a small InternViT vision tower,
+a tiny Qwen2 text model, a byte-level BPE tokenizer trained here (with `<img>`, `<IMG_CONTEXT>`,
+`</img>`), the PIL GotOcr2 image processor (448 px tiles) and a chat template, written like the
+official `-hf` InternVL checkpoints (config.json, model.safetensors, tokenizer files,
+preprocessor_config.json, processor_config.json, chat_template.jinja). With `answer`, a few
+optimizer steps teach it to reply with that text to any prompt, so a closed loop has decisions
+to parse; without, its output is whatever random weights give.
+
+    python -m planners.mllm.tiny DIR [--seed 0] [--no-teach]
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+
+TEACH_ANSWER = '{"speed": "ACCELERATE", "path": "FOLLOW_LANE", "explanation": "The road ahead is clear."}'
+SPECIAL_TOKENS = ("<|endoftext|>", "<|im_start|>", "<|im_end|>", "<img>", "</img>", "<IMG_CONTEXT>", "<video>")
+IMAGENET_MEAN = [0.485, 0.456, 0.406]
+IMAGENET_STD = [0.229, 0.224, 0.225]
+CHAT_TEMPLATE = (
+    "{% for message in messages %}<|im_start|>{{ message['role'] }}\n"
+    "{% if message['content'] is string %}{{ message['content'] }}{% else %}"
+    "{% for part in message['content'] %}{% if part['type'] == 'image' %}<IMG_CONTEXT>\n"
+    "{% elif part['type'] == 'text' %}{{ part['text'] }}{% endif %}{% endfor %}{% endif %}<|im_end|>\n"
+    "{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}")
+FILLER = ("speed limit route lane junction vehicle pedestrian light red green yellow stop sign clear decision camera "
+          "ahead left right change follow keep accelerate decelerate borrow distance metres seconds the a of to in "
+          "mine craft smelt explore approach log planks stick pickaxe stone iron diamond furnace inventory").split()
+
+
+def corpus() -> list[str]:
+    from planners.driving.prompt import system_prompt
+    from planners.driving.rules import TRAFFIC_RULES
+
+    return [system_prompt(TRAFFIC_RULES), TEACH_ANSWER * 4, " ".join(FILLER)] * 20
+
+
+def build_tokenizer(vocab_size: int = 1200):
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import PreTrainedTokenizerFast
+
+    bpe = Tokenizer(models.BPE())
+    bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    bpe.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=list(SPECIAL_TOKENS),
+                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
+    bpe.train_from_iterator(corpus(), trainer)
+    return PreTrainedTokenizerFast(
+        tokenizer_object=bpe, eos_token="<|im_end|>", pad_token="<|endoftext|>", chat_template=CHAT_TEMPLATE,
+        extra_special_tokens={"start_image_token": "<img>", "end_image_token": "</img>",
+                              "context_image_token": "<IMG_CONTEXT>", "video_token": "<video>"})
+
+
+def build_tiny_internvl(path: str | Path, *, seed: int = 0, answer: str | None = TEACH_ANSWER, steps: int = 200,
+                        max_tiles: int = 6, context_tokens: int = 4096) -> Path:
+    """Write a tiny InternVL to `path` (created) and return it."""
+    from transformers import GotOcr2ImageProcessorPil, InternVLConfig, InternVLForConditionalGeneration
+    from transformers.utils import logging as transformers_logging
+
+    from planners.mllm.processor import InternVLImageProcessor
+
+    transformers_logging.disable_progress_bar()
+    root = Path(path)
+    root.mkdir(parents=True, exist_ok=True)
+    torch.manual_seed(seed)
+    tokenizer = build_tokenizer()
+    config = InternVLConfig(
+        vision_config=dict(hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=64,
+                           image_size=[448, 448], patch_size=[28, 28]),
+        text_config=dict(model_type="qwen2", vocab_size=len(tokenizer), hidden_size=64, num_hidden_layers=2,
+                         num_attention_heads=4, num_key_value_heads=2, intermediate_size=128,
+                         max_position_embeddings=context_tokens, tie_word_embeddings=True),
+        image_token_id=tokenizer.context_image_token_id, downsample_ratio=0.5, projector_hidden_act="gelu",
+        vision_feature_layer=-1)
+    model = InternVLForConditionalGeneration(config)
+    model.generation_config.eos_token_id = tokenizer.eos_token_id
+    model.generation_config.pad_token_id = tokenizer.pad_token_id
+    image_processor = GotOcr2ImageProcessorPil(crop_to_patches=True, min_patches=1, max_patches=max_tiles,
+                                               size={"height": 448, "width": 448}, image_mean=IMAGENET_MEAN,
+                                               image_std=IMAGENET_STD)
+    seq_length = (448 // 28) ** 2 // 4
+    processor = InternVLImageProcessor(image_processor, tokenizer, image_seq_length=seq_length,
+                                       chat_template=CHAT_TEMPLATE)
+    if answer:
+        teach(model, processor, answer, steps, seed)
+    model.eval()
+    model.save_pretrained(root)
+    tokenizer.save_pretrained(root)
+    image_processor.save_pretrained(root)
+    (root / "processor_config.json").write_text(json.dumps(
+        {"image_seq_length": seq_length, "processor_class": "InternVLProcessor"}, indent=2) + "\n")
+    (root / "chat_template.jinja").write_text(CHAT_TEMPLATE)
+    return root
+
+
+def teach(model, processor, answer: str, steps: int, seed: int) -> None:
+    """A few AdamW steps on varied prompts (the driving system prompt or filler text, 0-2 random
+    images) with the loss on the answer only and a linearly decaying learning rate."""
+    from planners.driving.prompt import system_prompt
+    from planners.driving.rules import TRAFFIC_RULES
+
+    rng = random.Random(seed)
+    pixels = np.random.default_rng(seed)
+    systems = [system_prompt(TRAFFIC_RULES), ""]
+    optimizer = torch.optim.AdamW(model.parameters(), lr=5e-3)
+    schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: 1.0 - step / steps)  # linear decay to 0
+    model.train()
+    for _ in range(steps):
+        images = [Image.fromarray(pixels.integers(0, 255, (rng.randint(64, 300), rng.randint(64, 500), 3),
+                                                  dtype=np.uint8)) for _ in range(rng.choice((0, 0, 0, 1, 2)))]
+        user = " ".join(rng.choice(FILLER) for _ in range(rng.randint(3, 60)))
+        system = rng.choice(systems) or " ".join(rng.choice(FILLER) for _ in range(rng.randint(1, 40)))
+        messages = [{"role": "system", "content": [{"type": "text", "text": system}]},
+                    {"role": "user", "content": [{"type": "image"} for _ in images] + [{"type": "text", "text": user}]}]
+        prompt = processor.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
+        prompt_length = len(processor(images=images or None, text=prompt, max_patches=2)["input_ids"][0])
+        inputs = processor(images=images or None, text=prompt + answer + "<|im_end|>", return_tensors="pt",
+                           max_patches=2)
+        labels = inputs["input_ids"].clone()
+        labels[:, :prompt_length] = -100
+        loss = model(**inputs, labels=labels).loss
+        loss.backward()
+        optimizer.step()
+        schedule.step()
+        optimizer.zero_grad()
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m planners.mllm.tiny", description=__doc__.splitlines()[0])
+    parser.add_argument("out", help="directory to write the model to")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--no-teach", action="store_true", help="keep the random weights (answers are noise)")
+    args = parser.parse_args(argv)
+    root = build_tiny_internvl(args.out, seed=args.seed, answer=None if args.no_teach else TEACH_ANSWER)
+    print(f"tiny InternVL written to {root}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

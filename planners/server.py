@@ -1,0 +1,225 @@
+"""An OpenAI-compatible chat-completions server around an in-process InternVL (planners.mllm).
+
+POST /v1/chat/completions (text and base64 data-URL images, greedy decoding, `max_tokens`),
+GET /v1/models and GET /health, on the standard library's threading HTTP server. Concurrent
+requests are decoded together through a MicroBatcher. Requests are validated by pydantic
+models; a bad request gets a 4xx with an OpenAI-style error body, never a traceback. Remote image
+URLs are refused: the server fetches nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+import json
+import logging
+import threading
+import time
+import uuid
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Literal
+
+from PIL import Image, UnidentifiedImageError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from planners.batching import MicroBatcher
+from planners.mllm.budget import PromptTooLong
+from planners.mllm.chat_model import ChatRequest, ChatResult, InternVLChatModel
+
+log = logging.getLogger("mllm_pilot.serve")
+MAX_BODY_BYTES = 64 * 1024 * 1024
+
+
+class ImageURL(BaseModel):
+    url: str
+
+
+class ContentPart(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    type: Literal["text", "image_url"]
+    text: str | None = None
+    image_url: ImageURL | None = None
+
+
+class Message(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    role: Literal["system", "user", "assistant"]
+    content: str | list[ContentPart]
+
+
+class CompletionRequest(BaseModel):
+    model_config = ConfigDict(extra="ignore")  # temperature, top_p, ... : decoding is greedy
+    model: str
+    messages: list[Message] = Field(min_length=1)
+    max_tokens: int | None = Field(default=None, ge=1)
+    max_completion_tokens: int | None = Field(default=None, ge=1)
+    stream: bool = False
+
+
+class RequestError(Exception):
+    def __init__(self, status: HTTPStatus, message: str, code: str = "invalid_request_error"):
+        super().__init__(message)
+        self.status, self.message, self.code = status, message, code
+
+
+def decode_data_url(url: str) -> Image.Image:
+    if not url.startswith("data:image/") or ";base64," not in url:
+        raise RequestError(HTTPStatus.BAD_REQUEST, "images must be base64 data URLs (data:image/...;base64,...); "
+                                                   "this server fetches nothing")
+    try:
+        raw = base64.b64decode(url.split(";base64,", 1)[1], validate=True)
+        image = Image.open(io.BytesIO(raw))
+        image.load()
+    except (binascii.Error, ValueError, UnidentifiedImageError, OSError) as error:
+        raise RequestError(HTTPStatus.BAD_REQUEST, f"an image data URL does not decode ({error})") from error
+    return image.convert("RGB")
+
+
+def to_chat_request(body: CompletionRequest, default_max_tokens: int) -> ChatRequest:
+    messages, images = [], []
+    for message in body.messages:
+        parts: list[dict[str, Any]] = []
+        for part in [ContentPart(type="text", text=message.content)] if isinstance(message.content, str) \
+                else message.content:
+            if part.type == "text":
+                parts.append({"type": "text", "text": part.text or ""})
+            else:
+                if part.image_url is None:
+                    raise RequestError(HTTPStatus.BAD_REQUEST, "an image_url part without image_url.url")
+                images.append(decode_data_url(part.image_url.url))
+                parts.append({"type": "image"})
+        messages.append({"role": message.role, "content": parts})
+    return ChatRequest(messages, images, body.max_completion_tokens or body.max_tokens or default_max_tokens)
+
+
+def completion_body(name: str, result: ChatResult) -> dict:
+    return {"id": f"chatcmpl-{uuid.uuid4().hex}", "object": "chat.completion", "created": int(time.time()),
+            "model": name,
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": result.text},
+                         "finish_reason": result.finish_reason}],
+            "usage": {"prompt_tokens": result.prompt_tokens, "completion_tokens": result.completion_tokens,
+                      "total_tokens": result.prompt_tokens + result.completion_tokens}}
+
+
+class ChatServer:
+    """Serves one model; start() binds and runs in a thread, serve_forever() in the caller's."""
+
+    def __init__(self, model: InternVLChatModel, name: str | None = None, host: str = "127.0.0.1", port: int = 0,
+                 *, max_batch: int = 8, max_wait_s: float = 0.01):
+        self.model = model
+        self.name = name or model.directory.name
+        self.batcher: MicroBatcher[ChatRequest, ChatResult] = MicroBatcher(model.generate, max_batch=max_batch,
+                                                                           max_wait_s=max_wait_s)
+        self.httpd = ThreadingHTTPServer((host, port), _handler(self))
+        self.httpd.daemon_threads = True
+        self._thread: threading.Thread | None = None
+
+    @property
+    def address(self) -> tuple[str, int]:
+        host, port = self.httpd.server_address[:2]
+        return str(host), int(port)
+
+    @property
+    def url(self) -> str:
+        host, port = self.address
+        return f"http://{host}:{port}/v1"
+
+    def start(self) -> ChatServer:
+        self._thread = threading.Thread(target=self.httpd.serve_forever, name="chat-server", daemon=True)
+        self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        self.httpd.serve_forever()
+
+    def close(self) -> None:
+        if self._thread is not None:
+            self.httpd.shutdown()
+            self._thread.join(timeout=5.0)
+        self.httpd.server_close()
+        self.batcher.close()
+
+    def answer(self, raw: bytes) -> dict:
+        try:
+            body = CompletionRequest.model_validate_json(raw)
+        except ValidationError as error:
+            first = error.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "body"
+            raise RequestError(HTTPStatus.BAD_REQUEST, f"invalid request at {where}: {first['msg']}") from error
+        if body.stream:
+            raise RequestError(HTTPStatus.BAD_REQUEST, "stream is not supported; send stream: false")
+        if body.model != self.name:
+            raise RequestError(HTTPStatus.NOT_FOUND, f"model {body.model!r} is not served here; this server serves "
+                                                     f"{self.name!r}", "model_not_found")
+        request = to_chat_request(body, self.model.max_new_tokens)
+        try:
+            result = self.batcher(request)
+        except PromptTooLong as error:
+            raise RequestError(HTTPStatus.BAD_REQUEST, str(error), "context_length_exceeded") from error
+        except ValueError as error:
+            raise RequestError(HTTPStatus.BAD_REQUEST, str(error)) from error
+        return completion_body(self.name, result)
+
+
+def _handler(server: ChatServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        server_version = "mllm-pilot"
+
+        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+            path = self.path.split("?")[0].rstrip("/")
+            if path == "/health":
+                self._send(HTTPStatus.OK, {"status": "ok", "model": server.name})
+            elif path == "/v1/models":
+                self._send(HTTPStatus.OK, {"object": "list", "data": [
+                    {"id": server.name, "object": "model", "created": 0, "owned_by": "mllm-pilot"}]})
+            else:
+                self._error(HTTPStatus.NOT_FOUND, f"no route GET {path}")
+
+        def do_POST(self) -> None:  # noqa: N802
+            path = self.path.split("?")[0].rstrip("/")
+            if path not in ("/v1/chat/completions", "/chat/completions"):
+                self._error(HTTPStatus.NOT_FOUND, f"no route POST {path}")
+                return
+            length = self.headers.get("Content-Length")
+            if length is None or not length.isdigit():
+                self._error(HTTPStatus.LENGTH_REQUIRED, "a Content-Length header is required")
+                return
+            if int(length) > MAX_BODY_BYTES:
+                self._error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"request body over {MAX_BODY_BYTES} bytes")
+                self.close_connection = True
+                return
+            raw = self.rfile.read(int(length))
+            started = time.perf_counter()
+            try:
+                body = server.answer(raw)
+            except RequestError as error:
+                self._error(error.status, error.message, error.code)
+                return
+            except Exception as error:  # the model failed: the client gets a 500 and may retry
+                log.exception("generation failed")
+                self._error(HTTPStatus.INTERNAL_SERVER_ERROR, f"generation failed: {error}", "server_error")
+                return
+            usage = body["usage"]
+            log.info("200 %d+%d tokens in %.3f s", usage["prompt_tokens"], usage["completion_tokens"],
+                     time.perf_counter() - started)
+            self._send(HTTPStatus.OK, body)
+
+        def _error(self, status: HTTPStatus, message: str, code: str = "invalid_request_error") -> None:
+            log.info("%d %s", status.value, message)
+            self._send(status, {"error": {"message": message, "type": code, "code": code}})
+
+        def _send(self, status: HTTPStatus, body: dict) -> None:
+            payload = json.dumps(body).encode()
+            self.send_response(status.value)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, format: str, *args) -> None:  # requests are logged above
+            return
+
+    return Handler
