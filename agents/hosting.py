@@ -14,12 +14,13 @@ def hosts_model(planner: str) -> bool:
     return planner == "mllm"
 
 
-def start_host(options: BackendOptions) -> BackendOptions:
-    """Start the PlannerHost actor (Ray is up) and return options that point episodes at it."""
+def start_host(options: BackendOptions) -> tuple[BackendOptions, object]:
+    """Start the PlannerHost actor (Ray is up); returns options that point episodes at it, and the
+    actor's handle, which the caller keeps: Ray ends an actor once no handle to it is left."""
     from planners.ray_host import HOST_NAME, start_planner_host
 
-    start_planner_host(options.model, device=options.device, max_tiles=options.max_tiles)
-    return replace(options, ray_host=HOST_NAME)
+    actor = start_planner_host(options.model, device=options.device, max_tiles=options.max_tiles)
+    return replace(options, ray_host=HOST_NAME), actor
 
 
 @contextmanager
@@ -38,6 +39,8 @@ def planner_backend(planner: str, options: BackendOptions, use_ray: bool,
     check_backend(planner, options)
     start_ray(address, 1)
     try:
-        yield start_host(options)
+        hosted, actor = start_host(options)
+        yield hosted
+        del actor
     finally:
         ray.shutdown()

@@ -30,13 +30,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
-    from planners.mllm.chat_model import InternVLChatModel
-    from planners.server import ChatServer
+    from planners.mllm.model_dir import inspect_model_dir
 
     if not 0 <= args.port <= 65535:
         raise UserInputError(f"--port {args.port}: expected 0..65535")
     if args.max_tiles < 1 or args.max_new_tokens < 1 or args.max_batch < 1:
         raise UserInputError("--max-tiles, --max-new-tokens and --max-batch must be at least 1")
+    inspect_model_dir(args.model)  # a wrong directory fails before torch and transformers load
+
+    from planners.mllm.chat_model import InternVLChatModel
+    from planners.server import ChatServer
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
     model = InternVLChatModel.load(args.model, device=args.device, max_new_tokens=args.max_new_tokens,
                                    max_tiles=args.max_tiles)

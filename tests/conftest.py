@@ -59,3 +59,19 @@ def procedural_graph(procedural_map):
     from envs.driving.routing import RoadGraph
 
     return RoadGraph(procedural_map.carla_map)
+
+
+@pytest.fixture(scope="session")
+def tiny_internvl(tmp_path_factory) -> Path:
+    """A tiny InternVL taught to answer one driving decision, saved in the transformers layout."""
+    from planners.mllm.tiny import build_tiny_internvl
+
+    return build_tiny_internvl(tmp_path_factory.mktemp("models") / "tiny-internvl")
+
+
+@pytest.fixture(scope="session")
+def random_internvl(tmp_path_factory) -> Path:
+    """The same architecture with its random weights (answers are noise)."""
+    from planners.mllm.tiny import build_tiny_internvl
+
+    return build_tiny_internvl(tmp_path_factory.mktemp("models") / "random-internvl", answer=None)

@@ -32,6 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     drive.add_argument("--vehicles", type=int, default=60)
     drive.add_argument("--pedestrians", type=int, default=40)
     drive.add_argument("--decision-period", type=float, default=0.5)
+    drive.add_argument("--max-time", type=float, metavar="S",
+                       help="stop each route after S simulated seconds, scored as it stands (a smoke run)")
     drive.add_argument("--json", action="store_true", help="print the global record as JSON on the last line")
     minecraft = commands.add_parser("minecraft", help="run Minecraft tasks and report success per milestone")
     minecraft.add_argument("--task", default="obtain_diamond",

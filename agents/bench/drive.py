@@ -32,8 +32,10 @@ def run_drive_bench(args: argparse.Namespace) -> int:
         driving_env_factory(args.env)
     route_set = resolve_routes(args.routes, args.town, args.xodr, args.seed)
     out = Path(args.out)
+    if args.max_time is not None and args.max_time <= 0:
+        raise UserInputError("--max-time must be positive")
     options = {"planner": args.planner, "seed": args.seed, "vehicles": args.vehicles,
-               "pedestrians": args.pedestrians, "decision_period_s": args.decision_period}
+               "pedestrians": args.pedestrians, "decision_period_s": args.decision_period, "max_time_s": args.max_time}
     settings = {"routes": route_set.name, "town": route_set.town, "xodr": route_set.xodr, **options}
     if args.env:
         options["env"] = settings["env"] = args.env
@@ -53,10 +55,12 @@ def run_drive_bench(args: argparse.Namespace) -> int:
                               f"RC {record['scores']['score_route']:.1f} ({record['status']})")
 
         jobs = {f"route {r.id}": (i, r.model_dump(), route_set.town, route_set.xodr, options) for i, r in pending}
-        setup = None
+        setup, hosts = None, []
         if hosts_model(args.planner):
             def setup() -> None:  # one model for every route, in a Ray actor the workers share
-                options["backend"] = start_host(backend).to_dict()
+                hosted, actor = start_host(backend)
+                options["backend"] = hosted.to_dict()
+                hosts.append(actor)  # the handle keeps the actor alive until the jobs are done
 
         interrupted = run_jobs(drive_one, jobs, "routes", total, console, args.json, args.address, args.workers, keep,
                                setup)

@@ -129,10 +129,12 @@ def run_minecraft_bench(args: argparse.Namespace) -> int:
         options = {"planner": args.planner, "memory": memory, "env": args.env,
                    "backend": backend.to_dict() if args.planner in TEXT_BACKENDS else None}
         work = {episode_key(t.task_id, s): (t.model_dump(), s, options) for t, s in pending}
-        setup = None
+        setup, hosts = None, []
         if hosts_model(args.planner):
             def setup() -> None:  # one model for every episode, in a Ray actor the workers share
-                options["backend"] = start_host(backend).to_dict()
+                hosted, actor = start_host(backend)
+                options["backend"] = hosted.to_dict()
+                hosts.append(actor)  # the handle keeps the actor alive until the jobs are done
 
         interrupted = run_jobs(run_minecraft_episode, work, "episodes", len(jobs), console, args.json, args.address,
                                args.workers, keep, setup)

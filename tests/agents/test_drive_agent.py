@@ -118,6 +118,10 @@ def test_a_killed_run_resumes_from_its_checkpoint_and_ends_the_same(short_routes
     (["--planner", "gpt9"], "unknown planner 'gpt9'; available: rule"),
     (["--decision-period", "0.01"], "--decision-period must be at least one tick"),
     (["--vehicles", "-3"], "must not be negative"),
+    (["--planner", "mllm"], "--planner mllm needs --model PATH"),
+    (["--planner", "mllm", "--model", "/nonexistent/internvl", "--ray-planner"], "does not exist"),
+    (["--planner", "http", "--endpoint", "localhost:1", "--model", "m"], "expected an http:// or https:// URL"),
+    (["--max-time", "0"], "--max-time must be positive"),
 ])
 def test_cli_user_errors(args, message):
     done = subprocess.run([sys.executable, "-m", "agents.drive", *args], capture_output=True, text=True, timeout=120,

@@ -1,0 +1,97 @@
+"""A model directory that cannot be used gets one error naming what is missing or wrong."""
+
+import json
+import shutil
+
+import pytest
+from safetensors.torch import load_file, save_file
+
+from planners.mllm.chat_model import InternVLChatModel
+from planners.mllm.model_dir import ModelDirectoryError, inspect_model_dir
+
+
+@pytest.fixture
+def model_copy(random_internvl, tmp_path):
+    target = tmp_path / "model"
+    shutil.copytree(random_internvl, target)
+    return target
+
+
+def test_the_saved_tiny_model_is_a_complete_directory(random_internvl):
+    directory = inspect_model_dir(random_internvl)
+    assert [p.name for p in directory.weights] == ["model.safetensors"]
+    assert directory.context_tokens == 4096
+    names = {p.name for p in random_internvl.iterdir()}
+    assert {"config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json", "preprocessor_config.json",
+            "processor_config.json", "chat_template.jinja"} <= names
+
+
+def test_a_missing_directory(tmp_path):
+    with pytest.raises(ModelDirectoryError, match="does not exist"):
+        inspect_model_dir(tmp_path / "nowhere")
+
+
+def test_a_directory_without_config(tmp_path):
+    with pytest.raises(ModelDirectoryError, match="has no config.json"):
+        inspect_model_dir(tmp_path)
+
+
+def test_another_architecture_is_named(model_copy):
+    (model_copy / "config.json").write_text(json.dumps({"model_type": "qwen2", "architectures": ["Qwen2ForCausalLM"]}))
+    with pytest.raises(ModelDirectoryError, match=r"holds a qwen2 model \(Qwen2ForCausalLM\).*InternVL"):
+        inspect_model_dir(model_copy)
+
+
+def test_the_original_remote_code_layout_is_pointed_to_conversion(model_copy):
+    (model_copy / "config.json").write_text(json.dumps({"model_type": "internvl_chat",
+                                                        "architectures": ["InternVLChatModel"]}))
+    with pytest.raises(ModelDirectoryError, match="original remote-code layout.*--planner http"):
+        inspect_model_dir(model_copy)
+
+
+def test_a_directory_without_weights(model_copy):
+    (model_copy / "model.safetensors").unlink()
+    with pytest.raises(ModelDirectoryError, match="has no weights .*model.safetensors"):
+        inspect_model_dir(model_copy)
+
+
+def test_a_missing_shard_is_named(model_copy):
+    (model_copy / "model.safetensors").rename(model_copy / "model-00001-of-00002.safetensors")
+    index = {"metadata": {}, "weight_map": {"a": "model-00001-of-00002.safetensors",
+                                           "b": "model-00002-of-00002.safetensors"}}
+    (model_copy / "model.safetensors.index.json").write_text(json.dumps(index))
+    with pytest.raises(ModelDirectoryError, match="missing weight shards .*: model-00002-of-00002.safetensors"):
+        inspect_model_dir(model_copy)
+
+
+def test_a_directory_without_tokenizer(model_copy):
+    (model_copy / "tokenizer.json").unlink()
+    with pytest.raises(ModelDirectoryError, match="has no tokenizer"):
+        inspect_model_dir(model_copy)
+
+
+def test_a_tokenizer_without_image_tokens(model_copy):
+    settings = json.loads((model_copy / "tokenizer_config.json").read_text())
+    del settings["context_image_token"]
+    (model_copy / "tokenizer_config.json").write_text(json.dumps(settings))
+    with pytest.raises(ModelDirectoryError, match="image tokens context_image_token"):
+        InternVLChatModel.load(str(model_copy), device="cpu")
+
+
+def test_weights_that_miss_tensors_are_listed(model_copy):
+    tensors = load_file(model_copy / "model.safetensors")
+    dropped = sorted(k for k in tensors if "layers.1.mlp" in k and "language_model" in k)
+    assert dropped
+    save_file({k: v for k, v in tensors.items() if k not in dropped}, model_copy / "model.safetensors",
+              metadata={"format": "pt"})
+    with pytest.raises(ModelDirectoryError, match="missing keys: .*layers.1.mlp"):
+        InternVLChatModel.load(str(model_copy), device="cpu")
+
+
+def test_a_cuda_device_without_cuda_is_refused(random_internvl):
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA")
+    with pytest.raises(ModelDirectoryError, match="CUDA is not available"):
+        InternVLChatModel.load(str(random_internvl), device="cuda")

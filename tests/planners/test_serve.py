@@ -1,0 +1,131 @@
+"""`python -m planners.serve` started for real on loopback with the tiny model, queried through
+the OpenAI-compatible backend and with raw HTTP."""
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import urllib.error
+import urllib.request
+
+import numpy as np
+import pytest
+
+from planners.driving.decision import SpeedDecision
+from planners.driving.llm_planner import LLMDrivingPlanner
+from planners.mllm.tiny import TEACH_ANSWER
+from planners.openai_compat import OpenAICompatModel
+from planners.text_model import TextModelError
+from tests.conftest import REPO
+from tests.planners.helpers import context
+
+ENV = {**os.environ, "PYTHONPATH": str(REPO)}
+
+
+@pytest.fixture(scope="module")
+def served(tiny_internvl):
+    process = subprocess.Popen([sys.executable, "-m", "planners.serve", "--model", str(tiny_internvl), "--port", "0"],
+                               cwd=REPO, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    line = process.stdout.readline()
+    match = re.search(r"at (http://127\.0\.0\.1:\d+/v1)", line)
+    assert match, (line, process.stderr.read() if process.poll() is not None else "")
+    yield match.group(1), process
+    process.send_signal(signal.SIGTERM)  # stops cleanly: exit 0, no traceback
+    assert process.wait(timeout=30) == 0
+    assert "Traceback" not in process.stderr.read()
+
+
+def post(url: str, body: dict) -> tuple[int, dict]:
+    request = urllib.request.Request(url + "/chat/completions", data=json.dumps(body).encode(),
+                                     headers={"Content-Type": "application/json"}, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_it_binds_loopback_and_lists_its_model(served):
+    url, _ = served
+    with urllib.request.urlopen(url + "/models", timeout=10) as response:
+        listing = json.loads(response.read())
+    assert [m["id"] for m in listing["data"]] == ["tiny-internvl"]
+    with urllib.request.urlopen(url.removesuffix("/v1") + "/health", timeout=10) as response:
+        assert json.loads(response.read())["status"] == "ok"
+
+
+def test_the_openai_compatible_backend_gets_the_answer_with_images(served):
+    url, _ = served
+    model = OpenAICompatModel(url, "tiny-internvl")
+    camera = np.random.default_rng(0).integers(0, 255, (225, 400, 3), dtype=np.uint8)
+    assert model.complete("You are the behaviour planner.", "What now?", [camera]) == TEACH_ANSWER
+
+
+def test_concurrent_episodes_all_get_decisions(served):
+    url, _ = served
+    decisions = []
+    lock = threading.Lock()
+
+    def episode():
+        planner = LLMDrivingPlanner(OpenAICompatModel(url, "tiny-internvl", max_concurrency=1))
+        for _ in range(2):
+            decision = planner.decide(context())
+            with lock:
+                decisions.append((decision.speed, planner.last_status))
+
+    threads = [threading.Thread(target=episode) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(decisions) == 8
+    assert all(speed == SpeedDecision.ACCELERATE and status != "fallback" for speed, status in decisions)
+
+
+def test_usage_and_finish_reason_follow_the_api(served):
+    url, _ = served
+    status, body = post(url, {"model": "tiny-internvl", "max_tokens": 4,
+                              "messages": [{"role": "user", "content": "decide"}]})
+    assert status == 200
+    assert body["object"] == "chat.completion"
+    assert body["choices"][0]["finish_reason"] == "length"
+    assert body["usage"]["completion_tokens"] == 4
+    assert body["usage"]["total_tokens"] == body["usage"]["prompt_tokens"] + 4
+
+
+@pytest.mark.parametrize("body, status, message", [
+    ({"model": "tiny-internvl"}, 400, "invalid request at messages"),
+    ({"model": "other", "messages": [{"role": "user", "content": "hi"}]}, 404, "is not served here"),
+    ({"model": "tiny-internvl", "stream": True, "messages": [{"role": "user", "content": "hi"}]}, 400, "stream"),
+    ({"model": "tiny-internvl", "messages": [{"role": "user", "content": [
+        {"type": "image_url", "image_url": {"url": "https://example.com/a.png"}}]}]}, 400, "fetches nothing"),
+    ({"model": "tiny-internvl", "messages": [{"role": "user", "content": [
+        {"type": "image_url", "image_url": {"url": "data:image/png;base64,bm90IGFuIGltYWdl"}}]}]}, 400,
+     "does not decode"),
+])
+def test_bad_requests_get_an_error_body(served, body, status, message):
+    url, _ = served
+    got, answer = post(url, body)
+    assert got == status
+    assert message in answer["error"]["message"]
+
+
+def test_a_wrong_model_name_is_a_model_error_for_the_client(served):
+    url, _ = served
+    with pytest.raises(TextModelError, match="HTTP 404 .* after 1 attempt"):
+        OpenAICompatModel(url, "not-this-one").complete("s", "u")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--model", "/nonexistent/model"], "does not exist"),
+    (["--model", "{model}", "--port", "70000"], "--port 70000"),
+])
+def test_usage_errors_exit_2_with_one_line(tiny_internvl, args, message):
+    args = [a.replace("{model}", str(tiny_internvl)) for a in args]
+    done = subprocess.run([sys.executable, "-m", "planners.serve", *args], cwd=REPO, env=ENV, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 2
+    assert message in done.stderr and "Traceback" not in done.stderr
