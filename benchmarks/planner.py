@@ -217,7 +217,8 @@ def benchmark(args: argparse.Namespace) -> int:
     for mode in MODES:
         ratio = figures[f"{mode}_vs_in_process"] if mode != "in_process" else 1.0
         table.add_row(mode, f"{figures[f'decisions_per_s_{mode}']:.2f}", f"{ratio:.2f}",
-                      f"{figures[f'latency_p50_s_{mode}'] * 1000:.0f}", f"{figures[f'latency_p95_s_{mode}'] * 1000:.0f}",
+                      f"{figures[f'latency_p50_s_{mode}'] * 1000:.0f}",
+                      f"{figures[f'latency_p95_s_{mode}'] * 1000:.0f}",
                       json.dumps(figures[f"statuses_{mode}"]))
     console.print(table)
     out = Path(args.out)

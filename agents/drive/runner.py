@@ -114,6 +114,9 @@ def run_route(road_map: RoadMap, route: RouteDefinition, options: DriveOptions, 
             graph.invoke(Command(resume=reply), config, context=resources, durability="sync")
     except KeyboardInterrupt:
         env.stop_early("interrupted by the user")
+    except BaseException:
+        env.close()  # a CARLA server gets its actors destroyed and its settings back on any error
+        raise
     finally:
         if recorder is not None:
             recorder.close()
