@@ -29,6 +29,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--env", metavar="MODULE:FACTORY",
                         help="your driving env, a factory called with (road_map, sim_config); default: the embedded "
                              "simulator")
+    parser.add_argument("--carla-host", help="drive on a running CARLA server at this host instead of the embedded "
+                                             "simulator (its --town is loaded there)")
+    parser.add_argument("--carla-port", type=int, default=2000, help="the CARLA server's port (default 2000)")
+    parser.add_argument("--carla-timeout", type=float, default=10.0,
+                        help="seconds to wait for the CARLA server (default 10)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--vehicles", type=int, default=60, help="background vehicles (default 60)")
     parser.add_argument("--pedestrians", type=int, default=40, help="pedestrians (default 40)")
@@ -76,10 +81,20 @@ def drive(args: argparse.Namespace, planner, console) -> int:
     from agents.drive.runner import DriveOptions, run_route
     from agents.plugins import driving_env_factory
     from envs.driving.maps import RoadMap
+    from envs.errors import UserInputError
     from scenarios.generate import choose_route
 
-    env_factory = driving_env_factory(args.env)  # a path that does not resolve fails here, before the map loads
-    road_map = RoadMap.load(args.town, args.xodr)
+    if args.carla_host:
+        from envs.driving.carla.server import CarlaConnection, CarlaServer
+
+        if args.env or args.xodr:
+            raise UserInputError("--carla-host drives the server's own map: leave out --env and --xodr")
+        carla = CarlaConnection.open(CarlaServer(args.carla_host, args.carla_port, args.carla_timeout,
+                                                 town=args.town))
+        road_map, env_factory = carla.road_map, carla.env_factory()
+    else:
+        env_factory = driving_env_factory(args.env)  # a path that does not resolve fails here, before the map loads
+        road_map = RoadMap.load(args.town, args.xodr)
     console.print(f"map: {road_map.source.describe()}")
     if args.routes and ":" in args.routes and not Path(args.routes).exists():
         from agents.plugins import load_routes

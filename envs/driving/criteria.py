@@ -142,13 +142,16 @@ class LeaderboardCriteria:
 
     # the tick
 
-    def update(self, ego: EgoFrame, actors: ActorArrays, light_colors: np.ndarray | None = None) -> list[Infraction]:
+    def update(self, ego: EgoFrame, actors: ActorArrays, light_colors: np.ndarray | None = None,
+               collisions: list[tuple[str, str]] | None = None) -> list[Infraction]:
+        """Judge one tick. `collisions`: (kind, actor id) pairs reported by a collision sensor (the
+        CARLA adapter); None: found from the actors' boxes and the map (the embedded simulator)."""
         if self.ended:
             return []
         events: list[Infraction] = []
         progressed = self._update_route_completion(ego)
         self._update_outside_lanes(ego, progressed)
-        events += self._check_collisions(ego, actors)
+        events += self._check_collisions(ego, actors, collisions)
         events += self._check_red_lights(ego, light_colors)
         events += self._check_stop_zones(ego)
         for event in events:
@@ -204,14 +207,15 @@ class LeaderboardCriteria:
 
     # collisions (CollisionTest)
 
-    def _check_collisions(self, ego: EgoFrame, actors: ActorArrays) -> list[Infraction]:
+    def _check_collisions(self, ego: EgoFrame, actors: ActorArrays,
+                          reported: list[tuple[str, str]] | None = None) -> list[Infraction]:
         position = np.array([ego.x, ego.y])
         self._collision_places = [p for p in self._collision_places
                                   if np.linalg.norm(p - position) <= COLLISION_FORGET_AREA_M]
         if self._last_collision and ego.time_s - self._last_collision[1] > COLLISION_SAME_ACTOR_S:
             self._last_collision = None
-        hits: list[tuple[str, str]] = []
-        if len(actors):
+        hits: list[tuple[str, str]] = list(reported or [])  # a sensor saw every contact, static world included
+        if reported is None and len(actors):
             reach = math.hypot(ego.half_length, ego.half_width) + np.hypot(actors.extent[:, 0], actors.extent[:, 1])
             near = np.abs(actors.xy - position).max(axis=1) < reach
             if near.any():
@@ -222,7 +226,7 @@ class LeaderboardCriteria:
                     kind = "collisions_pedestrian" if actors.kind[i] == ActorArrays.KIND_PEDESTRIAN \
                         else "collisions_vehicle"
                     hits.append((kind, actors.ids[i]))
-        if ego.off_road and not self._was_off_road:
+        if reported is None and ego.off_road and not self._was_off_road:
             hits.append(("collisions_layout", "static"))
         self._was_off_road = ego.off_road
         events = []

@@ -13,7 +13,7 @@ from functools import cached_property
 
 import numpy as np
 
-from envs.contracts import EpisodeResult, EpisodeStatus, Infraction, StepResult, Timings
+from envs.contracts import EpisodeResult, Infraction, StepResult, Timings
 from envs.driving.contracts import (
     DrivingObservation,
     DrivingScenario,
@@ -22,7 +22,8 @@ from envs.driving.contracts import (
     LightState,
     VehicleControl,
 )
-from envs.driving.criteria import INFRACTION_KINDS, EgoFrame, LeaderboardCriteria, LightLines
+from envs.driving.criteria import EgoFrame, LeaderboardCriteria, LightLines
+from envs.driving.ego_frame import ego_frame_on_map, finish_route, route_episode_result
 from envs.driving.maps import RoadMap
 from envs.driving.routing import DenseRoute, RoadGraph
 from envs.driving.sim.ego import KinematicBicycle, VehicleParams
@@ -30,7 +31,6 @@ from envs.driving.sim.lights import COLORS, StopLines, read_stop_lines
 from envs.driving.sim.traffic import STEP_LENGTH_S, SumoTraffic, TrafficConfig
 from envs.errors import SimulatorError
 
-LANE_MARGIN_M = 1.3  # the Leaderboard's allowed distance outside a lane's half width
 LIGHT_RANGE_M = 60.0
 
 
@@ -145,59 +145,27 @@ class EmbeddedDrivingSim:
             self._finish(self._ego_frame())
 
     def episode_result(self) -> EpisodeResult:
-        score = self.criteria.score()
-        infractions = sorted((e for events in score.infractions.values() for e in events), key=lambda e: e.tick)
-        counts = {kind: len(score.infractions[kind]) for kind in INFRACTION_KINDS}
-        status = EpisodeStatus.COMPLETED if score.route_completion >= 100.0 else (
-            EpisodeStatus.FAILED if self.criteria.ended else EpisodeStatus.RUNNING)
-        return EpisodeResult(
-            scenario_id=self.scenario.route_id, domain="driving", status=status,
-            failure_reason=score.failure_reason,
-            metrics={"driving_score": score.driving_score, "route_completion": score.route_completion,
-                     "infraction_penalty": score.infraction_penalty, "route_length_m": score.route_length_m,
-                     "driven_route_m": score.driven_route_m,
-                     "outside_lanes_percentage": score.outside_lanes_percentage},
-            infractions=infractions,
-            timings=Timings(ticks=self.tick, sim_s=self.time_s, wall_s=time.perf_counter() - self._wall_start,
-                            stage_s=dict(self._stage_s)),
-            details={"map": self.road_map.name, "map_source": self.road_map.source.describe(),
-                     "status": score.status, "infraction_counts": counts,
-                     "infractions_per_km": score.infractions_per_km(), "seed": self.scenario.seed})
+        timings = Timings(ticks=self.tick, sim_s=self.time_s, wall_s=time.perf_counter() - self._wall_start,
+                          stage_s=dict(self._stage_s))
+        return route_episode_result(self.criteria, self.scenario.route_id, self.scenario.seed, self.road_map.name,
+                                    self.road_map.source.describe(), timings)
 
     def _finish(self, frame: EgoFrame) -> list[Infraction]:
         if self._finished:
             return []
         self._finished = True
-        event = self.criteria.outside_lanes_event(frame)
-        if event is None:
-            return []
-        self.criteria.infractions[event.kind].append(event)
-        return [event]
+        return finish_route(self.criteria, frame)
 
     # per-tick views
 
     def _ego_frame(self) -> EgoFrame:
-        import carla
-
         ego, params = self.ego, self.config.vehicle
-        location = carla.Location(x=ego.x, y=ego.y, z=self.ego_z)
-        carla_map = self.road_map.carla_map
-        lane = carla_map.get_waypoint(location, project_to_road=True,
-                                      lane_type=carla.LaneType.Driving | carla.LaneType.Parking)
-        on_lane, lane_yaw, in_junction = False, None, False
-        if lane is not None:
-            self.ego_z = lane.transform.location.z
-            gap = math.hypot(lane.transform.location.x - ego.x, lane.transform.location.y - ego.y)
-            on_lane = gap <= 0.5 * lane.lane_width + LANE_MARGIN_M
-            in_junction = lane.is_junction
-            if on_lane and lane.lane_type == carla.LaneType.Driving:
-                lane_yaw = lane.transform.rotation.yaw
-        off_road = not on_lane and carla_map.get_waypoint(location, project_to_road=False,
-                                                          lane_type=carla.LaneType.Any) is None
-        self._lane = lane
-        return EgoFrame(tick=self.tick, time_s=self.time_s, x=ego.x, y=ego.y, yaw=math.degrees(ego.yaw),
-                        speed=ego.speed, half_length=0.5 * params.length, half_width=0.5 * params.width,
-                        on_driving_lane=on_lane, lane_yaw=lane_yaw, in_junction=in_junction, off_road=off_road)
+        frame, self._lane = ego_frame_on_map(self.road_map.carla_map, self.tick, self.time_s, ego.x, ego.y, self.ego_z,
+                                             math.degrees(ego.yaw), ego.speed, 0.5 * params.length,
+                                             0.5 * params.width)
+        if self._lane is not None:
+            self.ego_z = self._lane.transform.location.z
+        return frame
 
     def _observe(self, frame: EgoFrame) -> DrivingObservation:
         lane = self._lane
