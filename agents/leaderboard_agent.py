@@ -20,9 +20,10 @@ import math
 from pathlib import Path
 
 import numpy as np
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from envs.driving.carla.convert import GeoReference, bgra_to_rgb, carla_control
+from envs.driving.carla.convert import GeoLocaliser, bgra_to_rgb, carla_control
 from envs.driving.carla.sensors import SensorSpec, driving_cameras, localisation
 from envs.driving.contracts import ActorArrays, DrivingObservation, EgoState, GroundTruth
 from envs.errors import UserInputError
@@ -79,14 +80,17 @@ class AgentConfig(BaseModel):
             raise UserInputError(f"agent config {path}: cannot read it ({error.strerror or error})") from error
         try:
             if file.suffix in (".yaml", ".yml"):
-                import yaml
-
                 data = yaml.safe_load(text) or {}
             else:
                 data = json.loads(text) if text.strip() else {}
             return cls.model_validate(data)
-        except (ValueError, ValidationError) as error:
-            raise UserInputError(f"agent config {path}: {error}") from error
+        except ValidationError as error:
+            first = error.errors()[0]
+            where = ".".join(str(part) for part in first["loc"]) or "the file"
+            raise UserInputError(f"agent config {path}: {where}: {first['msg']}") from error
+        except (ValueError, yaml.YAMLError) as error:  # JSON or YAML that does not parse
+            raise UserInputError(f"agent config {path}: not valid {file.suffix.lstrip('.') or 'JSON'} ({error})") \
+                from error
 
 
 def sensor_specs(config: AgentConfig) -> list[SensorSpec]:
@@ -144,7 +148,7 @@ class MllmPilotAgent(_LeaderboardAgent):
         self.decision = None
         self.decisions = self.fallbacks = 0
         self.tick = 0
-        self._georef = GeoReference()
+        self._localiser: GeoLocaliser | None = None
         self._stopped_for_s = 0.0
 
     def sensors(self) -> list[dict]:
@@ -189,8 +193,7 @@ class MllmPilotAgent(_LeaderboardAgent):
             else:
                 raise UserInputError("the agent needs a map: set xodr in its config, or track: MAP for the OpenDRIVE "
                                      "sensor")
-            text = self.road_map.source.xodr_path.read_text(encoding="utf-8", errors="replace")
-            self._georef = GeoReference.from_opendrive(text)
+            self._localiser = GeoLocaliser(self.road_map.carla_map)
         self.route = RoadGraph(self.road_map.carla_map).plan(plan_points(self._plan_world), "leaderboard")
         self.motion = MotionPlanner(self.route, stop_zones=self.road_map.stop_zones, dt=TICK_S)
         self.progress = RouteProgress(self.route)
@@ -198,7 +201,7 @@ class MllmPilotAgent(_LeaderboardAgent):
 
     def _observation(self, input_data: dict, timestamp: float) -> DrivingObservation:
         lat, lon = float(input_data["gnss"][1][0]), float(input_data["gnss"][1][1])
-        x, y = self._georef.to_xy(lat, lon)
+        x, y = self._localiser.to_xy(lat, lon)
         compass = float(input_data["imu"][1][-1])
         yaw = (math.degrees(compass) - 90.0 + 180.0) % 360.0 - 180.0  # compass 0 = north = CARLA's -y
         speed = float(input_data["speed"][1]["speed"])

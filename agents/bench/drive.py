@@ -30,7 +30,17 @@ def run_drive_bench(args: argparse.Namespace) -> int:
         from agents.plugins import driving_env_factory
 
         driving_env_factory(args.env)
-    route_set = resolve_routes(args.routes, args.town, args.xodr, args.seed)
+    town, xodr, carla = args.town, args.xodr, None
+    if args.carla_host:  # routes are planned on the server's own map; one server drives one route at a time
+        from envs.driving.carla.server import CarlaConnection, CarlaServer
+
+        if args.workers != 1 or args.env or args.xodr:
+            raise UserInputError("--carla-host runs one route at a time on the server's own map: use --workers 1, "
+                                 "and leave out --env and --xodr")
+        carla = CarlaServer(args.carla_host, args.carla_port, args.carla_timeout, town=args.town or "Town05")
+        connection = CarlaConnection.open(carla)
+        town, xodr = connection.road_map.name, str(connection.road_map.source.xodr_path)
+    route_set = resolve_routes(args.routes, town, xodr, args.seed)
     out = Path(args.out)
     if args.max_time is not None and args.max_time <= 0:
         raise UserInputError("--max-time must be positive")
@@ -39,6 +49,8 @@ def run_drive_bench(args: argparse.Namespace) -> int:
     settings = {"routes": route_set.name, "town": route_set.town, "xodr": route_set.xodr, **options}
     if args.env:
         options["env"] = settings["env"] = args.env
+    if carla is not None:
+        options["carla"] = settings["carla"] = carla.to_dict()
     if args.planner in TEXT_BACKENDS:
         options["backend"] = settings["backend"] = backend.to_dict()
     results = ResultsFile(out / "results.json", settings)

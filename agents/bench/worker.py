@@ -15,7 +15,15 @@ def drive_one(index: int, route: dict, town: str | None, xodr: str | None, optio
     from envs.driving.maps import RoadMap
 
     started = time.perf_counter()
-    road_map = RoadMap.load(town, xodr)
+    settings = dict(options)
+    env_factory = None
+    if "carla" in settings:  # a CARLA server: its map, its env
+        from envs.driving.carla.server import CarlaConnection, CarlaServer
+
+        connection = CarlaConnection.open(CarlaServer(**settings.pop("carla")))
+        road_map, env_factory = connection.road_map, connection.env_factory()
+    else:
+        road_map = RoadMap.load(town, xodr)
     definition = RouteDefinition.model_validate(route)
     path: list[list[float]] = []
 
@@ -27,8 +35,7 @@ def drive_one(index: int, route: dict, town: str | None, xodr: str | None, optio
     from agents.plugins import driving_env_factory
     from planners.backends import BackendOptions
 
-    settings = dict(options)
-    env_factory = driving_env_factory(settings.pop("env", None))
+    env_factory = env_factory or driving_env_factory(settings.pop("env", None))
     backend = BackendOptions(**settings.pop("backend")) if "backend" in settings else None
     planner = make_planner(settings["planner"], backend)
     outcome = run_route(road_map, definition, DriveOptions(**settings), on_tick=on_tick, env_factory=env_factory,

@@ -74,3 +74,13 @@ def test_ctrl_c_keeps_the_finished_routes(short_routes_file, tmp_path):
     assert process.returncode == 130 and "interrupted" in stderr
     saved = json.loads(results.read_text())
     assert saved["_checkpoint"]["progress"] == [1, 2] and saved["entry_status"] == "Started"
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--carla-host", "127.0.0.1", "--carla-port", "1", "--carla-timeout", "0.5", "--workers", "1"],
+     "no CARLA server answered at 127.0.0.1:1"),
+    (["--carla-host", "127.0.0.1", "--workers", "2"], "use --workers 1"),
+])
+def test_carla_server_errors(short_routes_file, tmp_path, extra, message):
+    done = bench("--routes", str(short_routes_file), "--out", str(tmp_path), *extra)
+    assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr

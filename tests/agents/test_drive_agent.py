@@ -122,6 +122,9 @@ def test_a_killed_run_resumes_from_its_checkpoint_and_ends_the_same(short_routes
     (["--planner", "mllm", "--model", "/nonexistent/internvl", "--ray-planner"], "does not exist"),
     (["--planner", "http", "--endpoint", "localhost:1", "--model", "m"], "expected an http:// or https:// URL"),
     (["--max-time", "0"], "--max-time must be positive"),
+    (["--carla-host", "127.0.0.1", "--carla-port", "1", "--carla-timeout", "0.5"],
+     "no CARLA server answered at 127.0.0.1:1"),
+    (["--carla-host", "127.0.0.1", "--xodr", "town.xodr"], "leave out --env and --xodr"),
 ])
 def test_cli_user_errors(args, message):
     done = subprocess.run([sys.executable, "-m", "agents.drive", *args], capture_output=True, text=True, timeout=120,

@@ -2,7 +2,7 @@
 
 Both sides use CARLA's coordinates (x forward/east, y right, yaw degrees clockwise from above),
 so poses map one to one; controls are clamped as the server clamps them; GNSS fixes are turned
-into map coordinates with the map's geo-reference (CARLA's Mercator projection).
+into map coordinates by inverting the map's own geolocation transform.
 """
 
 from __future__ import annotations
@@ -14,8 +14,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from envs.driving.contracts import ActorArrays, LightColor, Pose, VehicleControl
-
-EARTH_RADIUS_M = 6378137.0  # CARLA's geo-reference sphere (WGS84 equatorial radius)
 
 
 def pose_from_transform(transform) -> Pose:
@@ -49,32 +47,33 @@ def light_color(state) -> LightColor:
     return {"red": LightColor.RED, "yellow": LightColor.YELLOW, "green": LightColor.GREEN}.get(name, LightColor.OFF)
 
 
-@dataclass(frozen=True)
-class GeoReference:
-    """The map's geo-reference origin (OpenDRIVE header geoReference +lat_0 +lon_0)."""
+class GeoLocaliser:
+    """GNSS fixes -> map x, y: the inverse of the map's own carla.Map.transform_to_geolocation
+    (the projection the server's GNSS sensor uses), by Newton steps from the last position, so it
+    matches whatever projection and geo-reference this CARLA version applies."""
 
-    lat: float = 0.0
-    lon: float = 0.0
+    def __init__(self, carla_map, step_m: float = 100.0):
+        import carla
 
-    @classmethod
-    def from_opendrive(cls, text: str) -> GeoReference:
-        import re
+        self.map, self._location = carla_map, carla.Location
+        origin = carla_map.transform_to_geolocation(carla.Location(0.0, 0.0, 0.0))
+        east = carla_map.transform_to_geolocation(carla.Location(step_m, 0.0, 0.0))
+        south = carla_map.transform_to_geolocation(carla.Location(0.0, step_m, 0.0))
+        jacobian = np.array([[east.latitude - origin.latitude, south.latitude - origin.latitude],
+                             [east.longitude - origin.longitude, south.longitude - origin.longitude]]) / step_m
+        self._inverse = np.linalg.inv(jacobian)  # (dlat, dlon) -> (dx, dy)
+        self._guess = np.zeros(2)
 
-        lat = re.search(r"\+lat_0=([-+0-9.eE]+)", text)
-        lon = re.search(r"\+lon_0=([-+0-9.eE]+)", text)
-        return cls(float(lat.group(1)) if lat else 0.0, float(lon.group(1)) if lon else 0.0)
-
-    def _mercator(self, lat: float, lon: float) -> tuple[float, float]:
-        scale = math.cos(math.radians(self.lat))
-        mx = scale * math.radians(lon) * EARTH_RADIUS_M
-        my = scale * EARTH_RADIUS_M * math.log(math.tan(math.radians(90.0 + lat) / 2.0))
-        return mx, my
-
-    def to_xy(self, lat: float, lon: float) -> tuple[float, float]:
-        """A GNSS fix -> map x, y (the inverse of carla.Map.transform_to_geolocation)."""
-        mx, my = self._mercator(lat, lon)
-        ox, oy = self._mercator(self.lat, self.lon)
-        return mx - ox, -(my - oy)
+    def to_xy(self, latitude: float, longitude: float, tolerance_m: float = 1e-3) -> tuple[float, float]:
+        xy = self._guess.copy()
+        for _ in range(8):
+            fix = self.map.transform_to_geolocation(self._location(float(xy[0]), float(xy[1]), 0.0))
+            step = self._inverse @ np.array([latitude - fix.latitude, longitude - fix.longitude])
+            xy += step
+            if np.abs(step).max() < tolerance_m:
+                break
+        self._guess = xy
+        return float(xy[0]), float(xy[1])
 
 
 @dataclass(frozen=True)

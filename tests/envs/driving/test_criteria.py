@@ -174,3 +174,24 @@ def test_route_timeout_follows_the_route_length():
     events = drive(criteria, speed=1.0)
     assert [e.kind for e in events] == ["route_timeout"]
     assert events[0].time_s == pytest.approx(84.6, abs=0.05)
+
+
+def test_collisions_reported_by_a_sensor_replace_the_box_test():
+    """The CARLA adapter's collision sensor: its events are judged with the same dedup rules, and
+    boxes that overlap without a reported contact do not count."""
+    criteria = LeaderboardCriteria(straight_route())
+    overlapping = actors(("vehicle:a", ActorArrays.KIND_VEHICLE, 20.0, 0.0))
+    events, x = [], 0.5
+    for tick in range(1, 400):
+        x += 10.0 * DT
+        frame = EgoFrame(tick=tick, time_s=tick * DT, x=x, y=0.0, yaw=0.0, speed=10.0, half_length=2.45,
+                         half_width=1.05)
+        reported = [("collisions_vehicle", "vehicle.tesla.model3:7")] if tick in (100, 101, 102) else []
+        if tick == 250:
+            reported = [("collisions_layout", "static.prop.bench:3")]
+        events += criteria.update(frame, overlapping, None, collisions=reported)
+        if criteria.ended:
+            break
+    assert [(e.kind, e.actor_id) for e in events] == [("collisions_vehicle", "vehicle.tesla.model3:7"),
+                                                      ("collisions_layout", "static.prop.bench:3")]
+    assert criteria.score().driving_score == pytest.approx(100.0 * 0.60 * 0.65)
