@@ -25,7 +25,7 @@ class PlannerHost:
                  max_batch: int = 8, max_wait_s: float = 0.01, threads: int | None = None):
         import torch
 
-        from planners.batching import MicroBatcher
+        from envs.batching import MicroBatcher
         from planners.mllm.chat_model import InternVLChatModel
 
         torch.set_num_threads(threads or os.cpu_count() or 1)  # Ray sets one thread for actors without CPUs

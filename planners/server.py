@@ -24,7 +24,7 @@ from typing import Any, Literal
 from PIL import Image, UnidentifiedImageError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from planners.batching import MicroBatcher
+from envs.batching import MicroBatcher
 from planners.mllm.budget import PromptTooLong
 from planners.mllm.chat_model import ChatRequest, ChatResult, InternVLChatModel
 

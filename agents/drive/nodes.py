@@ -52,9 +52,16 @@ def _ensure_live(state: DriveState, resources: DriveResources) -> None:
 
 
 def perceive(state: DriveState, runtime: Runtime[DriveResources]) -> dict:
-    """What the planner sees. In the embedded simulator: oracle perception of the ground truth."""
-    _ensure_live(state, runtime.context)
-    _build_context(state, runtime.context)
+    """What the planner sees: the scene from the ground truth (oracle perception, the embedded
+    simulator's default), plus a perception model's features of the camera images when one is set."""
+    resources = runtime.context
+    _ensure_live(state, resources)
+    _build_context(state, resources)
+    if resources.perception is not None and resources.observation.images:
+        try:
+            resources.context.features = resources.perception(resources.observation.images)
+        except Exception as error:  # a perception service failing must not end the drive
+            log.warning("perception failed at tick %d (%s); planning without its features", state["tick"], error)
     return {}
 
 

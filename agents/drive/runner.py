@@ -73,19 +73,21 @@ def thread_id(road_map: RoadMap, route: RouteDefinition, options: DriveOptions) 
 
 def run_route(road_map: RoadMap, route: RouteDefinition, options: DriveOptions, on_tick=None,
               planner: Planner | None = None, graph=None, env_factory=None, instruction=None,
-              answer=None, on_decision=None) -> DriveOutcome:
+              answer=None, on_decision=None, perception=None) -> DriveOutcome:
     """Drive one route. `graph` is an AgentGraph to run instead of the built-in one (agents.compose),
     `env_factory(road_map, sim_config)` an env to drive instead of the embedded simulator,
     `instruction(state)` a source of user instructions (default: the state's `instruction`, else the
     options' fixed one), `answer(question)` replies to a node's LangGraph interrupt, and
-    `on_decision(tick, decision, status)` sees every decision."""
+    `on_decision(tick, decision, status)` sees every decision, and `perception(images)` (e.g. a
+    perception.service.PerceptionClient) adds features of the camera images to each context."""
     if options.max_time_s is not None and options.max_time_s <= 0:
         raise UserInputError("--max-time must be positive")
     if options.decision_period_s < EmbeddedDrivingSim.dt:
         raise UserInputError(f"--decision-period must be at least one tick ({EmbeddedDrivingSim.dt} s)")
     planner = planner or make_planner(options.planner)
     period_ticks = max(int(round(options.decision_period_s / EmbeddedDrivingSim.dt)), 1)
-    wants_images = options.record_dir is not None or getattr(planner, "needs_images", False)
+    wants_images = options.record_dir is not None or getattr(planner, "needs_images", False) \
+        or perception is not None
     config = SimConfig(bev=wants_images, camera=wants_images)
     env = env_factory(road_map, config) if env_factory else EmbeddedDrivingSim(road_map, config)
     scenario = route.scenario(seed=options.seed, vehicles=options.vehicles, pedestrians=options.pedestrians)
@@ -104,7 +106,7 @@ def run_route(road_map: RoadMap, route: RouteDefinition, options: DriveOptions, 
         instruction = lambda state: state.get("instruction") or options.instruction
     resources = DriveResources(env=env, scenario=scenario, planner=planner, decision_period_ticks=period_ticks,
                                control_log=control_log, recorder=recorder, instruction=instruction, on_tick=on_tick,
-                               on_decision=on_decision, time_limit_s=options.max_time_s)
+                               on_decision=on_decision, time_limit_s=options.max_time_s, perception=perception)
     try:
         graph.invoke(None if resume else initial_state(route.id), config, context=resources, durability="sync")
         while answer is not None and (pending := _pending_interrupts(graph, config)):

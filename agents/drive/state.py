@@ -52,6 +52,7 @@ class DriveResources:
     on_tick: Callable[[DrivingObservation, list], None] | None = None
     on_decision: Callable[[int, Any, str], None] | None = None  # (tick, Decision, status)
     time_limit_s: float | None = None  # end the route (scored as it stands) after this much simulated time
+    perception: Callable[[dict], dict] | None = None  # camera images -> features (perception.service)
     # filled in while running
     motion: MotionPlanner | None = None
     observation: DrivingObservation | None = None

@@ -9,6 +9,7 @@ traffic rules and the user's instruction.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 from pydantic import Field
@@ -76,6 +77,7 @@ class DrivingContext(Contract):
     instruction: str | None = None
     previous: Decision | None = None
     images: dict[str, np.ndarray] = Field(default_factory=dict, exclude=True)
+    features: dict[str, Any] = Field(default_factory=dict, exclude=True)  # from a perception model, per camera
 
 
 def route_command(route: DenseRoute, index: int) -> tuple[str, float | None, float | None]:

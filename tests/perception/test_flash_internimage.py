@@ -27,7 +27,8 @@ def test_official_key_layout():
     for key in ("patch_embed.conv1.weight", "patch_embed.norm1.0.running_mean", "patch_embed.norm2.0.weight",
                 "levels.0.blocks.0.norm1.0.weight", "levels.0.blocks.0.dcn.offset_mask.weight",
                 "levels.0.blocks.0.dcn.offset_mask_dw.weight", "levels.0.blocks.0.dcn.value_proj.bias",
-                "levels.0.blocks.0.dcn.output_proj.weight", "levels.0.blocks.0.gamma1", "levels.0.blocks.0.mlp.fc2.weight",
+                "levels.0.blocks.0.dcn.output_proj.weight", "levels.0.blocks.0.gamma1",
+                "levels.0.blocks.0.mlp.fc2.weight",
                 "levels.0.downsample.conv.weight", "levels.0.downsample.norm.1.weight", "conv_head.1.0.running_var",
                 "head.weight"):
         assert key in keys, key

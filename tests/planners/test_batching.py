@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from planners.batching import BatcherClosed, MicroBatcher
+from envs.batching import BatcherClosed, MicroBatcher
 
 
 def test_concurrent_requests_are_answered_in_batches():
