@@ -1,38 +1,127 @@
-"""The DCNv4 CPU path: every bilinear corner of every point gathered in one go from the
-channels-last value, weighted and summed, in fp32 (or fp64) whatever the input dtype. Its
-backward is autograd's through the same ops (gather -> scatter-add)."""
+"""The DCNv4 CPU path: the operator's loops compiled by numba, parallel over (image, group)
+pairs, channels innermost (contiguous in the channels-last layout). fp32 accumulation for
+fp16/bf16/fp32 inputs, fp64 for fp64. The backward kernel recomputes each sample and writes the
+value, offset and mask gradients; an (image, group) pair owns its slices, so there are no races.
+"""
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import torch
+from numba import njit, prange
 
 from kernels.dcnv4.layout import DCNv4Geometry
-from kernels.dcnv4.reference import sampling_points
+
+
+@njit(parallel=True, fastmath=True, cache=True)
+def _forward(value, offset_mask, taps_x, taps_y, stride_h, stride_w, origin_y, origin_x, scale, groups, channels,
+             points, out):
+    n_images, height, width, _ = value.shape
+    _, out_h, out_w, _ = offset_mask.shape
+    for job in prange(n_images * groups):
+        n, g = job // groups, job % groups
+        first, row0 = g * channels, g * 3 * points
+        for yo in range(out_h):
+            base_y = yo * stride_h + origin_y
+            for xo in range(out_w):
+                base_x = xo * stride_w + origin_x
+                for p in range(points):
+                    m = offset_mask[n, yo, xo, row0 + 2 * points + p]
+                    x = base_x + (taps_x[p] + offset_mask[n, yo, xo, row0 + 2 * p]) * scale
+                    y = base_y + (taps_y[p] + offset_mask[n, yo, xo, row0 + 2 * p + 1]) * scale
+                    if not (-1.0 < y < height and -1.0 < x < width):
+                        continue
+                    x0, y0 = math.floor(x), math.floor(y)
+                    fx, fy = x - x0, y - y0
+                    ix, iy = int(x0), int(y0)
+                    for dy in range(2):
+                        cy = iy + dy
+                        if cy < 0 or cy >= height:
+                            continue
+                        wy = fy if dy else 1.0 - fy
+                        for dx in range(2):
+                            cx = ix + dx
+                            if cx < 0 or cx >= width:
+                                continue
+                            weight = m * wy * (fx if dx else 1.0 - fx)
+                            for c in range(channels):
+                                out[n, yo, xo, first + c] += weight * value[n, cy, cx, first + c]
+
+
+@njit(parallel=True, fastmath=True, cache=True)
+def _backward(value, offset_mask, grad_out, taps_x, taps_y, stride_h, stride_w, origin_y, origin_x, scale, groups,
+              channels, points, grad_value, grad_offset_mask):
+    n_images, height, width, _ = value.shape
+    _, out_h, out_w, _ = offset_mask.shape
+    for job in prange(n_images * groups):
+        n, g = job // groups, job % groups
+        first, row0 = g * channels, g * 3 * points
+        for yo in range(out_h):
+            base_y = yo * stride_h + origin_y
+            for xo in range(out_w):
+                base_x = xo * stride_w + origin_x
+                for p in range(points):
+                    m = offset_mask[n, yo, xo, row0 + 2 * points + p]
+                    x = base_x + (taps_x[p] + offset_mask[n, yo, xo, row0 + 2 * p]) * scale
+                    y = base_y + (taps_y[p] + offset_mask[n, yo, xo, row0 + 2 * p + 1]) * scale
+                    if not (-1.0 < y < height and -1.0 < x < width):
+                        continue
+                    x0, y0 = math.floor(x), math.floor(y)
+                    fx, fy = x - x0, y - y0
+                    ix, iy = int(x0), int(y0)
+                    sampled_dot = 0.0  # sum_c grad_out * bilinear sample
+                    grad_x = 0.0
+                    grad_y = 0.0
+                    for dy in range(2):
+                        cy = iy + dy
+                        if cy < 0 or cy >= height:
+                            continue
+                        wy = fy if dy else 1.0 - fy
+                        sy = 1.0 if dy else -1.0  # d wy / d y
+                        for dx in range(2):
+                            cx = ix + dx
+                            if cx < 0 or cx >= width:
+                                continue
+                            wx = fx if dx else 1.0 - fx
+                            sx = 1.0 if dx else -1.0
+                            dot = 0.0
+                            for c in range(channels):
+                                go = grad_out[n, yo, xo, first + c]
+                                dot += go * value[n, cy, cx, first + c]
+                                grad_value[n, cy, cx, first + c] += m * wx * wy * go
+                            sampled_dot += wx * wy * dot
+                            grad_x += sx * wy * dot
+                            grad_y += sy * wx * dot
+                    grad_offset_mask[n, yo, xo, row0 + 2 * p] += m * grad_x * scale
+                    grad_offset_mask[n, yo, xo, row0 + 2 * p + 1] += m * grad_y * scale
+                    grad_offset_mask[n, yo, xo, row0 + 2 * points + p] += sampled_dot
+
+
+def _arrays(geometry: DCNv4Geometry, *tensors: torch.Tensor):
+    compute = torch.float64 if tensors[0].dtype == torch.float64 else torch.float32
+    arrays = [t.detach().to(compute).contiguous().numpy() for t in tensors]
+    taps_x, taps_y = geometry.kernel_taps()
+    origin_y, origin_x = geometry.window_origin()
+    scalars = (np.array(taps_x, arrays[0].dtype), np.array(taps_y, arrays[0].dtype), float(geometry.stride[0]),
+               float(geometry.stride[1]), origin_y, origin_x, float(geometry.offset_scale), geometry.group,
+               geometry.group_channels, geometry.points)
+    return arrays, scalars
 
 
 def dcnv4_cpu(value: torch.Tensor, offset_mask: torch.Tensor, geometry: DCNv4Geometry) -> torch.Tensor:
-    compute = torch.float64 if value.dtype == torch.float64 else torch.float32
-    value_c, offset_c = value.to(compute), offset_mask.to(compute)
-    n, height, width, _ = value.shape
-    groups, channels, points = geometry.group, geometry.group_channels, geometry.points
+    (value_np, offset_np), scalars = _arrays(geometry, value, offset_mask)
     out_h, out_w = geometry.out_size
-    x, y, mask = sampling_points(offset_c, geometry)  # (N, Ho, Wo, G, P)
-    x0, y0 = torch.floor(x), torch.floor(y)
-    fx, fy = x - x0, y - y0
-    x0, y0 = x0.long(), y0.long()
-    corners_x = torch.stack([x0, x0 + 1, x0, x0 + 1], dim=-1)  # (N, Ho, Wo, G, P, 4)
-    corners_y = torch.stack([y0, y0, y0 + 1, y0 + 1], dim=-1)
-    weights = torch.stack([(1 - fx) * (1 - fy), fx * (1 - fy), (1 - fx) * fy, fx * fy], dim=-1)
-    inside = (corners_x >= 0) & (corners_x < width) & (corners_y >= 0) & (corners_y < height)
-    weights = weights * inside * mask.unsqueeze(-1)
-    index = (corners_y.clamp(0, height - 1) * width + corners_x.clamp(0, width - 1))  # (N, Ho, Wo, G, P, 4)
-    # (N, G, Ho*Wo*P*4) indices into (N, G, H*W, C)
-    index = index.permute(0, 3, 1, 2, 4, 5).reshape(n, groups, -1)
-    weights = weights.permute(0, 3, 1, 2, 4, 5).reshape(n, groups, out_h * out_w, points * 4, 1)
-    source = value_c.view(n, height * width, groups, channels).permute(0, 2, 1, 3)  # (N, G, H*W, C)
-    picked = torch.gather(source, 2, index.unsqueeze(-1).expand(-1, -1, -1, channels))
-    picked = picked.view(n, groups, out_h * out_w, points * 4, channels)
-    out = (picked * weights).sum(3)  # (N, G, Ho*Wo, C)
-    out = out.view(n, groups, out_h, out_w, channels).permute(0, 2, 3, 1, 4).reshape(n, out_h, out_w,
-                                                                                    groups * channels)
-    return out.to(value.dtype)
+    out = np.zeros((value.shape[0], out_h, out_w, value.shape[3]), value_np.dtype)
+    _forward(value_np, offset_np, *scalars, out)
+    return torch.from_numpy(out).to(value.dtype)
+
+
+def dcnv4_cpu_backward(value: torch.Tensor, offset_mask: torch.Tensor, grad_out: torch.Tensor,
+                       geometry: DCNv4Geometry) -> tuple[torch.Tensor, torch.Tensor]:
+    (value_np, offset_np, grad_np), scalars = _arrays(geometry, value, offset_mask, grad_out)
+    grad_value = np.zeros_like(value_np)
+    grad_offset = np.zeros_like(offset_np)
+    _backward(value_np, offset_np, grad_np, *scalars, grad_value, grad_offset)
+    return torch.from_numpy(grad_value).to(value.dtype), torch.from_numpy(grad_offset).to(offset_mask.dtype)

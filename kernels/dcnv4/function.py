@@ -1,12 +1,12 @@
-"""`dcnv4(...)`: one autograd Function for every device. CUDA tensors run the Triton kernels
-(forward and backward); CPU tensors run the vectorised CPU path, whose backward recomputes it
-under autograd. Arguments are checked once, with errors that name the expected layout."""
+"""`dcnv4(...)`: one autograd Function for every device. CUDA tensors run the Triton kernels,
+CPU tensors the compiled CPU loops (forward and backward each). Arguments are checked once, with
+errors that name the expected layout."""
 
 from __future__ import annotations
 
 import torch
 
-from kernels.dcnv4.cpu import dcnv4_cpu
+from kernels.dcnv4.cpu import dcnv4_cpu, dcnv4_cpu_backward
 from kernels.dcnv4.layout import DCNv4Geometry, Pair, check
 
 
@@ -30,14 +30,9 @@ class DCNv4Function(torch.autograd.Function):
 
             grad_value, grad_offset_mask = dcnv4_backward(value, offset_mask, grad_out.contiguous(), geometry)
             return grad_value, grad_offset_mask, None
-        with torch.enable_grad():
-            value_ = value.detach().requires_grad_(ctx.needs_input_grad[0])
-            offset_ = offset_mask.detach().requires_grad_(ctx.needs_input_grad[1])
-            out = dcnv4_cpu(value_, offset_, geometry)
-            inputs = [t for t in (value_, offset_) if t.requires_grad]
-            grads = iter(torch.autograd.grad(out, inputs, grad_out)) if inputs else iter(())
-        return (next(grads) if ctx.needs_input_grad[0] else None,
-                next(grads) if ctx.needs_input_grad[1] else None, None)
+        grad_value, grad_offset_mask = dcnv4_cpu_backward(value, offset_mask, grad_out, geometry)
+        return (grad_value if ctx.needs_input_grad[0] else None,
+                grad_offset_mask if ctx.needs_input_grad[1] else None, None)
 
 
 def dcnv4(value: torch.Tensor, offset_mask: torch.Tensor, *, kernel_size: Pair = 3, stride: Pair = 1,

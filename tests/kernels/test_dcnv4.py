@@ -1,6 +1,6 @@
 """DCNv4 on fresh random inputs: a loop written from the operator's definition, the grid_sample
-reference, the vectorised CPU path and the Triton kernels (forward and backward, run by
-Triton's interpreter), plus gradcheck and the layout errors."""
+reference, the compiled CPU path and the Triton kernels (forward and backward, run by Triton's
+interpreter), plus gradcheck and the layout errors."""
 
 import math
 
