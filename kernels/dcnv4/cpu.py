@@ -18,15 +18,19 @@ from kernels.dcnv4.layout import DCNv4Geometry
 @njit(parallel=True, fastmath=True, cache=True)
 def _forward(value, offset_mask, taps_x, taps_y, stride_h, stride_w, origin_y, origin_x, scale, groups, channels,
              points, out):
-    n_images, height, width, _ = value.shape
+    n_images, height, width, depth = value.shape
     _, out_h, out_w, _ = offset_mask.shape
+    pixels = value.reshape(n_images * height * width, depth)  # one row per pixel, channels contiguous
+    results = out.reshape(n_images * out_h * out_w, depth)
     for job in prange(n_images * groups):
         n, g = job // groups, job % groups
         first, row0 = g * channels, g * 3 * points
+        acc = np.empty(channels, dtype=out.dtype)
         for yo in range(out_h):
             base_y = yo * stride_h + origin_y
             for xo in range(out_w):
                 base_x = xo * stride_w + origin_x
+                acc[:] = 0.0
                 for p in range(points):
                     m = offset_mask[n, yo, xo, row0 + 2 * points + p]
                     x = base_x + (taps_x[p] + offset_mask[n, yo, xo, row0 + 2 * p]) * scale
@@ -46,22 +50,33 @@ def _forward(value, offset_mask, taps_x, taps_y, stride_h, stride_w, origin_y, o
                             if cx < 0 or cx >= width:
                                 continue
                             weight = m * wy * (fx if dx else 1.0 - fx)
+                            pixel = (n * height + cy) * width + cx
                             for c in range(channels):
-                                out[n, yo, xo, first + c] += weight * value[n, cy, cx, first + c]
+                                acc[c] += weight * pixels[pixel, first + c]
+                target = (n * out_h + yo) * out_w + xo
+                for c in range(channels):
+                    results[target, first + c] = acc[c]
 
 
 @njit(parallel=True, fastmath=True, cache=True)
 def _backward(value, offset_mask, grad_out, taps_x, taps_y, stride_h, stride_w, origin_y, origin_x, scale, groups,
               channels, points, grad_value, grad_offset_mask):
-    n_images, height, width, _ = value.shape
+    n_images, height, width, depth = value.shape
     _, out_h, out_w, _ = offset_mask.shape
+    pixels = value.reshape(n_images * height * width, depth)
+    pixel_grads = grad_value.reshape(n_images * height * width, depth)
+    out_grads = grad_out.reshape(n_images * out_h * out_w, depth)
     for job in prange(n_images * groups):
         n, g = job // groups, job % groups
         first, row0 = g * channels, g * 3 * points
+        go = np.empty(channels, dtype=value.dtype)
         for yo in range(out_h):
             base_y = yo * stride_h + origin_y
             for xo in range(out_w):
                 base_x = xo * stride_w + origin_x
+                target = (n * out_h + yo) * out_w + xo
+                for c in range(channels):
+                    go[c] = out_grads[target, first + c]
                 for p in range(points):
                     m = offset_mask[n, yo, xo, row0 + 2 * points + p]
                     x = base_x + (taps_x[p] + offset_mask[n, yo, xo, row0 + 2 * p]) * scale
@@ -86,17 +101,18 @@ def _backward(value, offset_mask, grad_out, taps_x, taps_y, stride_h, stride_w, 
                                 continue
                             wx = fx if dx else 1.0 - fx
                             sx = 1.0 if dx else -1.0
+                            pixel = (n * height + cy) * width + cx
+                            spread = m * wx * wy
                             dot = 0.0
                             for c in range(channels):
-                                go = grad_out[n, yo, xo, first + c]
-                                dot += go * value[n, cy, cx, first + c]
-                                grad_value[n, cy, cx, first + c] += m * wx * wy * go
+                                dot += go[c] * pixels[pixel, first + c]
+                                pixel_grads[pixel, first + c] += spread * go[c]
                             sampled_dot += wx * wy * dot
                             grad_x += sx * wy * dot
                             grad_y += sy * wx * dot
-                    grad_offset_mask[n, yo, xo, row0 + 2 * p] += m * grad_x * scale
-                    grad_offset_mask[n, yo, xo, row0 + 2 * p + 1] += m * grad_y * scale
-                    grad_offset_mask[n, yo, xo, row0 + 2 * points + p] += sampled_dot
+                    grad_offset_mask[n, yo, xo, row0 + 2 * p] = m * grad_x * scale
+                    grad_offset_mask[n, yo, xo, row0 + 2 * p + 1] = m * grad_y * scale
+                    grad_offset_mask[n, yo, xo, row0 + 2 * points + p] = sampled_dot
 
 
 def _arrays(geometry: DCNv4Geometry, *tensors: torch.Tensor):
