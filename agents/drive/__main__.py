@@ -34,6 +34,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--carla-port", type=int, default=2000, help="the CARLA server's port (default 2000)")
     parser.add_argument("--carla-timeout", type=float, default=10.0,
                         help="seconds to wait for the CARLA server (default 10)")
+    parser.add_argument("--perception", metavar="KIND",
+                        help="add a perception model's features of the camera images to the planner's context: "
+                             "flash_internimage_t|s|b or internvit (oracle perception stays on)")
+    parser.add_argument("--perception-model", metavar="PATH",
+                        help="its weights: a FlashInternImage checkpoint, or an InternVL directory for internvit")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--vehicles", type=int, default=60, help="background vehicles (default 60)")
     parser.add_argument("--pedestrians", type=int, default=40, help="pedestrians (default 40)")
@@ -103,6 +108,16 @@ def drive(args: argparse.Namespace, planner, console) -> int:
         route = select_route(load_routes(args.routes), args.route, args.routes)
     else:
         route = choose_route(road_map, args.routes, args.route, args.seed)
+    perception = None
+    if args.perception:
+        from perception.service import KINDS, PerceptionClient, PerceptionHost
+
+        if args.perception not in KINDS:
+            raise UserInputError(f"--perception {args.perception}: kinds are {', '.join(KINDS)}")
+        try:
+            perception = PerceptionClient(PerceptionHost(args.perception, args.perception_model))
+        except (ValueError, OSError) as error:
+            raise UserInputError(f"--perception {args.perception}: {error}") from error
     checkpoint = Path(args.checkpoint) if args.checkpoint else cache_dir("checkpoints") / "drive.sqlite"
     options = DriveOptions(planner=args.planner, seed=args.seed, vehicles=args.vehicles, pedestrians=args.pedestrians,
                            decision_period_s=args.decision_period, checkpoint=checkpoint, fresh=args.fresh,
@@ -119,7 +134,8 @@ def drive(args: argparse.Namespace, planner, console) -> int:
             if observation.tick % 20 == 0:
                 progress.update(task, completed=observation.route_completion, speed=observation.ego.speed * 3.6)
 
-        outcome = run_route(road_map, route, options, on_tick=on_tick, planner=planner, env_factory=env_factory)
+        outcome = run_route(road_map, route, options, on_tick=on_tick, planner=planner, env_factory=env_factory,
+                            perception=perception)
         progress.update(task, completed=outcome.result.metrics["route_completion"])
     result = outcome.result
     if outcome.resumed_from_tick:

@@ -125,6 +125,8 @@ def test_a_killed_run_resumes_from_its_checkpoint_and_ends_the_same(short_routes
     (["--carla-host", "127.0.0.1", "--carla-port", "1", "--carla-timeout", "0.5"],
      "no CARLA server answered at 127.0.0.1:1"),
     (["--carla-host", "127.0.0.1", "--xodr", "town.xodr"], "leave out --env and --xodr"),
+    (["--perception", "yolo"], "--perception yolo: kinds are internvit"),
+    (["--perception", "internvit"], "internvit needs the path of an InternVL directory"),
 ])
 def test_cli_user_errors(args, message):
     done = subprocess.run([sys.executable, "-m", "agents.drive", *args], capture_output=True, text=True, timeout=120,
