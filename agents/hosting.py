@@ -23,6 +23,22 @@ def start_host(options: BackendOptions) -> tuple[BackendOptions, object]:
     return replace(options, ray_host=HOST_NAME), actor
 
 
+def host_setup(planner: str, backend: BackendOptions, options: dict):
+    """For agents.bench.parallel.run_jobs: once Ray is up, start the planner host and point the
+    jobs' options at it (None when the planner hosts no model). The handle is kept with the
+    function: Ray ends an actor once no handle to it is left."""
+    if not hosts_model(planner):
+        return None
+    handles: list = []
+
+    def setup() -> None:  # one model for every job, in a Ray actor the workers share
+        hosted, actor = start_host(backend)
+        options["backend"] = hosted.to_dict()
+        handles.append(actor)
+
+    return setup
+
+
 @contextmanager
 def planner_backend(planner: str, options: BackendOptions, use_ray: bool,
                     address: str | None = None) -> Iterator[BackendOptions]:

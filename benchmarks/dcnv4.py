@@ -120,7 +120,7 @@ def write_report(path: Path, rows: dict, figures: dict) -> None:
     import matplotlib.pyplot as plt
     import numpy as np
 
-    from agents.bench.report import figure_png
+    from agents.bench.report import figure_png, html_page
 
     figure, axes = plt.subplots(1, 2, figsize=(11, 4))
     names = list(rows)
@@ -139,12 +139,8 @@ def write_report(path: Path, rows: dict, figures: dict) -> None:
                     + "</tr>" for n, r in rows.items())
     head = "".join(f"<th>{html.escape(k.replace('_s', ' (ms)'))}</th>" for k in next(iter(rows.values())))
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"""<!doctype html><html><head><meta charset="utf-8"><title>DCNv4 benchmark</title>
-<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;
-padding:4px 8px}}</style></head><body><h1>DCNv4 benchmark ({html.escape(figures['device'])})</h1>
-<img src="data:image/png;base64,{png}"><table><tr><th>shape</th>{head}</tr>{table}</table>
-<pre>{html.escape(json.dumps(figures, indent=2))}</pre></body></html>
-""")
+    path.write_text(html_page(f"DCNv4 benchmark ({figures['device']})", f"""<img src="data:image/png;base64,{png}">
+<table><tr><th>shape</th>{head}</tr>{table}</table><pre>{html.escape(json.dumps(figures, indent=2))}</pre>"""))
 
 
 def benchmark(args: argparse.Namespace) -> int:

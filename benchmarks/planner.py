@@ -170,7 +170,7 @@ def write_report(path: Path, runs: dict, figures: dict, settings: dict) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from agents.bench.report import figure_png
+    from agents.bench.report import figure_png, html_page
 
     figure, (rate, latency) = plt.subplots(1, 2, figsize=(11, 4))
     rate.bar(MODES, [figures[f"decisions_per_s_{m}"] for m in MODES], color=["#4c72b0", "#55a868", "#c44e52"])
@@ -184,11 +184,8 @@ def write_report(path: Path, runs: dict, figures: dict, settings: dict) -> None:
     rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{html.escape(json.dumps(v))}</td></tr>"
                    for k, v in {**settings, **figures}.items())
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(f"""<!doctype html><html><head><meta charset="utf-8"><title>mllm-pilot planner benchmark</title>
-<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;
-padding:4px 8px}}</style></head><body><h1>MLLM planner benchmark</h1>
-<img src="data:image/png;base64,{png}"><table>{rows}</table></body></html>
-""")
+    body = f'<img src="data:image/png;base64,{png}"><table>{rows}</table>'
+    path.write_text(html_page("MLLM planner benchmark", body))
 
 
 def benchmark(args: argparse.Namespace) -> int:

@@ -14,7 +14,7 @@ from agents.bench.results import ResultsFile
 from agents.bench.routes import resolve_routes
 from agents.bench.worker import drive_one
 from agents.drive.runner import PLANNERS
-from agents.hosting import hosts_model, start_host
+from agents.hosting import host_setup
 from agents.plugins import DRIVING_PLANNER, check_planner
 from envs.errors import UserInputError
 from planners.backends import TEXT_BACKENDS, backend_options
@@ -67,13 +67,7 @@ def run_drive_bench(args: argparse.Namespace) -> int:
                               f"RC {record['scores']['score_route']:.1f} ({record['status']})")
 
         jobs = {f"route {r.id}": (i, r.model_dump(), route_set.town, route_set.xodr, options) for i, r in pending}
-        setup, hosts = None, []
-        if hosts_model(args.planner):
-            def setup() -> None:  # one model for every route, in a Ray actor the workers share
-                hosted, actor = start_host(backend)
-                options["backend"] = hosted.to_dict()
-                hosts.append(actor)  # the handle keeps the actor alive until the jobs are done
-
+        setup = host_setup(args.planner, backend, options)
         interrupted = run_jobs(drive_one, jobs, "routes", total, console, args.json, args.address, args.workers, keep,
                                setup)
     wall = time.perf_counter() - started

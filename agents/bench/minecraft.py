@@ -14,7 +14,7 @@ from rich.table import Table
 from agents.bench.minecraft_report import write_minecraft_report
 from agents.bench.parallel import run_jobs
 from agents.bench.results import load_saved, save
-from agents.hosting import hosts_model, start_host
+from agents.hosting import host_setup
 from agents.minecraft.runner import PLANNERS
 from agents.plugins import MINECRAFT_PLANNER, check_planner, resolve_task_argument
 from envs.errors import UserInputError
@@ -129,13 +129,7 @@ def run_minecraft_bench(args: argparse.Namespace) -> int:
         options = {"planner": args.planner, "memory": memory, "env": args.env,
                    "backend": backend.to_dict() if args.planner in TEXT_BACKENDS else None}
         work = {episode_key(t.task_id, s): (t.model_dump(), s, options) for t, s in pending}
-        setup, hosts = None, []
-        if hosts_model(args.planner):
-            def setup() -> None:  # one model for every episode, in a Ray actor the workers share
-                hosted, actor = start_host(backend)
-                options["backend"] = hosted.to_dict()
-                hosts.append(actor)  # the handle keeps the actor alive until the jobs are done
-
+        setup = host_setup(args.planner, backend, options)
         interrupted = run_jobs(run_minecraft_episode, work, "episodes", len(jobs), console, args.json, args.address,
                                args.workers, keep, setup)
     aggregate = results.aggregate(args.task, tasks, len(jobs), time.perf_counter() - started)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from agents.bench.report import figure_png
+from agents.bench.report import figure_png, html_page
 
 
 def write_minecraft_report(path: Path, records: list[dict], aggregate: dict, tasks: list) -> None:
@@ -41,14 +41,11 @@ def write_minecraft_report(path: Path, records: list[dict], aggregate: dict, tas
         missing = ", ".join(a["tech_tree_missing"]) or "none"
         extra = f"<p>tech-tree coverage {100 * a['tech_tree_coverage']:.1f}% of {len(tasks)} items; missing: " \
                 f"{html.escape(missing)}</p>"
-    page = f"""<!doctype html><html><head><meta charset="utf-8"><title>Minecraft benchmark: {html.escape(a['task'])}
-</title><style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;
-padding:4px 8px;text-align:right}}</style></head><body>
-<h1>Minecraft benchmark: {html.escape(a['task'])}</h1>
-<p><b>success {100 * a['success']:.1f}%</b> over {a['episodes']} of {a['episodes_total']} episodes &middot; mean steps
+    page = html_page(f"Minecraft benchmark: {a['task']}", f"""<p><b>success {100 * a['success']:.1f}%</b>
+over {a['episodes']} of {a['episodes_total']} episodes &middot; mean steps
 {a['mean_steps']:.0f} &middot; mean planner queries {a['mean_planner_queries']:.1f} &middot; {a['fallbacks']} planner
 fallbacks &middot; {a['invalid_actions']} invalid actions &middot; {a['wall_s']:.0f} s wall time</p>{extra}
 <img src="data:image/png;base64,{summary}">
 <table><tr><th>task</th><th>seed</th><th>success</th><th>steps</th><th>planner queries</th><th>actions</th>
-<th>reason</th></tr>{rows}</table></body></html>"""
+<th>reason</th></tr>{rows}</table>""")
     path.write_text(page, encoding="utf-8")

@@ -15,6 +15,16 @@ MARKERS = {"collisions_vehicle": ("x", "red"), "collisions_pedestrian": ("X", "d
            "route_timeout": ("v", "navy")}
 
 
+PAGE_STYLE = ("body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
+              "td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}figure{display:inline-block;margin:0.5em}")
+
+
+def html_page(title: str, body: str) -> str:
+    """A self-contained report page (the benchmarks' shared look) around `body` (HTML)."""
+    return (f'<!doctype html><html><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+            f"<style>{PAGE_STYLE}</style></head><body>\n<h1>{html.escape(title)}</h1>\n{body}\n</body></html>\n")
+
+
 def figure_png(figure) -> str:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=90, bbox_inches="tight")
@@ -83,15 +93,12 @@ def write_report(path: Path, records: list[dict], global_record: dict, title: st
     maps = "".join(f'<figure><img src="data:image/png;base64,{png}"><figcaption>{html.escape(r["status"])}'
                    f"</figcaption></figure>" for r, png in sections)
     g = global_record
-    page = f"""<!doctype html><html><head><meta charset="utf-8"><title>{html.escape(title)}</title>
-<style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;
-padding:4px 8px;text-align:right}}figure{{display:inline-block;margin:0.5em}}</style></head><body>
-<h1>{html.escape(title)}</h1>
-<p><b>Driving score {g['driving_score']:.2f}</b> &middot; route completion {g['route_completion']:.2f}% &middot;
-infraction penalty {g['infraction_penalty']:.3f} &middot; {g['routes']} of {g['routes_total']} routes &middot;
+    page = html_page(title, f"""<p><b>Driving score {g['driving_score']:.2f}</b> &middot;
+route completion {g['route_completion']:.2f}% &middot; infraction penalty {g['infraction_penalty']:.3f} &middot;
+{g['routes']} of {g['routes_total']} routes &middot;
 {g['driven_km']:.2f} km &middot; {g['wall_s']:.0f} s wall time</p>
 <img src="data:image/png;base64,{summary_png}">
 <table><tr><th>route</th><th>driving score</th><th>route completion</th><th>penalty</th><th>status</th>
 <th>length (m)</th><th>game time (s)</th></tr>{rows}</table>
-<h2>Driven paths</h2>{maps}</body></html>"""
+<h2>Driven paths</h2>{maps}""")
     path.write_text(page, encoding="utf-8")

@@ -422,6 +422,10 @@ class RoadGraph:
             return RoadOption.RIGHT
         return RoadOption.STRAIGHT
 
+    def plan_scenario(self, scenario) -> DenseRoute:
+        """The dense route of a DrivingScenario's waypoints."""
+        return self.plan(np.array([[p.x, p.y, p.z] for p in scenario.waypoints]), scenario.route_id)
+
     def plan(self, points: np.ndarray, route_id: str = "") -> DenseRoute:
         """Match sparse route points (N, 3) to lanes and return the dense route."""
         if len(points) < 2:

@@ -15,6 +15,17 @@ from numba import njit, prange
 from kernels.dcnv4.layout import DCNv4Geometry
 
 
+@njit(inline="always")
+def _point(offset_mask, n, yo, xo, row0, p, points, base_y, base_x, taps_x, taps_y, scale, height, width):
+    """Point p: (inside the image?, mask scalar, top-left corner x, y, bilinear fractions x, y)."""
+    m = offset_mask[n, yo, xo, row0 + 2 * points + p]
+    x = base_x + (taps_x[p] + offset_mask[n, yo, xo, row0 + 2 * p]) * scale
+    y = base_y + (taps_y[p] + offset_mask[n, yo, xo, row0 + 2 * p + 1]) * scale
+    inside = -1.0 < y < height and -1.0 < x < width
+    x0, y0 = math.floor(x), math.floor(y)
+    return inside, m, int(x0), int(y0), x - x0, y - y0
+
+
 @njit(parallel=True, fastmath=True, cache=True)
 def _forward(value, offset_mask, taps_x, taps_y, stride_h, stride_w, origin_y, origin_x, scale, groups, channels,
              points, out):
@@ -32,14 +43,10 @@ def _forward(value, offset_mask, taps_x, taps_y, stride_h, stride_w, origin_y, o
                 base_x = xo * stride_w + origin_x
                 acc[:] = 0.0
                 for p in range(points):
-                    m = offset_mask[n, yo, xo, row0 + 2 * points + p]
-                    x = base_x + (taps_x[p] + offset_mask[n, yo, xo, row0 + 2 * p]) * scale
-                    y = base_y + (taps_y[p] + offset_mask[n, yo, xo, row0 + 2 * p + 1]) * scale
-                    if not (-1.0 < y < height and -1.0 < x < width):
+                    inside, m, ix, iy, fx, fy = _point(offset_mask, n, yo, xo, row0, p, points, base_y, base_x,
+                                                       taps_x, taps_y, scale, height, width)
+                    if not inside:
                         continue
-                    x0, y0 = math.floor(x), math.floor(y)
-                    fx, fy = x - x0, y - y0
-                    ix, iy = int(x0), int(y0)
                     for dy in range(2):
                         cy = iy + dy
                         if cy < 0 or cy >= height:
@@ -78,14 +85,10 @@ def _backward(value, offset_mask, grad_out, taps_x, taps_y, stride_h, stride_w, 
                 for c in range(channels):
                     go[c] = out_grads[target, first + c]
                 for p in range(points):
-                    m = offset_mask[n, yo, xo, row0 + 2 * points + p]
-                    x = base_x + (taps_x[p] + offset_mask[n, yo, xo, row0 + 2 * p]) * scale
-                    y = base_y + (taps_y[p] + offset_mask[n, yo, xo, row0 + 2 * p + 1]) * scale
-                    if not (-1.0 < y < height and -1.0 < x < width):
+                    inside, m, ix, iy, fx, fy = _point(offset_mask, n, yo, xo, row0, p, points, base_y, base_x,
+                                                       taps_x, taps_y, scale, height, width)
+                    if not inside:
                         continue
-                    x0, y0 = math.floor(x), math.floor(y)
-                    fx, fy = x - x0, y - y0
-                    ix, iy = int(x0), int(y0)
                     sampled_dot = 0.0  # sum_c grad_out * bilinear sample
                     grad_x = 0.0
                     grad_y = 0.0

@@ -29,33 +29,41 @@ def _corner(value_ptr, n, cy, cx, H, W, g, channel, c_ok, q_ok, GC: tl.constexpr
 
 
 @triton.jit
+def _query(Q, HO, WO, stride_h, stride_w, origin_y, origin_x, BLOCK_Q: tl.constexpr):
+    """This program's output positions: flat index, in-range mask, image, window centre (y, x)."""
+    q = tl.program_id(0) * BLOCK_Q + tl.arange(0, BLOCK_Q)
+    rest = q % (HO * WO)
+    base_y = (rest // WO).to(tl.float32) * stride_h + origin_y
+    base_x = (rest % WO).to(tl.float32) * stride_w + origin_x
+    return q, q < Q, q // (HO * WO), base_y, base_x
+
+
+@triton.jit
+def _point(om_ptr, om_row, q_ok, base_y, base_x, taps_x_ptr, taps_y_ptr, scale, p, P: tl.constexpr):
+    """Point p of the group: its mask scalar, the bilinear fractions and the top-left corner."""
+    dx = tl.load(om_ptr + om_row + 2 * p, mask=q_ok, other=0.0).to(tl.float32)
+    dy = tl.load(om_ptr + om_row + 2 * p + 1, mask=q_ok, other=0.0).to(tl.float32)
+    m = tl.load(om_ptr + om_row + 2 * P + p, mask=q_ok, other=0.0).to(tl.float32)
+    x = base_x + (tl.load(taps_x_ptr + p) + dx) * scale
+    y = base_y + (tl.load(taps_y_ptr + p) + dy) * scale
+    x0 = tl.floor(x)
+    y0 = tl.floor(y)
+    return m, x - x0, y - y0, x0.to(tl.int32), y0.to(tl.int32)
+
+
+@triton.jit
 def _dcnv4_forward_kernel(value_ptr, om_ptr, out_ptr, taps_x_ptr, taps_y_ptr, Q, H, W, HO, WO, D,
                           stride_h, stride_w, origin_y, origin_x, scale,
                           G: tl.constexpr, C: tl.constexpr, P: tl.constexpr, BLOCK_Q: tl.constexpr,
                           BLOCK_C: tl.constexpr):
     g = tl.program_id(1)
-    q = tl.program_id(0) * BLOCK_Q + tl.arange(0, BLOCK_Q)
-    q_ok = q < Q
-    n = q // (HO * WO)
-    rest = q % (HO * WO)
-    base_y = (rest // WO).to(tl.float32) * stride_h + origin_y
-    base_x = (rest % WO).to(tl.float32) * stride_w + origin_x
+    q, q_ok, n, base_y, base_x = _query(Q, HO, WO, stride_h, stride_w, origin_y, origin_x, BLOCK_Q)
     channel = tl.arange(0, BLOCK_C)
     c_ok = channel < C
     om_row = q.to(tl.int64) * D + g * 3 * P
     acc = tl.zeros((BLOCK_Q, BLOCK_C), dtype=tl.float32)
     for p in tl.static_range(P):
-        dx = tl.load(om_ptr + om_row + 2 * p, mask=q_ok, other=0.0).to(tl.float32)
-        dy = tl.load(om_ptr + om_row + 2 * p + 1, mask=q_ok, other=0.0).to(tl.float32)
-        m = tl.load(om_ptr + om_row + 2 * P + p, mask=q_ok, other=0.0).to(tl.float32)
-        x = base_x + (tl.load(taps_x_ptr + p) + dx) * scale
-        y = base_y + (tl.load(taps_y_ptr + p) + dy) * scale
-        x0f = tl.floor(x)
-        y0f = tl.floor(y)
-        fx = x - x0f
-        fy = y - y0f
-        x0 = x0f.to(tl.int32)
-        y0 = y0f.to(tl.int32)
+        m, fx, fy, x0, y0 = _point(om_ptr, om_row, q_ok, base_y, base_x, taps_x_ptr, taps_y_ptr, scale, p, P)
         v00, _, _ = _corner(value_ptr, n, y0, x0, H, W, g, channel, c_ok, q_ok, G * C, C)
         v01, _, _ = _corner(value_ptr, n, y0, x0 + 1, H, W, g, channel, c_ok, q_ok, G * C, C)
         v10, _, _ = _corner(value_ptr, n, y0 + 1, x0, H, W, g, channel, c_ok, q_ok, G * C, C)
@@ -74,12 +82,7 @@ def _dcnv4_backward_kernel(value_ptr, om_ptr, grad_out_ptr, grad_value_ptr, grad
                            G: tl.constexpr, C: tl.constexpr, P: tl.constexpr, BLOCK_Q: tl.constexpr,
                            BLOCK_C: tl.constexpr):
     g = tl.program_id(1)
-    q = tl.program_id(0) * BLOCK_Q + tl.arange(0, BLOCK_Q)
-    q_ok = q < Q
-    n = q // (HO * WO)
-    rest = q % (HO * WO)
-    base_y = (rest // WO).to(tl.float32) * stride_h + origin_y
-    base_x = (rest % WO).to(tl.float32) * stride_w + origin_x
+    q, q_ok, n, base_y, base_x = _query(Q, HO, WO, stride_h, stride_w, origin_y, origin_x, BLOCK_Q)
     channel = tl.arange(0, BLOCK_C)
     c_ok = channel < C
     both_ok = q_ok[:, None] & c_ok[None, :]
@@ -87,17 +90,7 @@ def _dcnv4_backward_kernel(value_ptr, om_ptr, grad_out_ptr, grad_value_ptr, grad
     go = tl.load(grad_out_ptr + (q.to(tl.int64) * (G * C) + g * C)[:, None] + channel[None, :], mask=both_ok,
                  other=0.0).to(tl.float32)
     for p in tl.static_range(P):
-        dx = tl.load(om_ptr + om_row + 2 * p, mask=q_ok, other=0.0).to(tl.float32)
-        dy = tl.load(om_ptr + om_row + 2 * p + 1, mask=q_ok, other=0.0).to(tl.float32)
-        m = tl.load(om_ptr + om_row + 2 * P + p, mask=q_ok, other=0.0).to(tl.float32)
-        x = base_x + (tl.load(taps_x_ptr + p) + dx) * scale
-        y = base_y + (tl.load(taps_y_ptr + p) + dy) * scale
-        x0f = tl.floor(x)
-        y0f = tl.floor(y)
-        fx = x - x0f
-        fy = y - y0f
-        x0 = x0f.to(tl.int32)
-        y0 = y0f.to(tl.int32)
+        m, fx, fy, x0, y0 = _point(om_ptr, om_row, q_ok, base_y, base_x, taps_x_ptr, taps_y_ptr, scale, p, P)
         v00, in00, at00 = _corner(value_ptr, n, y0, x0, H, W, g, channel, c_ok, q_ok, G * C, C)
         v01, in01, at01 = _corner(value_ptr, n, y0, x0 + 1, H, W, g, channel, c_ok, q_ok, G * C, C)
         v10, in10, at10 = _corner(value_ptr, n, y0 + 1, x0, H, W, g, channel, c_ok, q_ok, G * C, C)

@@ -141,8 +141,7 @@ class CarlaDrivingEnv:
     def reset(self, scenario: DrivingScenario) -> DrivingObservation:
         self.close()
         self.scenario = scenario
-        points = np.array([[p.x, p.y, p.z] for p in scenario.waypoints])
-        self.route = self.graph.plan(points, scenario.route_id)
+        self.route = self.graph.plan_scenario(scenario)
         try:
             self._synchronous(scenario.seed)
             self._spawn_ego()

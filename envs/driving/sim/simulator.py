@@ -68,8 +68,7 @@ class EmbeddedDrivingSim:
     def reset(self, scenario: DrivingScenario) -> DrivingObservation:
         self.close()
         self.scenario = scenario
-        points = np.array([[p.x, p.y, p.z] for p in scenario.waypoints])
-        self.route = self.graph.plan(points, scenario.route_id)
+        self.route = self.graph.plan_scenario(scenario)
         start, yaw = self.route.xyz[0], float(self.route.yaw[0])
         params = self.config.vehicle
         self.ego = KinematicBicycle(float(start[0]), float(start[1]), math.radians(yaw), params=params)
