@@ -10,6 +10,8 @@ and answers success, one feedback sentence and the inventory change, like the em
 
 from __future__ import annotations
 
+import numpy as np
+
 from envs.contracts import StepResult
 from envs.errors import UserInputError
 from envs.minecraft.contracts import ActionResult, MinecraftObservation, MinecraftTask, StructuredAction
@@ -123,7 +125,7 @@ class MineDojoEnv:
                 if isinstance(decision, controls.Finished):
                     outcome = decision
                     break
-                self._obs, _, done, _ = self._env.step(decision)
+                self._obs, _, done, _ = self._env.step(np.asarray(decision, dtype=np.int64))
                 self.steps += 1
                 spent += 1
                 if done or self.steps >= self.task.max_steps:
