@@ -6,6 +6,7 @@ clear error (exit code 2 from the CLIs)."""
 from __future__ import annotations
 
 import importlib
+from dataclasses import dataclass
 from typing import Any
 
 from envs.errors import UserInputError
@@ -31,16 +32,55 @@ def add_planner_arguments(parser, ray_flag: bool = True) -> None:
                             help="--planner mllm: host the model in a Ray actor (as the benchmarks do)")
 
 
-def check_planner(name: str, options, builtin: tuple[str, ...], methods: tuple[str, ...]) -> None:
+@dataclass(frozen=True)
+class PlannerFamily:
+    """A domain's planners: the protocol's methods, and its rule and text-model backends as
+    module:class paths (imported only when chosen)."""
+
+    methods: tuple[str, ...]
+    rule: str
+    text: str
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        from planners.backends import TEXT_BACKENDS
+
+        return ("rule", *TEXT_BACKENDS)
+
+    def unknown(self, name: str) -> UserInputError:
+        return UserInputError(f"unknown planner {name!r}; available: {', '.join(self.names)}, or module:factory")
+
+
+DRIVING_PLANNERS = PlannerFamily(DRIVING_PLANNER, "planners.driving.rule_planner:RuleBasedPlanner",
+                                 "planners.driving.llm_planner:LLMDrivingPlanner")
+MINECRAFT_PLANNERS = PlannerFamily(MINECRAFT_PLANNER, "planners.minecraft.rule_planner:RuleBasedActionPlanner",
+                                   "planners.minecraft.llm:LLMActionPlanner")
+
+
+def make_planner(name: str, family: PlannerFamily, backend=None):
+    """A built-in backend by name (rule, or a text model: mllm, http), or a user's factory by import
+    path (module:factory)."""
+    from planners.backends import TEXT_BACKENDS, BackendOptions, text_model
+
+    if is_import_path(name):
+        return make(name, "--planner", family.methods)
+    if name in TEXT_BACKENDS:
+        return load(family.text, "--planner")(text_model(name, backend or BackendOptions()))
+    if name == "rule":
+        return load(family.rule, "--planner")()
+    raise family.unknown(name)
+
+
+def check_planner(name: str, options, family: PlannerFamily) -> None:
     """Fail on a wrong --planner and its flags before anything heavy starts, loading no model."""
     from planners.backends import TEXT_BACKENDS, check_backend
 
     if is_import_path(name):
-        make(name, "--planner", methods)
+        make(name, "--planner", family.methods)
     elif name in TEXT_BACKENDS:
         check_backend(name, options)
-    elif name not in builtin:
-        raise UserInputError(f"unknown planner {name!r}; available: {', '.join(builtin)}, or module:factory")
+    elif name not in family.names:
+        raise family.unknown(name)
 
 
 def is_import_path(text: str | None) -> bool:

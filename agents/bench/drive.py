@@ -13,9 +13,8 @@ from agents.bench.report import write_report
 from agents.bench.results import ResultsFile
 from agents.bench.routes import resolve_routes
 from agents.bench.worker import drive_one
-from agents.drive.runner import PLANNERS
 from agents.hosting import host_setup
-from agents.plugins import DRIVING_PLANNER, check_planner
+from agents.plugins import DRIVING_PLANNERS, check_planner
 from envs.errors import UserInputError
 from planners.backends import TEXT_BACKENDS, backend_options
 
@@ -25,7 +24,7 @@ def run_drive_bench(args: argparse.Namespace) -> int:
     if args.workers < 1:
         raise UserInputError("--workers must be at least 1")
     backend = backend_options(args)
-    check_planner(args.planner, backend, PLANNERS, DRIVING_PLANNER)  # fails here, before Ray starts
+    check_planner(args.planner, backend, DRIVING_PLANNERS)  # fails here, before Ray starts
     if args.env:
         from agents.plugins import driving_env_factory
 

@@ -15,8 +15,7 @@ from agents.bench.minecraft_report import write_minecraft_report
 from agents.bench.parallel import run_jobs
 from agents.bench.results import load_saved, save
 from agents.hosting import host_setup
-from agents.minecraft.runner import PLANNERS
-from agents.plugins import MINECRAFT_PLANNER, check_planner, resolve_task_argument
+from agents.plugins import MINECRAFT_PLANNERS, check_planner, resolve_task_argument
 from envs.errors import UserInputError
 from planners.backends import TEXT_BACKENDS, backend_options
 
@@ -100,7 +99,7 @@ def run_minecraft_bench(args: argparse.Namespace) -> int:
     if args.max_steps < 1:
         raise UserInputError("--max-steps must be at least 1")
     backend = backend_options(args)
-    check_planner(args.planner, backend, PLANNERS, MINECRAFT_PLANNER)  # fails here, before Ray starts
+    check_planner(args.planner, backend, MINECRAFT_PLANNERS)  # fails here, before Ray starts
     tasks = resolve_task_argument(args.task, args.max_steps)
     if args.env:
         from agents.minecraft.runner import make_env

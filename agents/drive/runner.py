@@ -23,7 +23,6 @@ from planners.protocol import Planner
 from scenarios.routes import RouteDefinition
 
 log = logging.getLogger("mllm_pilot.drive")
-PLANNERS = ("rule", "mllm", "http")
 
 
 @dataclass(frozen=True)
@@ -49,20 +48,10 @@ class DriveOutcome:
 def make_planner(name: str, backend: BackendOptions | None = None) -> Planner:
     """A built-in backend by name (rule, or a text model: mllm, http), or a user's factory by import
     path (module:factory)."""
-    from agents.plugins import DRIVING_PLANNER, is_import_path, make
-    from planners.backends import TEXT_BACKENDS, text_model
+    from agents.plugins import DRIVING_PLANNERS
+    from agents.plugins import make_planner as make_family_planner
 
-    if is_import_path(name):
-        return make(name, "--planner", DRIVING_PLANNER)
-    if name in TEXT_BACKENDS:
-        from planners.driving.llm_planner import LLMDrivingPlanner
-
-        return LLMDrivingPlanner(text_model(name, backend or BackendOptions()))
-    if name == "rule":
-        from planners.driving.rule_planner import RuleBasedPlanner
-
-        return RuleBasedPlanner()
-    raise UserInputError(f"unknown planner {name!r}; available: {', '.join(PLANNERS)}, or module:factory")
+    return make_family_planner(name, DRIVING_PLANNERS, backend)
 
 
 def thread_id(road_map: RoadMap, route: RouteDefinition, options: DriveOptions) -> str:

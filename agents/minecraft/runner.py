@@ -15,7 +15,7 @@ from agents.minecraft.interface import ActionInterface, check_env
 from agents.minecraft.nodes import initial_state
 from agents.minecraft.recorder import MinecraftRecorder
 from agents.minecraft.state import MinecraftResources
-from envs.errors import SimulatorError, UserInputError
+from envs.errors import SimulatorError
 from envs.minecraft.contracts import MinecraftTask, StructuredAction
 from memory.knowledge import KnowledgeStore
 from memory.plan_memory import PlanMemory
@@ -24,7 +24,6 @@ from planners.minecraft.decomposer import held
 from scenarios.minecraft.tasks import MinecraftTaskSpec
 
 log = logging.getLogger("mllm_pilot.minecraft")
-PLANNERS = ("rule", "mllm", "http")
 
 
 @dataclass(frozen=True)
@@ -47,20 +46,10 @@ class MinecraftOutcome:
 def make_planner(name: str, backend: BackendOptions | None = None):
     """A built-in backend by name (rule, or a text model: mllm, http), or a user's factory by import
     path (module:factory)."""
-    from agents.plugins import MINECRAFT_PLANNER, is_import_path, make
-    from planners.backends import TEXT_BACKENDS, text_model
+    from agents.plugins import MINECRAFT_PLANNERS
+    from agents.plugins import make_planner as make_family_planner
 
-    if is_import_path(name):
-        return make(name, "--planner", MINECRAFT_PLANNER)
-    if name in TEXT_BACKENDS:
-        from planners.minecraft.llm import LLMActionPlanner
-
-        return LLMActionPlanner(text_model(name, backend or BackendOptions()))
-    if name == "rule":
-        from planners.minecraft.rule_planner import RuleBasedActionPlanner
-
-        return RuleBasedActionPlanner()
-    raise UserInputError(f"unknown planner {name!r}; available: {', '.join(PLANNERS)}, or module:factory")
+    return make_family_planner(name, MINECRAFT_PLANNERS, backend)
 
 
 def make_env(path: str | None, render: bool = False):
