@@ -1,8 +1,10 @@
 """Episode videos: a picture with lines of text written under it, appended to an mp4 that is
-opened on the first frame (frames padded to the multiples of 16 codecs want)."""
+opened on the first frame (frames padded to the multiples of 16 codecs want), and the episode's
+files: that mp4 beside a JSONL log."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import cv2
@@ -39,3 +41,27 @@ class Mp4Writer:
         if self._writer is not None:
             self._writer.close()
             self._writer = None
+
+
+class EpisodeFiles:
+    """`name.mp4` and `name.jsonl` in a folder. A run resumed at `resumed_at` (a tick, an action)
+    appends to the log and starts `name.from_<unit>_<n>.mp4`, keeping the first video."""
+
+    def __init__(self, folder: str | Path, name: str, fps: int, resumed_at: int = 0, unit: str = "tick"):
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        suffix = "" if resumed_at == 0 else f".from_{unit}_{resumed_at}"
+        self.video_path = self.folder / f"{name}{suffix}.mp4"
+        self.log_path = self.folder / f"{name}.jsonl"
+        self._log = open(self.log_path, "a" if resumed_at else "w", encoding="utf-8")
+        self._video = Mp4Writer(self.video_path, fps)
+
+    def write(self, record: dict) -> None:
+        self._log.write(json.dumps(record, default=str) + "\n")
+
+    def frame(self, picture: np.ndarray) -> None:
+        self._video.append(picture)
+
+    def close(self) -> None:
+        self._video.close()
+        self._log.close()

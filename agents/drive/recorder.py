@@ -3,13 +3,12 @@ drawn on it, and a JSONL log of ticks and decisions."""
 
 from __future__ import annotations
 
-import json
 import textwrap
 from pathlib import Path
 
 import numpy as np
 
-from agents.video import Mp4Writer, with_caption
+from agents.video import EpisodeFiles, with_caption
 from envs.driving.sim.sensors.bev import bev_to_rgb
 from planners.driving.decision import Decision
 
@@ -17,26 +16,20 @@ TEXT_ROWS = 4
 FPS = 20
 
 
-class EpisodeRecorder:
+class EpisodeRecorder(EpisodeFiles):
     def __init__(self, folder: str | Path, name: str, first_tick: int = 0):
-        self.folder = Path(folder)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        suffix = "" if first_tick == 0 else f".from_tick_{first_tick}"
-        self.video_path = self.folder / f"{name}{suffix}.mp4"
-        self.log_path = self.folder / f"{name}.jsonl"
-        self._log = open(self.log_path, "a" if first_tick else "w", encoding="utf-8")
-        self._video = Mp4Writer(self.video_path, FPS)
+        super().__init__(folder, name, FPS, first_tick, "tick")
         self._decision: Decision | None = None
         self._status = ""
 
     def decision(self, tick: int, decision: Decision, status: str) -> None:
         self._decision, self._status = decision, status
-        self._write({"type": "decision", "tick": tick, "speed": decision.speed.value, "path": decision.path.value,
+        self.write({"type": "decision", "tick": tick, "speed": decision.speed.value, "path": decision.path.value,
                      "explanation": decision.explanation, "status": status})
 
     def tick(self, observation, control, decision: Decision, plan, events) -> None:
         ego = observation.ego
-        self._write({"type": "tick", "tick": observation.tick, "time_s": round(observation.time_s, 2),
+        self.write({"type": "tick", "tick": observation.tick, "time_s": round(observation.time_s, 2),
                      "x": round(ego.x, 3), "y": round(ego.y, 3), "yaw": round(ego.yaw, 2), "speed": round(ego.speed, 3),
                      "throttle": round(control.throttle, 3), "steer": round(control.steer, 3),
                      "brake": round(control.brake, 3), "route_completion": round(observation.route_completion, 2),
@@ -45,9 +38,6 @@ class EpisodeRecorder:
                      "events": [event.kind for event in events]})
         if observation.bev is not None or observation.images:
             self._frame(observation, decision)
-
-    def _write(self, record: dict) -> None:
-        self._log.write(json.dumps(record) + "\n")
 
     def _frame(self, observation, decision: Decision) -> None:
         camera = observation.images.get("front")
@@ -63,8 +53,4 @@ class EpisodeRecorder:
         lines = [f"t {observation.time_s:6.1f} s  {ego.speed * 3.6:5.1f} km/h  "
                  f"route {observation.route_completion:5.1f}%  {decision.summary()}  [{self._status}]"]
         lines += textwrap.wrap(decision.explanation, width=max(row.shape[1] // 8, 20))
-        self._video.append(with_caption(row, lines, TEXT_ROWS, 0.45))
-
-    def close(self) -> None:
-        self._video.close()
-        self._log.close()
+        self.frame(with_caption(row, lines, TEXT_ROWS, 0.45))

@@ -4,33 +4,25 @@ tree, the sub-goals, the plans and the actions."""
 
 from __future__ import annotations
 
-import json
 import textwrap
 from pathlib import Path
 
 import cv2
 
-from agents.video import Mp4Writer, with_caption
+from agents.video import EpisodeFiles, with_caption
 
 FPS = 4
 SCALE = 2
 TEXT_ROWS = 5
 
 
-class MinecraftRecorder:
+class MinecraftRecorder(EpisodeFiles):
     def __init__(self, folder: str | Path, name: str, first_action: int = 0):
-        self.folder = Path(folder)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        suffix = "" if first_action == 0 else f".from_action_{first_action}"
-        self.video_path = self.folder / f"{name}{suffix}.mp4"
-        self.log_path = self.folder / f"{name}.jsonl"
-        self._log = open(self.log_path, "a" if first_action else "w", encoding="utf-8")
-        self._video = Mp4Writer(self.video_path, FPS)
+        super().__init__(folder, name, FPS, first_action, "action")
         self._subgoal = ""
 
     def event(self, kind: str, details: dict) -> None:
-        record = {"type": kind, **{k: v for k, v in details.items() if k != "observation"}}
-        self._log.write(json.dumps(record, default=str) + "\n")
+        self.write({"type": kind, **{k: v for k, v in details.items() if k != "observation"}})
         if kind == "subgoal":
             self._subgoal = f"sub-goal: {details['count']} {details['object']} ({details['method']})"
         elif kind == "action" and details.get("observation") is not None:
@@ -47,8 +39,4 @@ class MinecraftRecorder:
                  f"{action['name']}({', '.join(f'{k}={v}' for k, v in action['args'].items())}) -> "
                  f"{'ok' if result['success'] else 'FAILED'}"]
         lines += textwrap.wrap(result["feedback"], width=max(picture.shape[1] // 8, 20))
-        self._video.append(with_caption(picture, lines, TEXT_ROWS, 0.42))
-
-    def close(self) -> None:
-        self._video.close()
-        self._log.close()
+        self.frame(with_caption(picture, lines, TEXT_ROWS, 0.42))
