@@ -36,21 +36,17 @@ from envs.driving.contracts import (
     DrivingScenario,
     EgoState,
     GroundTruth,
-    LightColor,
-    LightState,
     VehicleControl,
 )
 from envs.driving.criteria import LeaderboardCriteria, LightLines
 from envs.driving.ego_frame import ego_frame_on_map, finish_route, route_episode_result
+from envs.driving.light_view import COLORS, OFF, LightView, route_indices
 from envs.driving.routing import RoadGraph
 from envs.errors import SimulatorError
 
 log = logging.getLogger("mllm_pilot.carla")
 TICK_S = 0.05
 ACTOR_RANGE_M = 80.0
-LIGHT_RANGE_M = 60.0
-COLOR_CODES = {LightColor.RED: 0, LightColor.YELLOW: 1, LightColor.GREEN: 2, LightColor.OFF: 3}
-CODE_COLORS = {code: color for color, code in COLOR_CODES.items()}
 
 
 @dataclass
@@ -67,10 +63,9 @@ class CarlaOptions:
 class ServerLights:
     """Stop lines of the server's traffic lights (one per stop waypoint)."""
 
-    light_ids: list[int]
-    lines: LightLines
-    center: np.ndarray  # (M, 2)
-    route_index: np.ndarray  # (M,) -1 when the route does not pass the line
+    light_ids: list[int]  # the server actor of each line
+    lines: LightLines  # for the criteria
+    view: LightView  # for the observation
 
     @classmethod
     def read(cls, world, route) -> ServerLights:
@@ -89,23 +84,11 @@ class ServerLights:
                 direction.append(forward)
                 center.append(middle)
         count = len(ids)
-        lines = LightLines([f"tls:{i}" for i in range(count)], np.array(left).reshape(count, 2),
-                           np.array(right).reshape(count, 2), np.array(direction).reshape(count, 2))
-        centers = np.array(center).reshape(count, 2)
-        return cls(ids, lines, centers, attach_to_route(centers, lines.direction, route))
-
-
-def attach_to_route(centers: np.ndarray, directions: np.ndarray, route, tolerance_m: float = 2.5) -> np.ndarray:
-    """Index of the route point at each stop line the route passes (in its direction), else -1."""
-    indices = np.full(len(centers), -1)
-    route_xy = route.xyz[:, :2]
-    route_dir = np.stack([np.cos(np.radians(route.yaw)), np.sin(np.radians(route.yaw))], axis=1)
-    for m in range(len(centers)):
-        gap = np.linalg.norm(route_xy - centers[m], axis=1)
-        candidates = np.where((gap < tolerance_m) & (route_dir @ directions[m] > 0.7))[0]
-        if len(candidates):
-            indices[m] = int(candidates[np.argmin(gap[candidates])])
-    return indices
+        names = [f"tls:{i}" for i in range(count)]
+        directions, centers = np.array(direction).reshape(count, 2), np.array(center).reshape(count, 2)
+        lines = LightLines(names, np.array(left).reshape(count, 2), np.array(right).reshape(count, 2), directions)
+        view = LightView(names, centers, directions, route_indices(route, centers, directions, 2.5))
+        return cls(ids, lines, view)
 
 
 class CarlaDrivingEnv:
@@ -359,7 +342,7 @@ class CarlaDrivingEnv:
         records += [ActorRecord.of(a) for a in actors.filter("walker.pedestrian.*")
                     if a.get_location().distance(ego_location) < ACTOR_RANGE_M]
         states = {light.id: light.get_state() for light in actors.filter("traffic.traffic_light")}
-        codes = np.array([COLOR_CODES[light_color(states[i])] if i in states else COLOR_CODES[LightColor.OFF]
+        codes = np.array([COLORS.index(light_color(states[i])) if i in states else OFF
                           for i in self.lights.light_ids], dtype=np.int8)
         return {"actors": actor_arrays(records), "codes": codes, "transform": self.ego.get_transform(),
                 "velocity": self.ego.get_velocity(), "acceleration": self.ego.get_acceleration(),
@@ -400,32 +383,10 @@ class CarlaDrivingEnv:
             steer_angle=snapshot["control"].steer * math.radians(70.0), length=2 * extent.x, width=2 * extent.y,
             road_id=lane.road_id if lane else None, lane_id=lane.lane_id if lane else None,
             is_junction=frame.in_junction, speed_limit=snapshot["speed_limit"] / 3.6)
-        truth = GroundTruth(actors=snapshot["actors"], lights=self._nearby_lights(frame, snapshot["codes"]),
-                            route_light=self._route_light(snapshot["codes"]))
+        codes = snapshot["codes"]
+        truth = GroundTruth(actors=snapshot["actors"], lights=self.lights.view.nearby(frame.x, frame.y, codes),
+                            route_light=self.lights.view.on_route(self.route, self.criteria.route_index, codes))
         return DrivingObservation.model_construct(
             tick=self.tick, time_s=self.time_s, map_name=self.road_map.name, ego=ego,
             route_index=self.criteria.route_index, route_completion=self.criteria.completion, truth=truth,
             images=images, bev=None)
-
-    def _light_state(self, m: int, codes: np.ndarray, distance: float) -> LightState:
-        direction = self.lights.lines.direction[m]
-        return LightState.model_construct(id=self.lights.lines.ids[m], color=CODE_COLORS[int(codes[m])],
-                                          x=float(self.lights.center[m, 0]), y=float(self.lights.center[m, 1]),
-                                          yaw=math.degrees(math.atan2(direction[1], direction[0])), distance=distance)
-
-    def _nearby_lights(self, frame, codes: np.ndarray) -> list[LightState]:
-        if not len(self.lights.center):
-            return []
-        distance = np.linalg.norm(self.lights.center - np.array([frame.x, frame.y]), axis=1)
-        return [self._light_state(m, codes, float(distance[m])) for m in np.where(distance < LIGHT_RANGE_M)[0]]
-
-    def _route_light(self, codes: np.ndarray) -> LightState | None:
-        ahead = np.where(self.lights.route_index >= self.criteria.route_index)[0]
-        if not len(ahead):
-            return None
-        m = int(ahead[np.argmin(self.lights.route_index[ahead])])
-        cumulative = self.route.cumulative_m
-        distance = float(cumulative[self.lights.route_index[m]] - cumulative[self.criteria.route_index])
-        return self._light_state(m, codes, distance) if distance <= LIGHT_RANGE_M else None
-
-

@@ -11,12 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from envs.driving.contracts import LightColor
+from envs.driving.light_view import GREEN, OFF, RED, YELLOW, LightView, route_indices
 from envs.driving.maps import RoadMap
 from envs.driving.routing import DenseRoute
 
-RED, YELLOW, GREEN, OFF = 0, 1, 2, 3
-COLORS = (LightColor.RED, LightColor.YELLOW, LightColor.GREEN, LightColor.OFF)
 _CODE = np.full(256, RED, dtype=np.int8)
 for _letters, _code in (("rRsu", RED), ("yY", YELLOW), ("gG", GREEN), ("oO", OFF)):
     for _letter in _letters:
@@ -63,24 +61,18 @@ class StopLines:
     def attach_route(self, route: DenseRoute) -> None:
         """Find the stop lines the route passes and the link it takes through each."""
         self.route_link = np.full(len(self), -1)
-        self.route_index = np.full(len(self), -1)
-        if len(self) == 0:
-            return
+        self.route_index = route_indices(route, self.center, self.direction, np.maximum(self.half_width, 1.0) + 0.5)
         route_xy = route.xyz[:, :2]
-        route_dir = np.stack([np.cos(np.radians(route.yaw)), np.sin(np.radians(route.yaw))], axis=1)
-        for m in range(len(self)):
-            gap = np.linalg.norm(route_xy - self.center[m], axis=1)
-            aligned = route_dir @ self.direction[m] > 0.7
-            candidates = np.where((gap < max(self.half_width[m], 1.0) + 0.5) & aligned)[0]
-            if len(candidates) == 0:
-                continue
-            index = int(candidates[np.argmin(gap[candidates])])
+        for m in np.where(self.route_index >= 0)[0]:
+            index = int(self.route_index[m])
             ahead = route_xy[index:index + 60]
             valid = self.links[m] >= 0
             distances = [np.min(np.linalg.norm(ahead - self.out_start[m, k], axis=1)) if valid[k] else np.inf
                          for k in range(self.links.shape[1])]
             self.route_link[m] = self.links[m, int(np.argmin(distances))]
-            self.route_index[m] = index
+
+    def view(self) -> LightView:
+        return LightView(self.line_ids, self.center, self.direction, self.route_index)
 
 
 def read_stop_lines(libsumo, road_map: RoadMap) -> StopLines:

@@ -19,7 +19,6 @@ from envs.driving.contracts import (
     DrivingScenario,
     EgoState,
     GroundTruth,
-    LightState,
     VehicleControl,
 )
 from envs.driving.criteria import EgoFrame, LeaderboardCriteria, LightLines
@@ -27,11 +26,9 @@ from envs.driving.ego_frame import ego_frame_on_map, finish_route, route_episode
 from envs.driving.maps import RoadMap
 from envs.driving.routing import DenseRoute, RoadGraph
 from envs.driving.sim.ego import KinematicBicycle, VehicleParams
-from envs.driving.sim.lights import COLORS, StopLines, read_stop_lines
+from envs.driving.sim.lights import StopLines, read_stop_lines
 from envs.driving.sim.traffic import STEP_LENGTH_S, SumoTraffic, TrafficConfig
 from envs.errors import SimulatorError
-
-LIGHT_RANGE_M = 60.0
 
 
 @dataclass(frozen=True)
@@ -79,6 +76,7 @@ class EmbeddedDrivingSim:
         self.traffic.follow_route(self.route.xyz[:, :2])
         self.stop_lines: StopLines = read_stop_lines(self.traffic.libsumo, self.road_map)
         self.stop_lines.attach_route(self.route)
+        self._lights = self.stop_lines.view()
         left, right = self.stop_lines.endpoints()
         self._light_geometry = (left, right)
         self.criteria = LeaderboardCriteria(self.route, LightLines(self.stop_lines.line_ids, left, right,
@@ -175,7 +173,8 @@ class EmbeddedDrivingSim:
             length=self.config.vehicle.length, width=self.config.vehicle.width,
             road_id=lane.road_id if lane else None, lane_id=lane.lane_id if lane else None,
             is_junction=frame.in_junction, speed_limit=self.traffic.ego_speed_limit())
-        truth = GroundTruth(actors=self._actors, lights=self._nearby_lights(frame), route_light=self._route_light())
+        truth = GroundTruth(actors=self._actors, lights=self._lights.nearby(frame.x, frame.y, self._light_codes),
+                            route_light=self._lights.on_route(self.route, self.criteria.route_index, self._light_codes))
         images: dict[str, np.ndarray] = {}
         bev = None
         position = np.array([frame.x, frame.y])
@@ -191,27 +190,6 @@ class EmbeddedDrivingSim:
             tick=self.tick, time_s=self.time_s, map_name=self.road_map.name, ego=ego,
             route_index=self.criteria.route_index, route_completion=self.criteria.completion,
             truth=truth, images=images, bev=bev)
-
-    def _nearby_lights(self, frame: EgoFrame) -> list[LightState]:
-        if len(self.stop_lines) == 0:
-            return []
-        distance = np.linalg.norm(self.stop_lines.center - np.array([frame.x, frame.y]), axis=1)
-        return [self._light_state(m, float(distance[m])) for m in np.where(distance < LIGHT_RANGE_M)[0]]
-
-    def _route_light(self) -> LightState | None:
-        ahead = np.where(self.stop_lines.route_index >= self.criteria.route_index)[0] if len(self.stop_lines) else []
-        if len(ahead) == 0:
-            return None
-        m = int(ahead[np.argmin(self.stop_lines.route_index[ahead])])
-        cumulative = self.route.cumulative_m
-        distance = float(cumulative[self.stop_lines.route_index[m]] - cumulative[self.criteria.route_index])
-        return self._light_state(m, distance) if distance <= LIGHT_RANGE_M else None
-
-    def _light_state(self, m: int, distance: float) -> LightState:
-        direction = self.stop_lines.direction[m]
-        return LightState.model_construct(id=self.stop_lines.line_ids[m], color=COLORS[int(self._light_codes[m])],
-                          x=float(self.stop_lines.center[m, 0]), y=float(self.stop_lines.center[m, 1]),
-                          yaw=math.degrees(math.atan2(direction[1], direction[0])), distance=distance)
 
     def build_sensors(self) -> None:
         """Build the renderers now rather than on the first observation."""
