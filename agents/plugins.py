@@ -129,21 +129,26 @@ def make(path: str, what: str, methods: tuple[str, ...], *args) -> Any:
     return made
 
 
-def load_tasks(path: str) -> list:
-    """A task object: a MinecraftTaskSpec, a list of them, or a function returning either."""
+def load_models(path: str, what: str, model, noun: str) -> list:
+    """The object at `path`: a `model` instance, a list of them (or of their dicts), or a function
+    returning either, validated into a list of `model`."""
     from pydantic import ValidationError
 
-    from scenarios.minecraft.tasks import MinecraftTaskSpec
-
-    value = load(path, "--task")
-    if callable(value) and not isinstance(value, MinecraftTaskSpec):
+    value = load(path, what)
+    if callable(value) and not isinstance(value, model):
         value = value()
     items = value if isinstance(value, list | tuple) else [value]
     try:
-        return [item if isinstance(item, MinecraftTaskSpec) else MinecraftTaskSpec.model_validate(item)
-                for item in items]
+        return [item if isinstance(item, model) else model.model_validate(item) for item in items]
     except ValidationError as error:
-        raise UserInputError(f"--task {path!r}: not a Minecraft task ({error.errors()[0]['msg']})") from error
+        raise UserInputError(f"{what} {path!r}: not {noun} ({error.errors()[0]['msg']})") from error
+
+
+def load_tasks(path: str) -> list:
+    """A task object: a MinecraftTaskSpec, a list of them, or a function returning either."""
+    from scenarios.minecraft.tasks import MinecraftTaskSpec
+
+    return load_models(path, "--task", MinecraftTaskSpec, "a Minecraft task")
 
 
 def resolve_task_argument(name: str, max_steps: int) -> list:
@@ -155,19 +160,9 @@ def resolve_task_argument(name: str, max_steps: int) -> list:
 
 def load_routes(path: str) -> list:
     """A route object: a RouteDefinition, a list of them, or a function returning either."""
-    from pydantic import ValidationError
-
     from scenarios.routes import RouteDefinition
 
-    value = load(path, "--routes")
-    if callable(value) and not isinstance(value, RouteDefinition):
-        value = value()
-    items = value if isinstance(value, list | tuple) else [value]
-    try:
-        routes = [item if isinstance(item, RouteDefinition) else RouteDefinition.model_validate(item)
-                  for item in items]
-    except ValidationError as error:
-        raise UserInputError(f"--routes {path!r}: not a route ({error.errors()[0]['msg']})") from error
+    routes = load_models(path, "--routes", RouteDefinition, "a route")
     if not routes:
         raise UserInputError(f"--routes {path!r}: no routes in it")
     return routes
