@@ -18,9 +18,8 @@ from typing import Any
 import numpy as np
 
 from envs.batching import MicroBatcher
+from perception.tiling import tiles_to_tensor
 
-IMAGENET_MEAN = np.array([0.485, 0.456, 0.406], np.float32)
-IMAGENET_STD = np.array([0.229, 0.224, 0.225], np.float32)
 KINDS = ("internvit", "flash_internimage_t", "flash_internimage_s", "flash_internimage_b")
 
 
@@ -82,8 +81,7 @@ class PerceptionHost:
         for i, image in enumerate(images):
             by_shape.setdefault(np.asarray(image).shape, []).append(i)
         for indices in by_shape.values():  # same-sized images share a forward pass
-            batch = np.stack([(np.asarray(images[i], np.float32) / 255.0 - IMAGENET_MEAN) / IMAGENET_STD
-                              for i in indices]).transpose(0, 3, 1, 2)
+            batch = tiles_to_tensor([images[i] for i in indices])  # ImageNet-normalised (B, 3, H, W)
             with torch.inference_mode():
                 stages = self.model.forward_features(torch.from_numpy(batch).to(self.device, self.dtype))
             for row, i in enumerate(indices):

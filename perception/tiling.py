@@ -71,7 +71,7 @@ def tile_image(image: Image.Image | np.ndarray, tile_size: int = 448, min_tiles:
     return tiles
 
 
-def tiles_to_tensor(tiles: list[Image.Image]) -> np.ndarray:
-    """(N, 3, S, S) float32, ImageNet-normalised."""
+def tiles_to_tensor(tiles: list[Image.Image] | list[np.ndarray]) -> np.ndarray:
+    """(N, 3, H, W) float32, ImageNet-normalised, from same-sized RGB pictures."""
     stacked = np.stack([np.asarray(t, np.float32) / 255.0 for t in tiles])
     return ((stacked - IMAGENET_MEAN) / IMAGENET_STD).transpose(0, 3, 1, 2).astype(np.float32)

@@ -9,6 +9,7 @@ tile cap), then the batch is left-padded and decoded greedily with a token budge
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -163,6 +164,7 @@ class InternVLChatModel:
             raise ValueError(f"{placeholders} image parts in the messages but {len(images)} images")
         budget = self.context_tokens - (request.max_new_tokens or self.max_new_tokens)
 
+        @functools.cache  # the budget rule asks again for the same image counts
         def text_tokens(kept: int) -> int:
             return len(self.tokenizer(self._template(request.messages, kept))["input_ids"])
 
