@@ -173,9 +173,8 @@ class MllmPilotAgent(_LeaderboardAgent):
         return carla_control(control)
 
     def destroy(self) -> None:
-        close = getattr(getattr(self.planner, "model", None), "close", None)
-        if callable(close):
-            close()
+        """Between routes the runner destroys the agent: drop the planner (and a loaded model with it)."""
+        self.planner = None
 
     # inside
 

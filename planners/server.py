@@ -81,8 +81,8 @@ def to_chat_request(body: CompletionRequest, default_max_tokens: int) -> ChatReq
     messages, images = [], []
     for message in body.messages:
         parts: list[dict[str, Any]] = []
-        for part in [ContentPart(type="text", text=message.content)] if isinstance(message.content, str) \
-                else message.content:
+        content = message.content
+        for part in [ContentPart(type="text", text=content)] if isinstance(content, str) else content:
             if part.type == "text":
                 parts.append({"type": "text", "text": part.text or ""})
             else:

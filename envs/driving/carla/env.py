@@ -274,7 +274,7 @@ class CarlaDrivingEnv:
         library = self.world.get_blueprint_library()
         cars = [bp for bp in library.filter("vehicle.*") if int(bp.get_attribute("number_of_wheels")) == 4]
         start = self.route.xyz[0, :2]
-        spawn_points = [p for p in self.road_map_spawn_points()
+        spawn_points = [p for p in self.world.get_map().get_spawn_points()
                         if math.hypot(p.location.x - start[0], p.location.y - start[1]) > 15.0]
         order = rng.permutation(len(spawn_points))[:scenario.vehicles]
         port = self._tm.get_port()
@@ -304,9 +304,6 @@ class CarlaDrivingEnv:
             actor.go_to_location(self.world.get_random_location_from_navigation())
             actor.set_max_speed(float(1.0 + 0.5 * rng.random()))
             self._controllers.append(actor)
-
-    def road_map_spawn_points(self) -> list:
-        return list(self.world.get_map().get_spawn_points())
 
     def _attach_sensors(self) -> None:
         library = self.world.get_blueprint_library()
