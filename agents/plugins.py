@@ -71,6 +71,31 @@ def make_planner(name: str, family: PlannerFamily, backend=None):
     raise family.unknown(name)
 
 
+def add_run_arguments(parser, episode: str, same_run: str) -> None:
+    """--record, --checkpoint, --fresh, --mermaid, --json: the same on both agents' CLIs."""
+    parser.add_argument("--record", metavar="DIR", help=f"write an mp4 and a JSONL log of the {episode} here")
+    parser.add_argument("--checkpoint", metavar="FILE",
+                        help=f"SQLite checkpoint file (default: in the mllm-pilot cache); a cut-off run of the same "
+                             f"{same_run} resumes from its last checkpoint")
+    parser.add_argument("--fresh", action="store_true", help="start over even if an unfinished checkpoint exists")
+    parser.add_argument("--mermaid", action="store_true", help="print the agent graph as Mermaid and exit")
+    parser.add_argument("--json", action="store_true", help=f"print the {episode} result as JSON on the last line")
+
+
+def console_with_logging():
+    """A rich console on stderr, with the log written through it (so log lines and progress bars
+    do not tear each other)."""
+    import logging
+
+    from rich.console import Console
+    from rich.logging import RichHandler
+
+    console = Console(stderr=True)
+    logging.basicConfig(level=logging.INFO, format="%(message)s", handlers=[RichHandler(console=console,
+                                                                                        show_path=False)])
+    return console
+
+
 def check_planner(name: str, options, family: PlannerFamily) -> None:
     """Fail on a wrong --planner and its flags before anything heavy starts, loading no model."""
     from planners.backends import TEXT_BACKENDS, check_backend

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 from pathlib import Path
 
-from agents.plugins import add_planner_arguments
+from agents.plugins import add_planner_arguments, add_run_arguments, console_with_logging
 from envs.cli import ArgumentParser, run_command
 from envs.driving.cache import cache_dir
 
@@ -46,13 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--max-time", type=float, metavar="S",
                         help="stop after S simulated seconds, scored as it stands (default: the whole route)")
     parser.add_argument("--instruction", help='a user instruction, e.g. "overtake the car ahead"')
-    parser.add_argument("--record", metavar="DIR", help="write an mp4 and a JSONL log of the drive here")
-    parser.add_argument("--checkpoint", metavar="FILE",
-                        help="SQLite checkpoint file (default: in the mllm-pilot cache); a killed run of the same "
-                             "route, seed and settings resumes from its last checkpoint")
-    parser.add_argument("--fresh", action="store_true", help="start over even if an unfinished checkpoint exists")
-    parser.add_argument("--mermaid", action="store_true", help="print the agent graph as Mermaid and exit")
-    parser.add_argument("--json", action="store_true", help="print the episode result as JSON on the last line")
+    add_run_arguments(parser, "drive", "route, seed and settings")
     return parser
 
 
@@ -62,15 +55,10 @@ def run(args: argparse.Namespace) -> int:
 
         print(mermaid())
         return 0
-    from rich.console import Console
-    from rich.logging import RichHandler
-
     from agents.drive.runner import make_planner
     from envs.errors import UserInputError
 
-    console = Console(stderr=True)
-    logging.basicConfig(level=logging.INFO, format="%(message)s", handlers=[RichHandler(console=console,
-                                                                                        show_path=False)])
+    console = console_with_logging()
     if args.vehicles < 0 or args.pedestrians < 0:
         raise UserInputError("--vehicles and --pedestrians must not be negative")
     from agents.hosting import planner_backend

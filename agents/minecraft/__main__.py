@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 from pathlib import Path
 
-from agents.plugins import add_planner_arguments
+from agents.plugins import add_planner_arguments, add_run_arguments, console_with_logging
 from envs.cli import ArgumentParser, run_command
 
 
@@ -30,13 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--no-memory", action="store_true", help="start from an empty memory and keep nothing")
     parser.add_argument("--import-memory", metavar="JSON", help="add the plans of a memory export before the run")
     parser.add_argument("--export-memory", metavar="JSON", help="write the memory as JSON after the run")
-    parser.add_argument("--record", metavar="DIR", help="write an mp4 and a JSONL log of the episode here")
-    parser.add_argument("--checkpoint", metavar="FILE",
-                        help="SQLite checkpoint file (default: in the mllm-pilot cache); a cut-off run of the same "
-                             "task, seed and planner resumes from its last checkpoint")
-    parser.add_argument("--fresh", action="store_true", help="start over even if an unfinished checkpoint exists")
-    parser.add_argument("--mermaid", action="store_true", help="print the agent graph as Mermaid and exit")
-    parser.add_argument("--json", action="store_true", help="print the episode result as JSON on the last line")
+    add_run_arguments(parser, "episode", "task, seed and planner")
     return parser
 
 
@@ -46,16 +39,11 @@ def run(args: argparse.Namespace) -> int:
 
         print(mermaid())
         return 0
-    from rich.console import Console
-    from rich.logging import RichHandler
-
     from agents.minecraft.runner import make_planner
     from agents.plugins import resolve_task_argument
     from envs.errors import UserInputError
 
-    console = Console(stderr=True)
-    logging.basicConfig(level=logging.INFO, format="%(message)s",
-                        handlers=[RichHandler(console=console, show_path=False)])
+    console = console_with_logging()
     if args.max_steps < 1:
         raise UserInputError("--max-steps must be at least 1")
     if args.task == "tech_tree":
