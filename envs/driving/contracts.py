@@ -54,6 +54,9 @@ class LightColor(StrEnum):
 class ActorKind(StrEnum):
     VEHICLE = "vehicle"
     PEDESTRIAN = "pedestrian"
+    PROP = "prop"  # a static object standing on the road or the curb (the static layout, as in CARLA)
+    CYCLIST = "cyclist"  # a bicycle: a vehicle to the criteria, as in CARLA
+    DEBRIS = "debris"  # flat litter on the road: seen, driven over, never hit
 
 
 class EgoState(Contract):
@@ -82,6 +85,7 @@ class ActorState(Contract):
     length: float
     width: float
     lane: str | None = None
+    visible: bool = True
 
 
 class LightState(Contract):
@@ -106,9 +110,14 @@ class ActorArrays:
     speed: np.ndarray  # (N,)
     extent: np.ndarray  # (N, 2) half length, half width
     lanes: tuple[str, ...] = ()  # SUMO lane id each actor is on (sidewalks and crossings for pedestrians)
+    visible: np.ndarray | None = None  # (N,) bool: in line of sight of the ego's sensors; None: not judged
 
     KIND_VEHICLE = 0
     KIND_PEDESTRIAN = 1
+    KIND_PROP = 2
+    KIND_CYCLIST = 3
+    KIND_DEBRIS = 4
+    KINDS = (ActorKind.VEHICLE, ActorKind.PEDESTRIAN, ActorKind.PROP, ActorKind.CYCLIST, ActorKind.DEBRIS)
 
     @classmethod
     def empty(cls) -> ActorArrays:
@@ -117,12 +126,45 @@ class ActorArrays:
     def __len__(self) -> int:
         return len(self.ids)
 
+    @property
+    def solid(self) -> np.ndarray:
+        """(N,) bool: actors a car can hit (everything but flat debris)."""
+        return self.kind != self.KIND_DEBRIS
+
+    def subset(self, mask: np.ndarray) -> ActorArrays:
+        rows = np.where(mask)[0]
+        return ActorArrays(tuple(self.ids[i] for i in rows), self.kind[rows], self.xy[rows], self.yaw[rows],
+                           self.speed[rows], self.extent[rows],
+                           tuple(self.lanes[i] for i in rows) if self.lanes else (),
+                           None if self.visible is None else self.visible[rows])
+
+    def seen(self) -> ActorArrays:
+        """The actors the ego's sensors can see: what a planner may plan from."""
+        return self if self.visible is None or self.visible.all() else self.subset(self.visible)
+
+    def with_visibility(self, visible: np.ndarray) -> ActorArrays:
+        return ActorArrays(self.ids, self.kind, self.xy, self.yaw, self.speed, self.extent, self.lanes,
+                           np.asarray(visible, dtype=bool))
+
+    @classmethod
+    def concat(cls, parts: list[ActorArrays]) -> ActorArrays:
+        parts = [part for part in parts if len(part)]
+        if not parts:
+            return cls.empty()
+        if len(parts) == 1:
+            return parts[0]
+        lanes = () if not all(part.lanes for part in parts) else tuple(lane for part in parts for lane in part.lanes)
+        visible = None if any(part.visible is None for part in parts) else np.concatenate([p.visible for p in parts])
+        return cls(tuple(name for part in parts for name in part.ids), np.concatenate([p.kind for p in parts]),
+                   np.concatenate([p.xy for p in parts]), np.concatenate([p.yaw for p in parts]),
+                   np.concatenate([p.speed for p in parts]), np.concatenate([p.extent for p in parts]), lanes, visible)
+
     def states(self) -> list[ActorState]:
-        kinds = (ActorKind.VEHICLE, ActorKind.PEDESTRIAN)
-        return [ActorState(id=self.ids[i], kind=kinds[int(self.kind[i])], x=float(self.xy[i, 0]),
+        return [ActorState(id=self.ids[i], kind=self.KINDS[int(self.kind[i])], x=float(self.xy[i, 0]),
                            y=float(self.xy[i, 1]), yaw=float(self.yaw[i]), speed=float(self.speed[i]),
                            length=float(2 * self.extent[i, 0]), width=float(2 * self.extent[i, 1]),
-                           lane=self.lanes[i] if self.lanes else None)
+                           lane=self.lanes[i] if self.lanes else None,
+                           visible=True if self.visible is None else bool(self.visible[i]))
                 for i in range(len(self.ids))]
 
 
@@ -135,8 +177,25 @@ class GroundTruth:
     route_light: LightState | None = None  # the next light on the ego's route, if any within range
 
 
+class ScenarioTrigger(Contract):
+    """One trigger of a Leaderboard 1.0 scenario file: where a scenario of this type may start
+    (the ego's pose there) and the positions its other actors use."""
+
+    scenario_type: str = Field(pattern=r"^Scenario\d+$")
+    x: float
+    y: float
+    z: float = 0.0
+    yaw: float = 0.0
+    other_actors: list[Pose] = Field(default_factory=list)
+
+    @property
+    def number(self) -> int:
+        return int(self.scenario_type.removeprefix("Scenario"))
+
+
 class DrivingScenario(Contract):
-    """One route to drive: where, with how much traffic, under which seed."""
+    """One route to drive: where, with how much traffic, under which seed, and the town's scenario
+    triggers (those the route passes are matched and played, as the Leaderboard does)."""
 
     route_id: str
     town: str
@@ -145,6 +204,8 @@ class DrivingScenario(Contract):
     vehicles: int = Field(60, ge=0)
     pedestrians: int = Field(40, ge=0)
     timeout_s: float | None = Field(None, gt=0, description="default: the Leaderboard's estimate from route length")
+    scenario_triggers: list[ScenarioTrigger] = Field(default_factory=list)
+    control_loss_noise: bool = Field(False, description="Scenario1's steering noise (Leaderboard 1.0 never applied it)")
 
 
 class DrivingObservation(Contract):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from envs.contracts import EpisodeResult, EpisodeStatus, Timings
 from envs.driving.criteria import INFRACTION_KINDS, EgoFrame, LeaderboardCriteria
 
@@ -19,19 +21,36 @@ def ego_frame_on_map(carla_map, tick: int, time_s: float, x: float, y: float, z:
     location = carla.Location(x=x, y=y, z=z)
     lane = carla_map.get_waypoint(location, project_to_road=True,
                                   lane_type=carla.LaneType.Driving | carla.LaneType.Parking)
-    on_lane, lane_yaw, in_junction = False, None, False
+    on_lane = False
     if lane is not None:
         gap = math.hypot(lane.transform.location.x - x, lane.transform.location.y - y)
         on_lane = gap <= 0.5 * lane.lane_width + LANE_MARGIN_M
-        in_junction = lane.is_junction
-        if on_lane and lane.lane_type == carla.LaneType.Driving:
-            lane_yaw = lane.transform.rotation.yaw
     off_road = not on_lane and carla_map.get_waypoint(location, project_to_road=False,
                                                       lane_type=carla.LaneType.Any) is None
+    driving = lane if lane is not None and lane.lane_type == carla.LaneType.Driving else \
+        carla_map.get_waypoint(location, project_to_road=True, lane_type=carla.LaneType.Driving)
+    heading = math.radians(yaw)
+    behind = half_length + 1.0  # the far end of the tail, as the red-light test takes it
+    tail = carla_map.get_waypoint(carla.Location(x=x - behind * math.cos(heading), y=y - behind * math.sin(heading),
+                                                 z=z), project_to_road=True, lane_type=carla.LaneType.Driving)
     frame = EgoFrame(tick=tick, time_s=time_s, x=x, y=y, yaw=yaw, speed=speed, half_length=half_length,
-                     half_width=half_width, on_driving_lane=on_lane, lane_yaw=lane_yaw, in_junction=in_junction,
-                     off_road=off_road)
+                     half_width=half_width, on_driving_lane=on_lane, z=z, off_road=off_road,
+                     lane_yaw=None if driving is None else driving.transform.rotation.yaw,
+                     in_junction=driving is not None and driving.is_junction,
+                     lane=None if driving is None else (driving.road_id, driving.lane_id),
+                     tail_lane=None if tail is None else (tail.road_id, tail.lane_id))
     return frame, lane
+
+
+def route_lane_yaw(road_map, route) -> np.ndarray:
+    """The yaw of the map's driving lane at each route point, as the route criteria take a route
+    point's direction (the waypoint the map projects it onto)."""
+    yaw = np.array(route.yaw, dtype=float)
+    for index, (x, y, z) in enumerate(route.xyz):
+        waypoint = road_map.driving_waypoint(float(x), float(y), float(z))
+        if waypoint is not None:
+            yaw[index] = waypoint.transform.rotation.yaw
+    return yaw
 
 
 def route_episode_result(criteria: LeaderboardCriteria, route_id: str, seed: int, map_name: str, map_source: str,

@@ -23,6 +23,7 @@ MIN_LANE_CHANGE_SEGMENT_M = 12.0
 SNAP_COST_PER_M = 40.0
 MAX_SNAP_DISTANCE_M = 10.0
 MAX_LANE_CHANGES_BEFORE_POINT = 3
+JUNCTION_STRAIGHT_DEG = 35.0  # CARLA's global route planner: a smaller heading change is STRAIGHT
 
 
 class RoadOption(IntEnum):
@@ -390,7 +391,7 @@ class RoadGraph:
                     add(index_from, 0.0, middle, RoadOption.LANEFOLLOW)
                     add(index_to, middle, self.segments[index_to].length, option)
                 elif node_from % 2 == 0 and node_to % 2 == 1:
-                    add(index_from, 0.0, self.segments[index_from].length, self._turn_option(index_from))
+                    add(index_from, 0.0, self.segments[index_from].length, RoadOption.LANEFOLLOW)
             # the target's stretch, split evenly over the lanes changed through before the point
             bounds = np.linspace(0.0, target.offset, len(chain) + 1)
             for number, lane in enumerate(chain):
@@ -402,25 +403,62 @@ class RoadGraph:
         keep[1:] = steps > 0.05  # drop the duplicate point where two segments meet
         stacked = stacked[keep]
         cumulative = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(stacked[:, :2], axis=0), axis=1))])
-        return DenseRoute(stacked[:, :3].copy(), stacked[:, 3].copy(), np.concatenate(commands)[keep],
-                          np.concatenate(segments)[keep], cumulative)
+        segment_of_point = np.concatenate(segments)[keep]
+        command = np.concatenate(commands)[keep]
+        self._mark_junctions(segment_of_point, command)
+        return DenseRoute(stacked[:, :3].copy(), stacked[:, 3].copy(), command, segment_of_point, cumulative)
+
+    def _mark_junctions(self, segment_of_point: np.ndarray, command: np.ndarray) -> None:
+        """Give every run of consecutive junction lanes one turn command, as CARLA's global route
+        planner does: decided between the lane entering the junction and the last junction lane."""
+        point = 0
+        while point < len(segment_of_point):
+            if not self.segments[int(segment_of_point[point])].is_junction:
+                point += 1
+                continue
+            end = point
+            while end < len(segment_of_point) and self.segments[int(segment_of_point[end])].is_junction:
+                end += 1
+            if point > 0:
+                run = list(dict.fromkeys(int(k) for k in segment_of_point[point:end]))
+                incoming = int(segment_of_point[point - 1])
+                command[point:end] = int(self.junction_option(incoming, run))
+            point = end
+
+    def junction_option(self, incoming: int, run: list[int]) -> RoadOption:
+        """STRAIGHT when the heading changes by less than 35 degrees from the incoming lane's exit to
+        the run's exit; otherwise LEFT or RIGHT by the turn's side, judged against the other ways out
+        of the incoming lane (the leftmost way is LEFT, the rightmost RIGHT)."""
+        def forward(waypoint) -> np.ndarray:
+            yaw = math.radians(waypoint.transform.rotation.yaw)
+            return np.array([math.cos(yaw), math.sin(yaw)])
+
+        def net(segment: LaneSegment) -> np.ndarray:
+            start, end = segment.start.transform.location, segment.end.transform.location
+            vector = np.array([end.x - start.x, end.y - start.y])
+            return vector / max(float(np.linalg.norm(vector)), 1e-9)
+
+        def cross(a: np.ndarray, b: np.ndarray) -> float:
+            return float(a[0] * b[1] - a[1] * b[0])  # > 0: b turns right of a (CARLA's y points right)
+
+        entering = forward(self.segments[incoming].end)
+        leaving = forward(self.segments[run[-1]].end)
+        deviation = math.degrees(math.acos(float(np.clip(entering @ leaving, -1.0, 1.0))))
+        if deviation < JUNCTION_STRAIGHT_DEG:
+            return RoadOption.STRAIGHT
+        turn = cross(entering, leaving)
+        others = [cross(entering, net(self.segments[k])) for k in self.segments[incoming].successors if k != run[0]]
+        if others and turn < min(others):
+            return RoadOption.LEFT
+        if others and turn > max(others):
+            return RoadOption.RIGHT
+        return RoadOption.LEFT if turn < 0 else RoadOption.RIGHT
 
     def _change_option(self, index_from: int, index_to: int) -> RoadOption:
         for neighbour, option in self.segments[index_from].neighbours:
             if neighbour == index_to:
                 return option
         return RoadOption.LANEFOLLOW
-
-    def _turn_option(self, index: int) -> RoadOption:
-        segment = self.segments[index]
-        if not segment.is_junction:
-            return RoadOption.LANEFOLLOW
-        turn = (segment.end.transform.rotation.yaw - segment.start.transform.rotation.yaw + 180.0) % 360.0 - 180.0
-        if turn < -30.0:
-            return RoadOption.LEFT
-        if turn > 30.0:
-            return RoadOption.RIGHT
-        return RoadOption.STRAIGHT
 
     def plan_scenario(self, scenario) -> DenseRoute:
         """The dense route of a DrivingScenario's waypoints."""

@@ -39,7 +39,7 @@ from envs.driving.contracts import (
     VehicleControl,
 )
 from envs.driving.criteria import LeaderboardCriteria, LightLines
-from envs.driving.ego_frame import ego_frame_on_map, finish_route, route_episode_result
+from envs.driving.ego_frame import ego_frame_on_map, finish_route, route_episode_result, route_lane_yaw
 from envs.driving.light_view import COLORS, OFF, LightView, route_indices
 from envs.driving.routing import RoadGraph
 from envs.errors import SimulatorError
@@ -69,24 +69,24 @@ class ServerLights:
 
     @classmethod
     def read(cls, world, route) -> ServerLights:
-        ids, left, right, direction, center = [], [], [], [], []
+        ids, center, direction, width, lanes, light_xy = [], [], [], [], [], []
         for light in world.get_actors().filter("traffic.traffic_light"):
+            location = light.get_transform().transform(light.trigger_volume.location)
             for waypoint in light.get_stop_waypoints():
                 transform = waypoint.transform
                 yaw = math.radians(transform.rotation.yaw)
-                forward = np.array([math.cos(yaw), math.sin(yaw)])
-                rightward = np.array([-math.sin(yaw), math.cos(yaw)])  # y points right in CARLA
-                middle = np.array([transform.location.x, transform.location.y])
-                half = 0.5 * waypoint.lane_width
                 ids.append(light.id)
-                left.append(middle - half * rightward)
-                right.append(middle + half * rightward)
-                direction.append(forward)
-                center.append(middle)
+                center.append((transform.location.x, transform.location.y))
+                direction.append((math.cos(yaw), math.sin(yaw)))
+                width.append(waypoint.lane_width)
+                lanes.append((waypoint.road_id, waypoint.lane_id))
+                light_xy.append((location.x, location.y))
         count = len(ids)
         names = [f"tls:{i}" for i in range(count)]
         directions, centers = np.array(direction).reshape(count, 2), np.array(center).reshape(count, 2)
-        lines = LightLines(names, np.array(left).reshape(count, 2), np.array(right).reshape(count, 2), directions)
+        left, right = LightLines.stop_line(centers, directions, np.array(width))
+        lines = LightLines(names, left, right, directions, [f"tls:{light}" for light in ids],
+                           np.array(light_xy).reshape(count, 2), lanes)
         view = LightView(names, centers, directions, route_indices(route, centers, directions, 2.5))
         return cls(ids, lines, view)
 
@@ -140,7 +140,8 @@ class CarlaDrivingEnv:
             self.close()
             raise
         self.criteria = LeaderboardCriteria(self.route, self.lights.lines, stop_zones=self.road_map.stop_zones,
-                                            timeout_s=scenario.timeout_s)
+                                            timeout_s=scenario.timeout_s,
+                                            lane_yaw=route_lane_yaw(self.road_map, self.route))
         self.tick, self.time_s, self._finished = 0, 0.0, False
         self._wall_start = time.perf_counter()
         self._stage_s = {"server": 0.0, "criteria": 0.0, "sensors": 0.0}

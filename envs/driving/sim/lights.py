@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from envs.driving.criteria import LightLines
 from envs.driving.light_view import GREEN, OFF, RED, YELLOW, LightView, route_indices
 from envs.driving.maps import RoadMap
 from envs.driving.routing import DenseRoute
@@ -37,6 +38,7 @@ class StopLines:
     out_start: np.ndarray  # (M, K, 2) where each link's outgoing lane starts
     route_link: np.ndarray  # (M,) the link the route takes through this line, -1 if off the route
     route_index: np.ndarray  # (M,) dense-route index of the line, -1 if off the route
+    light_of: list[str]  # (M,) the SUMO traffic light controlling each line
 
     def __len__(self) -> int:
         return len(self.line_ids)
@@ -57,6 +59,21 @@ class StopLines:
         normal = np.stack([-self.direction[:, 1], self.direction[:, 0]], axis=1)
         offset = normal * self.half_width[:, None]
         return self.center - offset, self.center + offset
+
+    def criteria_lines(self, road_map: RoadMap) -> LightLines:
+        """The lines as the red-light test judges them: +-0.4 lane width across each lane, grouped
+        into one light per SUMO signal and approach (the lanes of one incoming road), each with the
+        map lane it stands on."""
+        left, right = LightLines.stop_line(self.center, self.direction, 2.0 * self.half_width)
+        groups = [f"{self.light_of[m]}/{lane.rsplit('_', 1)[0]}" for m, lane in enumerate(self.line_ids)]
+        light_xy = np.array([self.center[[k for k, g in enumerate(groups) if g == group]].mean(axis=0)
+                             for group in groups]).reshape(len(groups), 2)
+        lanes = []
+        for center, direction in zip(self.center, self.direction):
+            inside = center - 1.0 * direction  # just before the junction, in the lane itself
+            waypoint = road_map.driving_waypoint(float(inside[0]), float(inside[1]))
+            lanes.append(None if waypoint is None else (waypoint.road_id, waypoint.lane_id))
+        return LightLines(list(self.line_ids), left, right, self.direction, groups, light_xy, lanes)
 
     def attach_route(self, route: DenseRoute) -> None:
         """Find the stop lines the route passes and the link it takes through each."""
@@ -79,6 +96,7 @@ def read_stop_lines(libsumo, road_map: RoadMap) -> StopLines:
     """Stop lines of every signalised vehicle lane of the running SUMO simulation."""
     light_ids = list(libsumo.trafficlight.getIDList())
     by_lane: dict[str, list[tuple[int, str]]] = {}
+    light_of: dict[str, str] = {}
     offset = 0
     for light in light_ids:
         links = libsumo.trafficlight.getControlledLinks(light)
@@ -87,6 +105,7 @@ def read_stop_lines(libsumo, road_map: RoadMap) -> StopLines:
                 if incoming.startswith(":"):
                     continue  # pedestrian crossings start on walking areas
                 by_lane.setdefault(incoming, []).append((offset + link_index, outgoing))
+                light_of[incoming] = light
         offset += len(libsumo.trafficlight.getRedYellowGreenState(light))
     lanes = sorted(by_lane)
     width = max((len(by_lane[lane]) for lane in lanes), default=1)
@@ -104,4 +123,5 @@ def read_stop_lines(libsumo, road_map: RoadMap) -> StopLines:
             out_start[m, k] = road_map.from_sumo(np.array(libsumo.lane.getShape(outgoing)[0]))
     count = len(lanes)
     return StopLines(light_ids, lanes, np.array(center).reshape(count, 2), np.array(direction).reshape(count, 2),
-                     np.array(half_width), links, out_start, np.full(count, -1), np.full(count, -1))
+                     np.array(half_width), links, out_start, np.full(count, -1), np.full(count, -1),
+                     [light_of[lane] for lane in lanes])

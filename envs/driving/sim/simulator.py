@@ -21,8 +21,8 @@ from envs.driving.contracts import (
     GroundTruth,
     VehicleControl,
 )
-from envs.driving.criteria import EgoFrame, LeaderboardCriteria, LightLines
-from envs.driving.ego_frame import ego_frame_on_map, finish_route, route_episode_result
+from envs.driving.criteria import EgoFrame, LeaderboardCriteria
+from envs.driving.ego_frame import ego_frame_on_map, finish_route, route_episode_result, route_lane_yaw
 from envs.driving.maps import RoadMap
 from envs.driving.routing import DenseRoute, RoadGraph
 from envs.driving.sim.ego import KinematicBicycle, VehicleParams
@@ -79,9 +79,9 @@ class EmbeddedDrivingSim:
         self._lights = self.stop_lines.view()
         left, right = self.stop_lines.endpoints()
         self._light_geometry = (left, right)
-        self.criteria = LeaderboardCriteria(self.route, LightLines(self.stop_lines.line_ids, left, right,
-                                                                   self.stop_lines.direction),
-                                            stop_zones=self.road_map.stop_zones, timeout_s=scenario.timeout_s)
+        self.criteria = LeaderboardCriteria(self.route, self.stop_lines.criteria_lines(self.road_map),
+                                            stop_zones=self.road_map.stop_zones, timeout_s=scenario.timeout_s,
+                                            lane_yaw=route_lane_yaw(self.road_map, self.route))
         self.tick = 0
         self.time_s = 0.0
         self._wall_start = time.perf_counter()

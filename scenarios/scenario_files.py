@@ -1,0 +1,100 @@
+"""Leaderboard 1.0 scenario files: read, write, and find the one for a town.
+
+The format is `{"available_scenarios": [{TOWN: [{"scenario_type": "ScenarioN",
+"available_event_configurations": [{"transform": {x, y, z, yaw, pitch}, "other_actors":
+{"front"|"left"|"right": [{x, y, z, yaw}, ...]}?}, ...]}, ...]}, ...]}`; numbers may be
+written as strings, as in the official file.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from envs.driving.contracts import Pose, ScenarioTrigger
+from envs.errors import UserInputError
+
+ACTOR_SIDES = ("front", "left", "right")
+TOWN05_SCENARIO_FILE = "town05_all_scenarios_from_lb1_public.json"
+
+
+def _pose(values: dict, where: str, path: Path) -> Pose:
+    if not isinstance(values, dict):
+        raise UserInputError(f"{path}: {where} is not an object with x, y, z, yaw")
+    try:
+        return Pose(x=float(values["x"]), y=float(values["y"]), z=float(values.get("z", 0.0)),
+                    yaw=float(values.get("yaw", 0.0)))
+    except KeyError as error:
+        raise UserInputError(f"{path}: {where} has no {error.args[0]!r}") from error
+    except (TypeError, ValueError, ValidationError) as error:
+        raise UserInputError(f"{path}: {where} has a non-numeric coordinate") from error
+
+
+def towns_in(data: dict, path: Path) -> dict[str, list]:
+    if not isinstance(data, dict) or not isinstance(data.get("available_scenarios"), list):
+        raise UserInputError(f"{path}: not a Leaderboard scenario file (no 'available_scenarios' list)")
+    towns: dict[str, list] = {}
+    for entry in data["available_scenarios"]:
+        if not isinstance(entry, dict):
+            raise UserInputError(f"{path}: 'available_scenarios' holds a {type(entry).__name__}, not a town object")
+        for town, scenarios in entry.items():
+            if not isinstance(scenarios, list):
+                raise UserInputError(f"{path}: town {town} does not hold a list of scenarios")
+            towns.setdefault(town, []).extend(scenarios)
+    return towns
+
+
+def read_scenario_file(path: str | Path, town: str) -> list[ScenarioTrigger]:
+    """Every trigger the file gives for `town`, in file order; UserInputError names the file and
+    the problem (not JSON, not the format, no scenarios for this town)."""
+    path = Path(path)
+    if not path.is_file():
+        raise UserInputError(f"{path}: scenario file not found")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise UserInputError(f"{path}: not valid JSON ({error})") from error
+    towns = towns_in(data, path)
+    if town not in towns:
+        known = ", ".join(sorted(towns)) or "none"
+        raise UserInputError(f"{path}: no scenarios for {town} (the file has: {known})")
+    triggers = []
+    for number, scenario in enumerate(towns[town]):
+        if not isinstance(scenario, dict) or not isinstance(scenario.get("scenario_type"), str):
+            raise UserInputError(f"{path}: {town} scenario {number} has no 'scenario_type'")
+        kind = scenario["scenario_type"]
+        events = scenario.get("available_event_configurations")
+        if not isinstance(events, list):
+            raise UserInputError(f"{path}: {town} {kind} has no 'available_event_configurations' list")
+        for index, event in enumerate(events):
+            where = f"{town} {kind} event {index}"
+            if not isinstance(event, dict) or "transform" not in event:
+                raise UserInputError(f"{path}: {where} has no 'transform'")
+            pose = _pose(event["transform"], f"{where} transform", path)
+            others = event.get("other_actors") or {}
+            if not isinstance(others, dict):
+                raise UserInputError(f"{path}: {where} 'other_actors' is not an object")
+            actors = [_pose(actor, f"{where} other actor", path)
+                      for side in ACTOR_SIDES for actor in (others.get(side) or [])]
+            try:
+                triggers.append(ScenarioTrigger(scenario_type=kind, x=pose.x, y=pose.y, z=pose.z, yaw=pose.yaw,
+                                                other_actors=actors))
+            except ValidationError as error:
+                raise UserInputError(f"{path}: {where}: scenario type {kind!r} is not ScenarioN") from error
+    return triggers
+
+
+def write_scenario_file(path: str | Path, town: str, triggers: list[ScenarioTrigger]) -> None:
+    by_type: dict[str, list[dict]] = {}
+    for trigger in triggers:
+        event: dict = {"transform": {"x": trigger.x, "y": trigger.y, "z": trigger.z, "yaw": trigger.yaw,
+                                     "pitch": 0.0}}
+        if trigger.other_actors:
+            event["other_actors"] = {"front": [{"x": p.x, "y": p.y, "z": p.z, "yaw": p.yaw}
+                                               for p in trigger.other_actors]}
+        by_type.setdefault(trigger.scenario_type, []).append(event)
+    body = {"available_scenarios": [{town: [{"scenario_type": kind, "available_event_configurations": events}
+                                            for kind, events in sorted(by_type.items())]}]}
+    Path(path).write_text(json.dumps(body, indent=1), encoding="utf-8")
