@@ -82,6 +82,31 @@ def add_run_arguments(parser, episode: str, same_run: str) -> None:
     parser.add_argument("--json", action="store_true", help=f"print the {episode} result as JSON on the last line")
 
 
+def add_traffic_arguments(parser) -> None:
+    """--traffic, --vehicles, --pedestrians, --scenarios, --control-loss-noise: the same on the driving
+    agent and the driving benchmark."""
+    parser.add_argument("--traffic", default="lb1", choices=("lb1", "light"),
+                        help="background traffic: lb1 (the Leaderboard 1.0 route scenario's: 120 vehicles on Town05, "
+                             "scaled by lane length on other maps, no pedestrians) or light (60 vehicles, 40 "
+                             "pedestrians); default lb1")
+    parser.add_argument("--vehicles", type=int, help="background vehicles (default: the traffic profile's)")
+    parser.add_argument("--pedestrians", type=int, help="pedestrians (default: the traffic profile's)")
+    parser.add_argument("--scenarios", metavar="FILE|none",
+                        help="a Leaderboard 1.0 scenario file whose triggers the routes play, or none (default: the "
+                             "town's: the public file for Town05, a generated one for procedural towns)")
+    parser.add_argument("--control-loss-noise", action="store_true",
+                        help="apply Scenario1's steering noise (Leaderboard 1.0 never did; default off)")
+
+
+def check_traffic_arguments(args) -> None:
+    from envs.errors import UserInputError
+
+    for name in ("vehicles", "pedestrians"):
+        value = getattr(args, name)
+        if value is not None and value < 0:
+            raise UserInputError(f"--{name} must not be negative")
+
+
 def console_with_logging():
     """A rich console on stderr, with the log written through it (so log lines and progress bars
     do not tear each other)."""

@@ -9,12 +9,14 @@ written as strings, as in the official file.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from envs.driving.contracts import Pose, ScenarioTrigger
 from envs.errors import UserInputError
+from scenarios.reference_data import carla_reference_file
 
 ACTOR_SIDES = ("front", "left", "right")
 TOWN05_SCENARIO_FILE = "town05_all_scenarios_from_lb1_public.json"
@@ -98,3 +100,42 @@ def write_scenario_file(path: str | Path, town: str, triggers: list[ScenarioTrig
     body = {"available_scenarios": [{town: [{"scenario_type": kind, "available_event_configurations": events}
                                             for kind, events in sorted(by_type.items())]}]}
     Path(path).write_text(json.dumps(body, indent=1), encoding="utf-8")
+
+
+def town_scenario_file(road_map) -> tuple[Path | None, str]:
+    """The scenario file a map plays by default, and where it comes from: the Leaderboard 1.0
+    public file for a real CARLA town that has one here, a generated file for a procedural town,
+    none otherwise."""
+    if road_map.source.origin == "procedural":
+        return procedural_scenario_file(road_map), "generated for the procedural town"
+    if road_map.name == "Town05":
+        reference = carla_reference_file(TOWN05_SCENARIO_FILE)
+        if reference is not None:
+            return reference, "Leaderboard 1.0 public triggers"
+    return None, f"no scenario file for {road_map.name}: pass --scenarios FILE to play route scenarios"
+
+
+def procedural_scenario_file(road_map) -> Path:
+    """Generated once per map and cached beside the town's other artefacts."""
+    from envs.driving.cache import cache_dir, content_key
+    from envs.driving.routing import RoadGraph
+    from scenarios.procedural_scenarios import generate_scenario_triggers
+
+    key = content_key(road_map.source.xodr_path.read_bytes(), "scenarios-v1")
+    path = cache_dir("scenarios") / f"{road_map.name}-{key}.json"
+    if not path.exists():
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        write_scenario_file(partial, road_map.name, generate_scenario_triggers(RoadGraph(road_map.carla_map)))
+        partial.replace(path)
+    return path
+
+
+def resolve_scenarios(spec: str | None, road_map) -> tuple[Path | None, str]:
+    """`--scenarios FILE|none`, or the map's default (None)."""
+    if spec is None:
+        return town_scenario_file(road_map)
+    if spec == "none":
+        return None, "route scenarios off (--scenarios none)"
+    path = Path(spec)
+    read_scenario_file(path, road_map.name)  # fails here, with the file's problem, before any driving
+    return path, "from --scenarios"

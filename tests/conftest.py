@@ -75,3 +75,8 @@ def random_internvl(tmp_path_factory) -> Path:
     from planners.mllm.tiny import build_tiny_internvl
 
     return build_tiny_internvl(tmp_path_factory.mktemp("models") / "random-internvl", answer=None)
+
+
+@pytest.fixture(scope="session")
+def town05_scenario_file() -> Path:
+    return carla_data("town05_all_scenarios_from_lb1_public.json")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from agents.plugins import add_planner_arguments
+from agents.plugins import add_planner_arguments, add_traffic_arguments
 from envs.cli import ArgumentParser, run_command
 
 
@@ -31,10 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
     drive.add_argument("--carla-host", help="drive the routes on a running CARLA server (one at a time)")
     drive.add_argument("--carla-port", type=int, default=2000)
     drive.add_argument("--carla-timeout", type=float, default=10.0, help="seconds to wait for the CARLA server")
-    drive.add_argument("--seed", type=int, default=0)
-    drive.add_argument("--vehicles", type=int, default=60)
-    drive.add_argument("--pedestrians", type=int, default=40)
-    drive.add_argument("--decision-period", type=float, default=0.5)
+    drive.add_argument("--seed", type=int, default=0, help="traffic seed, and the procedural routes' (default 0)")
+    add_traffic_arguments(drive)
+    drive.add_argument("--decision-period", type=float, default=0.5, help="seconds between decisions (default 0.5)")
     drive.add_argument("--max-time", type=float, metavar="S",
                        help="stop each route after S simulated seconds, scored as it stands (a smoke run)")
     drive.add_argument("--json", action="store_true", help="print the global record as JSON on the last line")

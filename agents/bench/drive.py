@@ -12,11 +12,21 @@ from agents.bench.parallel import run_jobs
 from agents.bench.report import write_report
 from agents.bench.results import ResultsFile
 from agents.bench.routes import resolve_routes
-from agents.bench.worker import drive_one
+from agents.bench.worker import drive_one, failed_route_record
 from agents.hosting import host_setup
-from agents.plugins import DRIVING_PLANNERS, check_planner
+from agents.plugins import DRIVING_PLANNERS, check_planner, check_traffic_arguments
 from envs.errors import UserInputError
 from planners.backends import TEXT_BACKENDS, backend_options
+
+
+def scenario_file_for(spec: str | None, route_set) -> tuple[Path | None, str]:
+    """The scenario file the benchmark plays (resolved once here, so every worker plays the same)."""
+    from envs.driving.maps import RoadMap
+    from scenarios.scenario_files import resolve_scenarios
+
+    if spec == "none":
+        return resolve_scenarios(spec, None)
+    return resolve_scenarios(spec, RoadMap.load(route_set.town, route_set.xodr))
 
 
 def run_drive_bench(args: argparse.Namespace) -> int:
@@ -39,12 +49,17 @@ def run_drive_bench(args: argparse.Namespace) -> int:
         carla = CarlaServer(args.carla_host, args.carla_port, args.carla_timeout, town=args.town or "Town05")
         connection = CarlaConnection.open(carla)
         town, xodr = connection.road_map.name, str(connection.road_map.source.xodr_path)
+    check_traffic_arguments(args)
     route_set = resolve_routes(args.routes, town, xodr, args.seed)
     out = Path(args.out)
     if args.max_time is not None and args.max_time <= 0:
         raise UserInputError("--max-time must be positive")
-    options = {"planner": args.planner, "seed": args.seed, "vehicles": args.vehicles,
-               "pedestrians": args.pedestrians, "decision_period_s": args.decision_period, "max_time_s": args.max_time}
+    scenario_file, scenario_source = scenario_file_for(args.scenarios, route_set)
+    console.print(f"route scenarios: {scenario_file or 'none'} ({scenario_source})")
+    options = {"planner": args.planner, "seed": args.seed, "traffic": args.traffic, "vehicles": args.vehicles,
+               "pedestrians": args.pedestrians, "scenarios": str(scenario_file) if scenario_file else "none",
+               "control_loss_noise": args.control_loss_noise, "decision_period_s": args.decision_period,
+               "max_time_s": args.max_time}
     settings = {"routes": route_set.name, "town": route_set.town, "xodr": route_set.xodr, **options}
     if args.env:
         options["env"] = settings["env"] = args.env
@@ -66,9 +81,15 @@ def run_drive_bench(args: argparse.Namespace) -> int:
                               f"RC {record['scores']['score_route']:.1f} ({record['status']})")
 
         jobs = {f"route {r.id}": (i, r.model_dump(), route_set.town, route_set.xodr, options) for i, r in pending}
+
+        def failed(key: str, error: BaseException, out_console: Console) -> None:
+            index, route = jobs[key][:2]
+            reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+            keep(key, failed_route_record(index, route, f"route crashed: {reason}"), out_console)
+
         setup = host_setup(args.planner, backend, options)
         interrupted = run_jobs(drive_one, jobs, "routes", total, console, args.json, args.address, args.workers, keep,
-                               setup)
+                               setup, on_failure=failed)
     wall = time.perf_counter() - started
     record = results.write(total, wall)
     if results.records:
@@ -76,6 +97,7 @@ def run_drive_bench(args: argparse.Namespace) -> int:
                      route_set.town, route_set.xodr)
     console.print(f"driving score {record['driving_score']:.2f}  route completion {record['route_completion']:.2f}%  "
                   f"infraction penalty {record['infraction_penalty']:.3f}  ({record['routes']}/{total} routes, "
+                  f"scenarios {record['scenarios_triggered']} triggered of {record['scenarios_matched']} matched, "
                   f"{wall:.0f} s)  -> {out / 'results.json'}, {out / 'report.html'}")
     if interrupted:
         console.print("interrupted: the finished routes are saved; run the same command again to resume")

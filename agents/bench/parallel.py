@@ -45,9 +45,11 @@ def start_ray(address: str | None, workers: int) -> None:
 
 def run_jobs(function, jobs: dict[str, tuple], label: str, total: int, console: Console, quiet: bool,
              address: str | None, workers: int, on_record: Callable[[str, dict, Console], None],
-             setup: Callable[[], object] | None = None) -> bool:
+             setup: Callable[[], object] | None = None,
+             on_failure: Callable[[str, BaseException, Console], None] | None = None) -> bool:
     """Run function(*args) for every key -> args on Ray; returns True when interrupted by Ctrl-C.
-    `setup()` runs once Ray is up, before the jobs (e.g. to start the planner host actor)."""
+    `setup()` runs once Ray is up, before the jobs (e.g. to start the planner host actor);
+    `on_failure(key, error)` hears of a job that raised (default: it is reported and skipped)."""
     import ray
 
     start_ray(address, workers)
@@ -68,6 +70,8 @@ def run_jobs(function, jobs: dict[str, tuple], label: str, total: int, console: 
                     record = ray.get(done[0])
                 except ray.exceptions.RayTaskError as error:
                     progress.console.print(f"[red]{key} failed: {error.cause}")
+                    if on_failure is not None:
+                        on_failure(key, error.cause, progress.console)
                 else:
                     on_record(key, record, progress.console)
                 progress.advance(bar)

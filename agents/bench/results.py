@@ -45,18 +45,31 @@ class ResultsFile:
         self.records = [r for r in self.records if r["route_id"] != record["route_id"]] + [record]
 
     def global_record(self, total_routes: int, wall_s: float) -> dict:
+        """The Leaderboard statistics manager's global record: scores averaged over every route of the
+        set (a route that crashed or could not be planned scores 0 and counts), infractions per km as
+        the sum over routes of each route's count per km it completed (routes with no completion
+        skipped)."""
         count = len(self.records)
         km = sum(r["meta"]["driven_route_m"] for r in self.records) / 1000.0
-        per_km = {kind: (sum(len(r["infractions"][kind]) for r in self.records) / km if km > 0 else 0.0)
-                  for kind in INFRACTION_KINDS}
+        per_km = {kind: 0.0 for kind in INFRACTION_KINDS}
+        for record in self.records:
+            completed_km = record["scores"]["score_route"] / 100.0 * record["meta"]["route_length"] / 1000.0
+            if completed_km <= 0:
+                continue
+            for kind in INFRACTION_KINDS:
+                per_km[kind] += len(record["infractions"][kind]) / completed_km
 
         def mean(key: str) -> float:
-            return sum(r["scores"][key] for r in self.records) / count if count else 0.0
+            return sum(r["scores"][key] for r in self.records) / total_routes if total_routes else 0.0
 
+        scenarios = [s for r in self.records for s in r.get("scenarios", [])]
         return {"driving_score": mean("score_composed"), "route_completion": mean("score_route"),
                 "infraction_penalty": mean("score_penalty"), "infractions_per_km": per_km, "routes": count,
                 "routes_total": total_routes, "driven_km": km, "wall_s": wall_s,
-                "failed_routes": [r["route_id"] for r in self.records if r["status"] != "Completed"]}
+                "scenarios_matched": len(scenarios),
+                "scenarios_triggered": sum(1 for s in scenarios if s.get("triggered")),
+                "failed_routes": [{"route_id": r["route_id"], "status": r["status"]} for r in self.records
+                                  if r["status"] != "Completed"]}
 
     def write(self, total_routes: int, wall_s: float) -> dict:
         record = self.global_record(total_routes, wall_s)

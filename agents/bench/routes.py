@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from envs.errors import UserInputError
+from scenarios.reference_data import carla_reference_file
 from scenarios.routes import RouteDefinition, read_routes
-
-REFERENCE_DATA = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "carla"
 
 
 @dataclass(frozen=True)
@@ -18,14 +16,6 @@ class RouteSet:
     routes: list[RouteDefinition]
     town: str | None
     xodr: str | None
-
-
-def carla_reference_file(name: str) -> Path | None:
-    """A CARLA reference file from $MLLM_PILOT_CARLA_DATA or ../shared/data/carla beside the checkout."""
-    for folder in (os.environ.get("MLLM_PILOT_CARLA_DATA"), REFERENCE_DATA):
-        if folder and (Path(folder) / name).is_file():
-            return Path(folder) / name
-    return None
 
 
 def resolve_routes(spec: str, town: str | None, xodr: str | None, seed: int) -> RouteSet:

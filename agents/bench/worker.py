@@ -55,6 +55,22 @@ def drive_one(index: int, route: dict, town: str | None, xodr: str | None, optio
         "meta": {"route_length": metrics["route_length_m"], "driven_route_m": metrics["driven_route_m"],
                  "duration_game": result.timings.sim_s, "duration_system": time.perf_counter() - started,
                  "decisions": metrics["decisions"], "planner_repairs": metrics["planner_repairs"],
-                 "planner_fallbacks": metrics["planner_fallbacks"], "map": result.details["map"]},
+                 "planner_fallbacks": metrics["planner_fallbacks"], "map": result.details["map"],
+                 "vehicles": result.details.get("vehicles"), "pedestrians": result.details.get("pedestrians")},
+        "scenarios": result.details.get("scenarios", []),
         "path": path, "infraction_points": points,
     }
+
+
+def failed_route_record(index: int, route: dict, reason: str) -> dict:
+    """A route that crashed or could not be planned: scored 0 and counted, as the Leaderboard does."""
+    definition = RouteDefinition.model_validate(route)
+    points = [(p.x, p.y, p.z) for p in definition.waypoints]
+    length = sum(((a[0] - b[0]) ** 2 + (a[1] - b[1]) ** 2 + (a[2] - b[2]) ** 2) ** 0.5
+                 for a, b in zip(points[:-1], points[1:]))
+    return {"index": index, "route_id": definition.id, "status": f"Failed - {reason}",
+            "infractions": {kind: [] for kind in INFRACTION_KINDS},
+            "scores": {"score_route": 0.0, "score_penalty": 1.0, "score_composed": 0.0},
+            "meta": {"route_length": length, "driven_route_m": 0.0, "duration_game": 0.0, "duration_system": 0.0,
+                     "decisions": 0, "planner_repairs": 0, "planner_fallbacks": 0, "map": None},
+            "scenarios": [], "path": [], "infraction_points": []}

@@ -12,14 +12,16 @@ import json
 import sys
 from pathlib import Path
 
-from agents.plugins import add_planner_arguments, add_run_arguments, console_with_logging
+from agents.plugins import add_planner_arguments, add_run_arguments, add_traffic_arguments, console_with_logging
 from envs.cli import ArgumentParser, run_command
 from envs.driving.cache import cache_dir
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = ArgumentParser(prog="python -m agents.drive", description=__doc__.splitlines()[0])
-    parser.add_argument("--town", default="Town05", help="built-in town, or a CARLA town under $CARLA_ROOT")
+    parser.add_argument("--town", default=None,
+                        help="built-in town, or a CARLA town under $CARLA_ROOT (default Town05; with --xodr: the "
+                             "map's name, default the file's name)")
     parser.add_argument("--xodr", help="an OpenDRIVE map file instead of a town")
     parser.add_argument("--routes", help="a Leaderboard route file, or module:object (your RouteDefinition or list); "
                                          "default: one seeded procedural route")
@@ -38,9 +40,8 @@ def build_parser() -> argparse.ArgumentParser:
                              "flash_internimage_t|s|b or internvit (oracle perception stays on)")
     parser.add_argument("--perception-model", metavar="PATH",
                         help="its weights: a FlashInternImage checkpoint, or an InternVL directory for internvit")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--vehicles", type=int, default=60, help="background vehicles (default 60)")
-    parser.add_argument("--pedestrians", type=int, default=40, help="pedestrians (default 40)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the traffic and the default route (default 0)")
+    add_traffic_arguments(parser)
     parser.add_argument("--decision-period", type=float, default=0.5, help="seconds between decisions")
     parser.add_argument("--max-time", type=float, metavar="S",
                         help="stop after S simulated seconds, scored as it stands (default: the whole route)")
@@ -56,11 +57,10 @@ def run(args: argparse.Namespace) -> int:
         print(mermaid())
         return 0
     from agents.drive.runner import make_planner
-    from envs.errors import UserInputError
+    from agents.plugins import check_traffic_arguments
 
     console = console_with_logging()
-    if args.vehicles < 0 or args.pedestrians < 0:
-        raise UserInputError("--vehicles and --pedestrians must not be negative")
+    check_traffic_arguments(args)
     from agents.hosting import planner_backend
     from planners.backends import backend_options
 
@@ -83,12 +83,16 @@ def drive(args: argparse.Namespace, planner, console) -> int:
         if args.env or args.xodr:
             raise UserInputError("--carla-host drives the server's own map: leave out --env and --xodr")
         carla = CarlaConnection.open(CarlaServer(args.carla_host, args.carla_port, args.carla_timeout,
-                                                 town=args.town))
+                                                 town=args.town or "Town05"))
         road_map, env_factory = carla.road_map, carla.env_factory()
     else:
         env_factory = driving_env_factory(args.env)  # a path that does not resolve fails here, before the map loads
         road_map = RoadMap.load(args.town, args.xodr)
     console.print(f"map: {road_map.source.describe()}")
+    from scenarios.scenario_files import resolve_scenarios
+
+    scenario_file, scenario_source = resolve_scenarios(args.scenarios, road_map)
+    console.print(f"route scenarios: {scenario_file or 'none'} ({scenario_source})")
     if args.routes and ":" in args.routes and not Path(args.routes).exists():
         from agents.plugins import load_routes
         from scenarios.routes import select_route
@@ -107,7 +111,9 @@ def drive(args: argparse.Namespace, planner, console) -> int:
         except (ValueError, OSError) as error:
             raise UserInputError(f"--perception {args.perception}: {error}") from error
     checkpoint = Path(args.checkpoint) if args.checkpoint else cache_dir("checkpoints") / "drive.sqlite"
-    options = DriveOptions(planner=args.planner, seed=args.seed, vehicles=args.vehicles, pedestrians=args.pedestrians,
+    options = DriveOptions(planner=args.planner, seed=args.seed, traffic=args.traffic, vehicles=args.vehicles,
+                           pedestrians=args.pedestrians, scenarios=str(scenario_file) if scenario_file else "none",
+                           control_loss_noise=args.control_loss_noise,
                            decision_period_s=args.decision_period, checkpoint=checkpoint, fresh=args.fresh,
                            record_dir=Path(args.record) if args.record else None, instruction=args.instruction,
                            max_time_s=args.max_time)
@@ -149,7 +155,9 @@ def episode_record(result, route_id: str) -> dict:
             "route_length_m": metrics["route_length_m"], "decisions": int(metrics["decisions"]),
             "planner_repairs": int(metrics["planner_repairs"]), "planner_fallbacks": int(metrics["planner_fallbacks"]),
             "ticks": result.timings.ticks, "sim_s": result.timings.sim_s, "wall_s": result.timings.wall_s,
-            "resumed_from_tick": result.details.get("resumed_from_tick", 0), "planner": result.details.get("planner")}
+            "resumed_from_tick": result.details.get("resumed_from_tick", 0), "planner": result.details.get("planner"),
+            "vehicles": result.details.get("vehicles"), "pedestrians": result.details.get("pedestrians"),
+            "scenarios": result.details.get("scenarios", [])}
 
 
 def main(argv: list[str] | None = None) -> int:

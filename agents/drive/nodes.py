@@ -184,7 +184,7 @@ def route_after_check(state: DriveState) -> str:
 def _actor_speed(observation, actor_id: str | None) -> float | None:
     if actor_id is None:
         return None
-    actors = observation.truth.actors
+    actors = observation.truth.actors.seen()  # what the cameras show, never what is hidden
     for index, name in enumerate(actors.ids):
         if name == actor_id:
             return float(actors.speed[index])

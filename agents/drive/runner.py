@@ -29,8 +29,11 @@ log = logging.getLogger("mllm_pilot.drive")
 class DriveOptions:
     planner: str = "rule"
     seed: int = 0
-    vehicles: int = 60
-    pedestrians: int = 40
+    traffic: str = "lb1"  # a profile (scenarios.traffic); vehicles / pedestrians override its numbers
+    vehicles: int | None = None
+    pedestrians: int | None = None
+    scenarios: str | None = "default"  # a Leaderboard scenario file, "default" (the town's), or None / "none"
+    control_loss_noise: bool = False  # Scenario1's steering noise (Leaderboard 1.0 never applied it)
     decision_period_s: float = 0.5
     record_dir: Path | None = None
     checkpoint: Path | None = None  # a SQLite file; None keeps checkpoints in memory (no resume)
@@ -54,10 +57,32 @@ def make_planner(name: str, backend: BackendOptions | None = None) -> Planner:
     return make_family_planner(name, DRIVING_PLANNERS, backend)
 
 
-def thread_id(road_map: RoadMap, route: RouteDefinition, options: DriveOptions) -> str:
+def thread_id(road_map: RoadMap, route: RouteDefinition, options: DriveOptions, scenario_file: Path | None) -> str:
     digest = hashlib.sha256(road_map.source.xodr_path.read_bytes()).hexdigest()[:10]
+    vehicles, pedestrians = traffic_counts(road_map, options)
+    scenarios = "none" if scenario_file is None else hashlib.sha256(scenario_file.read_bytes()).hexdigest()[:10]
     return (f"{road_map.name}-{digest}/route-{route.id}/seed-{options.seed}/{options.planner}/"
-            f"v{options.vehicles}-p{options.pedestrians}/period-{options.decision_period_s:g}")
+            f"v{vehicles}-p{pedestrians}/period-{options.decision_period_s:g}/scenarios-{scenarios}"
+            f"{'-noise' if options.control_loss_noise else ''}")
+
+
+def traffic_counts(road_map: RoadMap, options: DriveOptions) -> tuple[int, int]:
+    """(vehicles, pedestrians): the profile's numbers unless the options give their own."""
+    from scenarios.traffic import traffic_for
+
+    vehicles, pedestrians = traffic_for(options.traffic, road_map)
+    return (vehicles if options.vehicles is None else options.vehicles,
+            pedestrians if options.pedestrians is None else options.pedestrians)
+
+
+def scenario_triggers(road_map: RoadMap, options: DriveOptions) -> tuple[Path | None, list]:
+    """The scenario file this run plays and its triggers for the map."""
+    from scenarios.scenario_files import read_scenario_file, resolve_scenarios
+
+    if options.scenarios in (None, "none"):
+        return None, []
+    path, _ = resolve_scenarios(None if options.scenarios == "default" else options.scenarios, road_map)
+    return path, ([] if path is None else read_scenario_file(path, road_map.name))
 
 
 def run_route(road_map: RoadMap, route: RouteDefinition, options: DriveOptions, on_tick=None,
@@ -79,8 +104,11 @@ def run_route(road_map: RoadMap, route: RouteDefinition, options: DriveOptions, 
         or perception is not None
     config = SimConfig(bev=wants_images, camera=wants_images)
     env = env_factory(road_map, config) if env_factory else EmbeddedDrivingSim(road_map, config)
-    scenario = route.scenario(seed=options.seed, vehicles=options.vehicles, pedestrians=options.pedestrians)
-    thread = thread_id(road_map, route, options)
+    vehicles, pedestrians = traffic_counts(road_map, options)
+    scenario_file, triggers = scenario_triggers(road_map, options)
+    scenario = route.scenario(seed=options.seed, vehicles=vehicles, pedestrians=pedestrians,
+                              scenario_triggers=triggers, control_loss_noise=options.control_loss_noise)
+    thread = thread_id(road_map, route, options, scenario_file)
     connection, checkpointer = open_checkpointer(options.checkpoint)
     control_log = ControlLog(options.checkpoint, thread)
     graph = build_drive_graph(checkpointer, graph)
@@ -118,7 +146,8 @@ def run_route(road_map: RoadMap, route: RouteDefinition, options: DriveOptions, 
                            "planner_repairs": float(state.get("repairs", 0)),
                            "planner_fallbacks": float(state.get("fallbacks", 0))})
     result.details.update({"planner": getattr(planner, "name", options.planner), "thread_id": thread,
-                           "resumed_from_tick": start_tick})
+                           "resumed_from_tick": start_tick, "vehicles": vehicles, "pedestrians": pedestrians,
+                           "scenario_file": None if scenario_file is None else str(scenario_file)})
     env.close()
     if connection is not None:
         connection.close()

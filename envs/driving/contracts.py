@@ -153,7 +153,8 @@ class ActorArrays:
             return cls.empty()
         if len(parts) == 1:
             return parts[0]
-        lanes = () if not all(part.lanes for part in parts) else tuple(lane for part in parts for lane in part.lanes)
+        lanes = () if not any(part.lanes for part in parts) else \
+            tuple(lane for part in parts for lane in (part.lanes or ("",) * len(part)))
         visible = None if any(part.visible is None for part in parts) else np.concatenate([p.visible for p in parts])
         return cls(tuple(name for part in parts for name in part.ids), np.concatenate([p.kind for p in parts]),
                    np.concatenate([p.xy for p in parts]), np.concatenate([p.yaw for p in parts]),

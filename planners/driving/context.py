@@ -99,7 +99,7 @@ def build_context(observation: DrivingObservation, route: DenseRoute, road_map: 
                   stop_sign_done: bool, instruction: str | None, previous: Decision | None,
                   light_plan: str | None = None, offset_from_route: int = 0) -> DrivingContext:
     ego = observation.ego
-    actors = observation.truth.actors
+    actors = observation.truth.actors.seen()  # what the cameras show, never what is hidden
     position = np.array([ego.x, ego.y])
     yaw = math.radians(ego.yaw)
     forward = np.array([math.cos(yaw), math.sin(yaw)])
@@ -117,7 +117,7 @@ def build_context(observation: DrivingObservation, route: DenseRoute, road_map: 
             obstacle = obstacles.get(int(i))
             agents.append(NearbyAgent(
                 id=actors.ids[i],
-                kind=ActorKind.PEDESTRIAN if actors.kind[i] == ActorArrays.KIND_PEDESTRIAN else ActorKind.VEHICLE,
+                kind=ActorArrays.KINDS[int(actors.kind[i])],
                 ahead_m=round(float(ahead[i]), 1), left_m=round(float(leftward[i]), 1),
                 speed=round(float(actors.speed[i]), 1), in_path=obstacle is not None,
                 path_distance_m=None if obstacle is None else round(obstacle.distance_m, 1)))

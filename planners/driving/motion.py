@@ -172,7 +172,7 @@ class MotionPlanner:
         limits = {"speed limit": ego.speed_limit,
                   "decision": ego.speed_limit if self.cruise is None else self.cruise,
                   "curve": self.route.curve_speed(observation.route_index, LATERAL_ACCELERATION)}
-        obstacles = obstacles_on_path(path, observation.truth.actors, 0.5 * ego.length, CORRIDOR_HALF_WIDTH_M)
+        obstacles = obstacles_on_path(path, observation.truth.actors.seen(), 0.5 * ego.length, CORRIDOR_HALF_WIDTH_M)
         if obstacles:
             limits["obstacle"] = min(self._following_speed(o.distance_m, 0.0 if o.predicted else o.speed)
                                      for o in obstacles[:3])

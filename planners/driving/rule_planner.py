@@ -140,7 +140,7 @@ class RuleBasedPlanner:
     def _borrow(self, context: DrivingContext):
         lead = context.lead
         if self.state == BehaviourState.BORROW:
-            if lead is None or lead.kind != ActorKind.VEHICLE or lead.speed > 2.0:
+            if lead is None or lead.kind == ActorKind.PEDESTRIAN or lead.speed > 2.0:
                 return BehaviourState.CRUISE, Decision(
                     speed=SpeedDecision.KEEP, path=PathDecision.FOLLOW_LANE,
                     explanation="Passed the stopped vehicle; returning to my lane.")
@@ -170,7 +170,7 @@ class RuleBasedPlanner:
         lead: NearbyAgent | None = context.lead
         if lead is None or lead.path_distance_m is None or lead.path_distance_m > FOLLOW_RANGE_M:
             return None
-        what = "vehicle" if lead.kind == ActorKind.VEHICLE else "pedestrian"
+        what = lead.kind.value
         gap = lead.path_distance_m
         if gap < 6.0 and lead.speed < 0.5:
             speed, why = SpeedDecision.STOP, f"The {what} {gap:.0f} m ahead is stopped; waiting behind it."

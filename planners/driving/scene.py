@@ -56,7 +56,7 @@ def obstacles_on_path(path: Path, actors: ActorArrays, ego_half_length: float, h
     within 3 s, nearest first. Pedestrians get an extra metre of corridor."""
     if len(actors) == 0 or len(path.xy) < 2:
         return []
-    near = np.where(np.abs(actors.xy - path.xy[0]).max(axis=1) < reach_m)[0]
+    near = np.where((np.abs(actors.xy - path.xy[0]).max(axis=1) < reach_m) & actors.solid)[0]  # debris is driven over
     # only what is ahead now: a follower predicted to move "ahead" would be a phantom obstacle
     along_now, _ = path.project(actors.xy[near])
     near = near[along_now > 0.5]

@@ -25,8 +25,11 @@ from envs.driving.criteria import EgoFrame, LeaderboardCriteria
 from envs.driving.ego_frame import ego_frame_on_map, finish_route, route_episode_result, route_lane_yaw
 from envs.driving.maps import RoadMap
 from envs.driving.routing import DenseRoute, RoadGraph
+from envs.driving.scenario_matching import match_route_scenarios
 from envs.driving.sim.ego import KinematicBicycle, VehicleParams
 from envs.driving.sim.lights import StopLines, read_stop_lines
+from envs.driving.sim.occlusion import camera_position, visible_from
+from envs.driving.sim.route_scenarios import RouteScenarioPlayer
 from envs.driving.sim.traffic import STEP_LENGTH_S, SumoTraffic, TrafficConfig
 from envs.errors import SimulatorError
 
@@ -82,13 +85,16 @@ class EmbeddedDrivingSim:
         self.criteria = LeaderboardCriteria(self.route, self.stop_lines.criteria_lines(self.road_map),
                                             stop_zones=self.road_map.stop_zones, timeout_s=scenario.timeout_s,
                                             lane_yaw=route_lane_yaw(self.road_map, self.route))
+        self.route_scenarios = RouteScenarioPlayer(self.road_map.carla_map, self.route,
+                                                   match_route_scenarios(self.route, scenario.scenario_triggers),
+                                                   scenario.seed, scenario.control_loss_noise)
         self.tick = 0
         self.time_s = 0.0
         self._wall_start = time.perf_counter()
         self._stage_s = {"traffic": 0.0, "criteria": 0.0, "sensors": 0.0}
         self._finished = False
         self._last_frame: EgoFrame | None = None
-        self._actors = self.traffic.actors()
+        self._actors = self._all_actors()
         self._light_codes = self.stop_lines.colors(self.traffic.light_states(self.stop_lines.light_ids))
         return self._observe(self._ego_frame())
 
@@ -98,18 +104,25 @@ class EmbeddedDrivingSim:
         if self.criteria.ended:
             raise SimulatorError("step() after the route ended: call reset() for a new route")
         started = time.perf_counter()
+        steer_noise, throttle_noise = self.route_scenarios.noise()
+        if steer_noise or throttle_noise:
+            action = VehicleControl.clamped(action.throttle + throttle_noise, action.steer + steer_noise, action.brake,
+                                            action.hand_brake, action.reverse)
         self.ego.step(action, self.dt)
         self.tick += 1
         self.time_s = self.tick * self.dt
         yaw_deg = math.degrees(self.ego.yaw)
         self.traffic.step(np.array([self.ego.x, self.ego.y]), yaw_deg, self.ego.speed)
-        self._actors = self.traffic.actors()
+        self.route_scenarios.step(self.ego.x, self.ego.y, self.ego_z, float(self.route.cumulative_m[
+            self.criteria.route_index]), self.time_s, self.dt)
+        self._actors = self._all_actors()
         self._light_codes = self.stop_lines.colors(self.traffic.light_states(self.stop_lines.light_ids))
         judged = time.perf_counter()
         frame = self._ego_frame()
         events = self.criteria.update(frame, self._actors, self._light_codes)
         if any(e.kind == "collisions_layout" for e in events):
             self.ego.stop()  # the static world does not give way
+        self.route_scenarios.note_collisions([e.actor_id for e in events if e.actor_id])
         if self.criteria.ended:
             events += self._finish(frame)
         observed = time.perf_counter()
@@ -145,7 +158,8 @@ class EmbeddedDrivingSim:
         timings = Timings(ticks=self.tick, sim_s=self.time_s, wall_s=time.perf_counter() - self._wall_start,
                           stage_s=dict(self._stage_s))
         return route_episode_result(self.criteria, self.scenario.route_id, self.scenario.seed, self.road_map.name,
-                                    self.road_map.source.describe(), timings)
+                                    self.road_map.source.describe(), timings,
+                                    scenarios=self.route_scenarios.records())
 
     def _finish(self, frame: EgoFrame) -> list[Infraction]:
         if self._finished:
@@ -154,6 +168,14 @@ class EmbeddedDrivingSim:
         return finish_route(self.criteria, frame)
 
     # per-tick views
+
+    def _all_actors(self):
+        """SUMO's traffic and the route scenarios' actors, each marked seen or hidden from the cameras."""
+        from envs.driving.contracts import ActorArrays
+
+        actors = ActorArrays.concat([self.traffic.actors(), self.route_scenarios.actors()])
+        eye = camera_position(self.ego.x, self.ego.y, math.degrees(self.ego.yaw))
+        return actors.with_visibility(visible_from(eye, actors))
 
     def _ego_frame(self) -> EgoFrame:
         ego, params = self.ego, self.config.vehicle
