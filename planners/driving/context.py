@@ -20,7 +20,7 @@ from envs.driving.maps import RoadMap
 from envs.driving.routing import DenseRoute, RoadOption
 from planners.driving.decision import Decision
 from planners.driving.rules import TRAFFIC_RULES
-from planners.driving.scene import Path, obstacles_on_path
+from planners.driving.scene import Path, clears_first, obstacles_on_path
 
 AGENT_RANGE_M = 40.0
 COMMAND_RANGE_M = 80.0
@@ -43,6 +43,8 @@ class NearbyAgent(Contract):
     speed: float
     in_path: bool = Field(description="in or entering the ego's planned path within 3 s")
     path_distance_m: float | None = Field(None, description="bumper-to-bumper distance along the path")
+    enters_path_s: float | None = Field(None, description="when it is in the path: 0 now, later if crossing into it")
+    clears_first: bool = Field(False, description="too close to stop for, and the ego is past before it crosses")
 
 
 class LaneSituation(Contract):
@@ -120,9 +122,12 @@ def build_context(observation: DrivingObservation, route: DenseRoute, road_map: 
                 kind=ActorArrays.KINDS[int(actors.kind[i])],
                 ahead_m=round(float(ahead[i]), 1), left_m=round(float(leftward[i]), 1),
                 speed=round(float(actors.speed[i]), 1), in_path=obstacle is not None,
-                path_distance_m=None if obstacle is None else round(obstacle.distance_m, 1)))
+                path_distance_m=None if obstacle is None else round(obstacle.distance_m, 1),
+                enters_path_s=None if obstacle is None else obstacle.enters_s,
+                clears_first=obstacle is not None and clears_first(obstacle.distance_m, obstacle.enters_s, ego.speed,
+                                                                   ego.length, float(actors.extent[i, 0]))))
         agents.sort(key=lambda agent: math.hypot(agent.ahead_m, agent.left_m))
-        in_path = [a for a in agents if a.in_path]
+        in_path = [a for a in agents if a.in_path and not a.clears_first]
         lead = min(in_path, key=lambda a: a.path_distance_m) if in_path else None
 
     command, command_distance, junction_distance = route_command(route, observation.route_index)

@@ -21,7 +21,7 @@ from envs.driving.criteria import StopZone
 from envs.driving.routing import DenseRoute
 from envs.driving.sim.ego import VehicleParams
 from planners.driving.decision import Decision, PathDecision, SpeedDecision
-from planners.driving.scene import Path, obstacles_on_path
+from planners.driving.scene import HARD_DECELERATION, Path, clears_first, obstacles_on_path
 
 PATH_POINTS = 70
 LATERAL_ACCELERATION = 2.0
@@ -34,7 +34,6 @@ CORRIDOR_HALF_WIDTH_M = 1.3
 DECELERATE_STEP = 2.0
 STOP_SIGN_HOLD_S = 1.0
 YELLOW_STOP_DECELERATION = 4.5  # stop for a yellow light when this is enough
-HARD_DECELERATION = 7.0
 YELLOW_CLEAR_S = 2.5  # otherwise go if the rear clears the line within this
 
 
@@ -172,10 +171,12 @@ class MotionPlanner:
         limits = {"speed limit": ego.speed_limit,
                   "decision": ego.speed_limit if self.cruise is None else self.cruise,
                   "curve": self.route.curve_speed(observation.route_index, LATERAL_ACCELERATION)}
-        obstacles = obstacles_on_path(path, observation.truth.actors.seen(), 0.5 * ego.length, CORRIDOR_HALF_WIDTH_M)
+        seen = observation.truth.actors.seen()
+        obstacles = [o for o in obstacles_on_path(path, seen, 0.5 * ego.length, CORRIDOR_HALF_WIDTH_M)[:3]
+                     if not clears_first(o.distance_m, o.enters_s, ego.speed, ego.length, float(seen.extent[o.index, 0]))]
         if obstacles:
             limits["obstacle"] = min(self._following_speed(o.distance_m, 0.0 if o.predicted else o.speed)
-                                     for o in obstacles[:3])
+                                     for o in obstacles)
         light = observation.truth.route_light
         if self.light_plan(observation) == "stop":
             gap = light.distance - 0.5 * ego.length - LIGHT_STOP_MARGIN_M

@@ -73,6 +73,13 @@ class RuleBasedPlanner:
     def _yield(self, context: DrivingContext):
         walkers = [a for a in context.agents if a.kind == ActorKind.PEDESTRIAN and a.in_path
                    and a.path_distance_m is not None and a.path_distance_m < PEDESTRIAN_RANGE_M]
+        if walkers and all(a.clears_first for a in walkers):
+            nearest = min(walkers, key=lambda a: a.path_distance_m)
+            return BehaviourState.CRUISE, Decision(
+                speed=SpeedDecision.KEEP, path=self._keep_path(),
+                explanation=f"A pedestrian is about to cross {max(nearest.path_distance_m, 0):.0f} m ahead, too close "
+                            "to stop before; keeping my speed to be past before they reach my lane.")
+        walkers = [a for a in walkers if not a.clears_first]
         if not walkers:
             return None
         nearest = min(walkers, key=lambda a: a.path_distance_m)

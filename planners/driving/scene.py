@@ -48,6 +48,25 @@ class Obstacle:
     distance_m: float  # along the path, bumper to bumper
     speed: float
     predicted: bool  # not in the path now, but will be within the horizon
+    enters_s: float = 0.0  # when it is in the path (0: now)
+
+
+HARD_DECELERATION = 7.0
+CROSSING_CLEARANCE_M = 1.0  # past a crossing actor's path by this much before it gets there...
+CROSSING_TIME_MARGIN_S = 0.25  # ...and this much sooner
+
+
+def clears_first(distance_m: float, enters_s: float, ego_speed: float, ego_length: float,
+                 actor_half_length: float) -> bool:
+    """Whether to keep going for something about to cross the path `distance_m` ahead in
+    `enters_s` seconds: it cannot be stopped for even braking hard, and at the present speed the
+    ego is past the crossing, tail and all, before it gets there (braking would stop the ego in
+    its way)."""
+    speed = max(ego_speed, 0.0)
+    if enters_s <= 0.0 or speed < 1.0 or speed ** 2 / (2 * HARD_DECELERATION) + 1.0 < distance_m:
+        return False
+    clear_m = distance_m + ego_length + 2 * actor_half_length + CROSSING_CLEARANCE_M
+    return clear_m / speed < enters_s - CROSSING_TIME_MARGIN_S
 
 
 def obstacles_on_path(path: Path, actors: ActorArrays, ego_half_length: float, half_width: float,
@@ -64,7 +83,14 @@ def obstacles_on_path(path: Path, actors: ActorArrays, ego_half_length: float, h
         return []
     found: dict[int, Obstacle] = {}
     heading = np.stack([np.cos(np.radians(actors.yaw[near])), np.sin(np.radians(actors.yaw[near]))], axis=1)
-    margin = half_width + actors.extent[near, 1] + np.where(actors.kind[near] == ActorArrays.KIND_PEDESTRIAN, 1.0, 0.0)
+    # the actor's box measured across and along the path (a bicycle crossing the road is long across it)
+    direction = path.xy[1] - path.xy[0]
+    direction = direction / max(float(np.linalg.norm(direction)), 1e-9)
+    cos = np.abs(heading @ direction)
+    sin = np.sqrt(np.clip(1.0 - cos ** 2, 0.0, 1.0))
+    across = actors.extent[near, 0] * sin + actors.extent[near, 1] * cos
+    lengthwise = actors.extent[near, 0] * cos + actors.extent[near, 1] * sin
+    margin = half_width + across + np.where(actors.kind[near] == ActorArrays.KIND_PEDESTRIAN, 1.0, 0.0)
     for horizon in PREDICTION_HORIZON_S:
         future = actors.xy[near] + heading * (actors.speed[near] * horizon)[:, None]
         along, gap = path.project(future)
@@ -73,6 +99,7 @@ def obstacles_on_path(path: Path, actors: ActorArrays, ego_half_length: float, h
             index = int(near[k])
             if index in found:
                 continue
-            distance = float(along[k]) - ego_half_length - float(actors.extent[index, 0])
-            found[index] = Obstacle(index, distance, float(actors.speed[index]), predicted=horizon > 0.0)
+            distance = float(along[k]) - ego_half_length - float(lengthwise[k])
+            found[index] = Obstacle(index, distance, float(actors.speed[index]), predicted=horizon > 0.0,
+                                    enters_s=horizon)
     return sorted(found.values(), key=lambda obstacle: obstacle.distance_m)
