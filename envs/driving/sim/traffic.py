@@ -24,6 +24,11 @@ SPAWN_CLEARANCE_M = 40.0
 SENSE_RADIUS_M = 100.0  # actors farther from the ego than this are not reported
 MOVE_MATCH_RADIUS_M = 10.0
 PEDESTRIAN_EXTENT = (0.25, 0.25)
+LANE_CHANGE_S = 2.0
+START_CLEARANCE_M = 25.0  # no traffic spawned this close to the ego at the start (none racing up behind it)
+SPEED_MODE_DEFAULT = 31
+SPEED_MODE_EMERGENCY = 27  # all checks but the deceleration limit: braking hard for the ego
+EMERGENCY_DECELERATION = 8.0
 
 _open_simulation: list[SumoTraffic] = []
 
@@ -46,6 +51,11 @@ class SumoTraffic:
         self._tick = 0
         self._started = False
         self._keep_route = 2  # until the ego has its route in SUMO
+        self._last_actors = ActorArrays.empty()
+        self._held_vehicles: set[str] = set()  # slowed for the ego this tick
+        self._held_walkers: dict[str, float] = {}  # held for the ego, with the walking speed to give back
+        self._lane_positions: dict[str, float] = {}
+        self._lane_shapes: dict[str, np.ndarray] = {}
 
     # lifecycle
 
@@ -59,7 +69,8 @@ class SumoTraffic:
         arguments = ["sumo", "-n", str(self.road_map.sumo_net_path), "--step-length", str(STEP_LENGTH_S),
                      "--seed", str(self.config.seed), "--no-step-log", "true", "--no-warnings", "true",
                      "--collision.action", "none", "--time-to-teleport", "120", "--ignore-route-errors", "true",
-                     "--begin", "0"]
+                     # lane changes as a 2 s sideways manoeuvre, not a 3.5 m jump that can land on the ego
+                     "--lanechange.duration", str(LANE_CHANGE_S), "--begin", "0"]
         try:
             libsumo.start(arguments)
         except Exception as error:  # libsumo raises its own TraCIException types
@@ -78,7 +89,7 @@ class SumoTraffic:
         self.step(ego_xy, ego_yaw_deg, 0.0)
         self._subscribe_around_ego()
         self.libsumo.simulationStep()
-        self._clear_around(ego_xy, radius=12.0)
+        self._clear_around(ego_xy, radius=START_CLEARANCE_M)
 
     def close(self) -> None:
         if self._started:
@@ -131,6 +142,7 @@ class SumoTraffic:
                 ts.vehicle.moveToXY(EGO_ID, "", -1, float(x), float(y), angle, keepRoute=2,
                                     matchThreshold=MOVE_MATCH_RADIUS_M)
             ts.vehicle.setSpeed(EGO_ID, max(float(ego_speed), 0.0))
+            self._give_way_to_ego(ego_xy, ego_yaw_deg, ego_speed)
             ts.simulationStep()
         except Exception as error:
             raise SimulatorError(f"SUMO failed at tick {self._tick}: {error}") from error
@@ -139,6 +151,65 @@ class SumoTraffic:
             self._fill_vehicles(ego_xy, self.config.vehicles)
             self._fill_pedestrians(ego_xy, self.config.pedestrians)
 
+    def _give_way_to_ego(self, ego_xy: np.ndarray, ego_yaw_deg: float, ego_speed: float) -> None:
+        """Slow the drivers and hold the walkers that would run into the ego (envs.driving.sim.yielding)."""
+        from envs.driving.sim.yielding import yield_speeds
+
+        ts = self.libsumo
+        actors = self._last_actors
+        caps = yield_speeds(actors, ego_xy, ego_yaw_deg, ego_speed, (0.5 * self._ego_length, 0.5 * self._ego_width),
+                            self._lanes_ahead(actors, ego_xy))
+        vehicles, walkers = {}, {}
+        for row, cap in caps.items():
+            kind, name = actors.ids[row].split(":", 1)
+            (vehicles if kind == "vehicle" else walkers)[name] = cap
+        present_vehicles = set(ts.vehicle.getIDList()) if self._held_vehicles or vehicles else set()
+        for name in self._held_vehicles - set(vehicles):
+            if name in present_vehicles:
+                ts.vehicle.setSpeed(name, -1.0)  # back to SUMO's own driving
+                ts.vehicle.setSpeedMode(name, SPEED_MODE_DEFAULT)
+        speeds = dict(zip(actors.ids, actors.speed))
+        for name, cap in vehicles.items():
+            if name in present_vehicles:
+                braked = max(float(speeds[f"vehicle:{name}"]) - EMERGENCY_DECELERATION * STEP_LENGTH_S, 0.0)
+                ts.vehicle.setSpeedMode(name, SPEED_MODE_EMERGENCY)
+                ts.vehicle.setSpeed(name, max(cap, braked))
+        self._held_vehicles = set(vehicles) & present_vehicles
+        present_walkers = set(ts.person.getIDList()) if self._held_walkers or walkers else set()
+        for name in list(self._held_walkers):
+            if name not in walkers:
+                if name in present_walkers:
+                    ts.person.setSpeed(name, self._held_walkers[name])
+                del self._held_walkers[name]
+        for name in walkers:
+            if name in present_walkers and name not in self._held_walkers:
+                self._held_walkers[name] = ts.person.getMaxSpeed(name)
+                ts.person.setSpeed(name, 0.0)
+
+    def _lanes_ahead(self, actors: ActorArrays, ego_xy: np.ndarray) -> dict[int, np.ndarray]:
+        """For vehicles near the ego: their lane's centre line from the front bumper on (map coordinates)."""
+        from envs.driving.sim.yielding import CHECK_RADIUS_M
+
+        lanes: dict[int, np.ndarray] = {}
+        near = np.linalg.norm(actors.xy - ego_xy, axis=1) < CHECK_RADIUS_M
+        for row in np.where(near & (actors.kind == ActorArrays.KIND_VEHICLE))[0]:
+            lane, name = actors.lanes[row], actors.ids[row].split(":", 1)[1]
+            position = self._lane_positions.get(name)
+            if not lane or position is None:
+                continue
+            shape = self._lane_shapes.get(lane)
+            if shape is None:
+                shape = self._lane_shapes[lane] = self.road_map.from_sumo(np.array(self.libsumo.lane.getShape(lane)))
+            steps = np.linalg.norm(np.diff(shape, axis=0), axis=1)
+            cumulative = np.concatenate([[0.0], np.cumsum(steps)])
+            position = min(max(position, 0.0), float(cumulative[-1]))
+            after = np.searchsorted(cumulative, position, side="right")
+            piece = min(max(after - 1, 0), len(steps) - 1)
+            fraction = (position - cumulative[piece]) / max(steps[piece], 1e-9)
+            front = shape[piece] + fraction * (shape[piece + 1] - shape[piece])
+            lanes[int(row)] = np.vstack([front, shape[piece + 1:]])
+        return lanes
+
     def actors(self) -> ActorArrays:
         """Vehicles (without the ego) and pedestrians within SENSE_RADIUS_M of the ego, in map
         coordinates, box centres; read from one SUMO context subscription around the ego."""
@@ -146,6 +217,8 @@ class SumoTraffic:
 
         results = self.libsumo.vehicle.getContextSubscriptionResults(EGO_ID)
         position, angle, speed, lane = tc.VAR_POSITION, tc.VAR_ANGLE, tc.VAR_SPEED, tc.VAR_LANE_ID
+        self._lane_positions = {name: values[tc.VAR_LANEPOSITION] for name, values in results.items()
+                                if tc.VAR_LANEPOSITION in values and tc.VAR_LENGTH in values}
         length, width = tc.VAR_LENGTH, tc.VAR_WIDTH
         vehicles, people = [], []
         for name, values in results.items():
@@ -156,7 +229,8 @@ class SumoTraffic:
                 people.append((name, values))
         ordered = vehicles + people
         if not ordered:
-            return ActorArrays.empty()
+            self._last_actors = ActorArrays.empty()
+            return self._last_actors
         rows = np.array([(*values[position], values[angle], values[speed], values.get(length, 0.0),
                           values.get(width, 0.0)) for _, values in ordered], dtype=float)
         offset = len(vehicles)
@@ -172,7 +246,9 @@ class SumoTraffic:
         kind = np.zeros(len(ordered), np.int8)
         kind[offset:] = ActorArrays.KIND_PEDESTRIAN
         ids = tuple(f"vehicle:{name}" for name, _ in vehicles) + tuple(f"pedestrian:{name}" for name, _ in people)
-        return ActorArrays(ids, kind, xy, yaw, rows[:, 3].copy(), extent, tuple(values[lane] for _, values in ordered))
+        self._last_actors = ActorArrays(ids, kind, xy, yaw, rows[:, 3].copy(), extent,
+                                        tuple(values[lane] for _, values in ordered))
+        return self._last_actors
 
     def ego_speed_limit(self) -> float:
         lane = self.libsumo.vehicle.getLaneID(EGO_ID)
@@ -210,7 +286,7 @@ class SumoTraffic:
         vehicle = self.libsumo.vehicle
         vehicle.subscribeContext(EGO_ID, tc.CMD_GET_VEHICLE_VARIABLE, SENSE_RADIUS_M,
                                  [tc.VAR_POSITION, tc.VAR_ANGLE, tc.VAR_SPEED, tc.VAR_LANE_ID, tc.VAR_LENGTH,
-                                  tc.VAR_WIDTH])
+                                  tc.VAR_WIDTH, tc.VAR_LANEPOSITION])
         vehicle.subscribeContext(EGO_ID, tc.CMD_GET_PERSON_VARIABLE, SENSE_RADIUS_M,
                                  [tc.VAR_POSITION, tc.VAR_ANGLE, tc.VAR_SPEED, tc.VAR_LANE_ID])
 
