@@ -1,6 +1,10 @@
 """CARLA Leaderboard route files: read, write, and turn into driving scenarios.
 
-The format is `<routes><route id=".." town=".."><waypoint x y z pitch roll yaw/>...`.
+Leaderboard 1.0: `<routes><route id=".." town=".."><waypoint x y z pitch roll yaw/>...`.
+Leaderboard 2.0: `<routes><route id town><waypoints><position x y z/>...</waypoints>
+<scenarios><scenario name type><trigger_point x y z yaw/>...</scenario></scenarios>`: the
+scenarios a route lists are kept with it (this simulator plays the Leaderboard 1.0 types only;
+others are reported as unsupported).
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from pathlib import Path
 from pydantic import Field, ValidationError
 
 from envs.contracts import Contract
-from envs.driving.contracts import DrivingScenario, Pose
+from envs.driving.contracts import DrivingScenario, Pose, ScenarioTrigger
 from envs.errors import UserInputError
 
 WAYPOINT_FIELDS = ("pitch", "roll", "x", "y", "yaw", "z")
@@ -21,9 +25,12 @@ class RouteDefinition(Contract):
     id: str
     town: str
     waypoints: list[Pose] = Field(min_length=2)
+    scenarios: list[ScenarioTrigger] = Field(default_factory=list, description="listed in the route (Leaderboard 2.0)")
 
     def scenario(self, seed: int = 0, **traffic) -> DrivingScenario:
-        return DrivingScenario(route_id=self.id, town=self.town, waypoints=self.waypoints, seed=seed, **traffic)
+        triggers = list(traffic.pop("scenario_triggers", [])) + list(self.scenarios)
+        return DrivingScenario(route_id=self.id, town=self.town, waypoints=self.waypoints, seed=seed,
+                               scenario_triggers=triggers, **traffic)
 
 
 def read_routes(path: str | Path) -> list[RouteDefinition]:
@@ -42,19 +49,34 @@ def read_routes(path: str | Path) -> list[RouteDefinition]:
         route_id = element.get("id", "")
         if not route_id:
             raise UserInputError(f"{path}: route number {number} has no id")
-        poses = []
-        for index, waypoint in enumerate(element.findall("waypoint")):
-            try:
-                poses.append(Pose(**{name: float(waypoint.get(name, 0.0)) for name in WAYPOINT_FIELDS}))
-            except (TypeError, ValueError, ValidationError) as error:
-                raise UserInputError(f"{path}: route {route_id} waypoint {index} has a non-numeric "
-                                     f"coordinate") from error
+        points = element.findall("waypoint") or element.findall("waypoints/position")
+        poses = [_pose(point, f"{path}: route {route_id} waypoint {index}") for index, point in enumerate(points)]
         if len(poses) < 2:
-            raise UserInputError(f"{path}: route {route_id} has {len(poses)} waypoint(s); at least 2 are needed")
-        routes.append(RouteDefinition(id=route_id, town=element.get("town", ""), waypoints=poses))
+            raise UserInputError(f"{path}: route {route_id} has {len(poses)} waypoint(s); at least 2 are needed "
+                                 "(<waypoint> elements, or <waypoints><position> in Leaderboard 2.0 files)")
+        listed = []
+        for number, scenario in enumerate(element.findall("scenarios/scenario")):
+            trigger = scenario.find("trigger_point")
+            if trigger is None:
+                raise UserInputError(f"{path}: route {route_id} scenario {number} has no <trigger_point>")
+            pose = _pose(trigger, f"{path}: route {route_id} scenario {number} trigger point")
+            kind = scenario.get("type") or scenario.get("name") or "Unnamed"
+            try:
+                listed.append(ScenarioTrigger(scenario_type=kind, x=pose.x, y=pose.y, z=pose.z, yaw=pose.yaw))
+            except ValidationError as error:
+                raise UserInputError(f"{path}: route {route_id} scenario {number} has an unusable type {kind!r}") \
+                    from error
+        routes.append(RouteDefinition(id=route_id, town=element.get("town", ""), waypoints=poses, scenarios=listed))
     if not routes:
         raise UserInputError(f"{path}: no <route> elements")
     return routes
+
+
+def _pose(element, where: str) -> Pose:
+    try:
+        return Pose(**{name: float(element.get(name, 0.0)) for name in WAYPOINT_FIELDS})
+    except (TypeError, ValueError, ValidationError) as error:
+        raise UserInputError(f"{where} has a non-numeric coordinate") from error
 
 
 def select_route(routes: list[RouteDefinition], route_id: str | None, source: str) -> RouteDefinition:

@@ -85,6 +85,8 @@ def read_scenario_file(path: str | Path, town: str) -> list[ScenarioTrigger]:
                                                 other_actors=actors))
             except ValidationError as error:
                 raise UserInputError(f"{path}: {where}: scenario type {kind!r} is not ScenarioN") from error
+            if not triggers[-1].number:
+                raise UserInputError(f"{path}: {where}: scenario type {kind!r} is not ScenarioN")
     return triggers
 
 

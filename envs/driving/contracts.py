@@ -182,7 +182,8 @@ class ScenarioTrigger(Contract):
     """One trigger of a Leaderboard 1.0 scenario file: where a scenario of this type may start
     (the ego's pose there) and the positions its other actors use."""
 
-    scenario_type: str = Field(pattern=r"^Scenario\d+$")
+    scenario_type: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$", description="ScenarioN (Leaderboard 1.0), or a "
+                                                                             "Leaderboard 2.0 type name")
     x: float
     y: float
     z: float = 0.0
@@ -191,7 +192,9 @@ class ScenarioTrigger(Contract):
 
     @property
     def number(self) -> int:
-        return int(self.scenario_type.removeprefix("Scenario"))
+        """N of ScenarioN (the Leaderboard 1.0 priority); 0 for other types."""
+        suffix = self.scenario_type.removeprefix("Scenario")
+        return int(suffix) if suffix.isdigit() else 0
 
 
 class DrivingScenario(Contract):

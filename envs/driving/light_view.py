@@ -17,20 +17,27 @@ COLORS = (LightColor.RED, LightColor.YELLOW, LightColor.GREEN, LightColor.OFF)
 LIGHT_RANGE_M = 60.0
 
 
-def route_indices(route: DenseRoute, centers: np.ndarray, directions: np.ndarray,
-                  tolerance_m: np.ndarray | float) -> np.ndarray:
-    """Per stop line, the index of the nearest route point within its tolerance that travels the
-    line's way, or -1 when the route does not pass it."""
-    indices = np.full(len(centers), -1)
+PASS_GAP_POINTS = 20  # route points further apart than this are separate passes of one line
+
+
+def route_passes(route: DenseRoute, centers: np.ndarray, directions: np.ndarray,
+                 tolerance_m: np.ndarray | float) -> tuple[np.ndarray, np.ndarray]:
+    """Every time the route passes a stop line (within its tolerance, travelling its way): the
+    line and the route index of each pass, in route order. A route can pass one line twice."""
+    lines, indices = [], []
     route_xy = route.xyz[:, :2]
     route_dir = np.stack([np.cos(np.radians(route.yaw)), np.sin(np.radians(route.yaw))], axis=1)
     tolerance = np.broadcast_to(np.asarray(tolerance_m, dtype=float), (len(centers),))
     for m in range(len(centers)):
         gap = np.linalg.norm(route_xy - centers[m], axis=1)
         candidates = np.where((gap < tolerance[m]) & (route_dir @ directions[m] > 0.7))[0]
-        if len(candidates):
-            indices[m] = int(candidates[np.argmin(gap[candidates])])
-    return indices
+        if not len(candidates):
+            continue
+        for run in np.split(candidates, np.where(np.diff(candidates) > PASS_GAP_POINTS)[0] + 1):
+            lines.append(m)
+            indices.append(int(run[np.argmin(gap[run])]))
+    order = np.argsort(indices, kind="stable")
+    return np.array(lines, dtype=int)[order], np.array(indices, dtype=int)[order]
 
 
 @dataclass
@@ -38,7 +45,8 @@ class LightView:
     ids: list[str]
     center: np.ndarray  # (M, 2)
     direction: np.ndarray  # (M, 2) unit vector of travel
-    route_index: np.ndarray  # (M,) dense-route index of each line, -1 off the route
+    pass_line: np.ndarray  # (K,) the line of each time the route passes one, in route order
+    pass_index: np.ndarray  # (K,) the dense-route index of that pass
 
     def state(self, m: int, code: int, distance: float) -> LightState:
         direction = self.direction[m]
@@ -54,9 +62,9 @@ class LightView:
 
     def on_route(self, route: DenseRoute, progress_index: int, codes: np.ndarray) -> LightState | None:
         """The next stop line the route passes at or after the ego's progress, within range."""
-        ahead = np.where(self.route_index >= progress_index)[0]
-        if not len(ahead):
+        ahead = int(np.searchsorted(self.pass_index, progress_index))
+        if ahead >= len(self.pass_index):
             return None
-        m = int(ahead[np.argmin(self.route_index[ahead])])
-        distance = float(route.cumulative_m[self.route_index[m]] - route.cumulative_m[progress_index])
+        m, index = int(self.pass_line[ahead]), int(self.pass_index[ahead])
+        distance = float(route.cumulative_m[index] - route.cumulative_m[progress_index])
         return self.state(m, codes[m], distance) if distance <= LIGHT_RANGE_M else None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import heapq
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
 from enum import IntEnum
 
 import numpy as np
@@ -23,6 +24,7 @@ MIN_LANE_CHANGE_SEGMENT_M = 12.0
 SNAP_COST_PER_M = 40.0
 MAX_SNAP_DISTANCE_M = 10.0
 MAX_LANE_CHANGES_BEFORE_POINT = 3
+OVERLAP_RADIUS_M = 0.6  # another lane this close to a route point is a candidate for it too
 JUNCTION_STRAIGHT_DEG = 35.0  # CARLA's global route planner: a smaller heading change is STRAIGHT
 
 
@@ -230,7 +232,24 @@ class RoadGraph:
                     if position is not None:
                         found.append(position)
                 waypoint = getattr(waypoint, step)()
+        # where lanes overlap (junction lanes fanning out from one entry), every lane through the point
+        known = {position.segment for position in found}
+        xy, segment, offset = self._lane_points
+        gaps = np.hypot(xy[:, 0] - x, xy[:, 1] - y)
+        for row in np.where(gaps < OVERLAP_RADIUS_M)[0][np.argsort(gaps[gaps < OVERLAP_RADIUS_M])]:
+            if int(segment[row]) not in known:
+                known.add(int(segment[row]))
+                found.append(LanePosition(int(segment[row]), float(offset[row]), float(gaps[row])))
         return sorted(found, key=lambda position: position.snap_distance)
+
+    @cached_property
+    def _lane_points(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every lane's centre points (x, y), with their segment and distance along it."""
+        points = [segment.points() for segment in self.segments]
+        xy = np.concatenate([p[:, :2] for p in points])
+        segment = np.concatenate([np.full(len(p), k) for k, p in enumerate(points)])
+        offset = np.concatenate([np.arange(len(p)) * POINT_SPACING_M for p in points])
+        return xy, segment, offset
 
     # Shortest paths. Node 2*i is the entry of segment i, node 2*i + 1 its exit.
 

@@ -73,3 +73,60 @@ def test_generate_command_writes_a_route_file(tmp_path, capsys):
     assert all(r.town == "Town05" for r in routes)
     assert main(["--count", "0", "--out", str(out)]) == 2
     assert "error: --count must be at least 1" in capsys.readouterr().err
+
+
+LEADERBOARD_2_ROUTE = """<?xml version="1.0" encoding="UTF-8"?>
+<routes>
+  <route id="7" town="Town05">
+    <weathers><weather route_percentage="0" cloudiness="5.0"/></weathers>
+    <waypoints>
+      <position x="-107.15" y="-135.17" z="0.0"/>
+      <position x="-55.82" y="-107.07" z="0.0"/>
+    </waypoints>
+    <scenarios>
+      <scenario name="Accident_1" type="Accident">
+        <trigger_point x="-80.0" y="-135.2" z="0.0" yaw="0.4"/>
+        <distance value="120"/>
+      </scenario>
+    </scenarios>
+  </route>
+</routes>
+"""
+
+
+def test_leaderboard_2_route_files_are_read_with_their_scenarios(tmp_path):
+    path = tmp_path / "lb2.xml"
+    path.write_text(LEADERBOARD_2_ROUTE)
+    (route,) = read_routes(path)
+    assert (route.id, route.town) == ("7", "Town05")
+    assert [(p.x, p.y) for p in route.waypoints] == [(-107.15, -135.17), (-55.82, -107.07)]
+    assert [(s.scenario_type, s.x, s.yaw, s.number) for s in route.scenarios] == [("Accident", -80.0, 0.4, 0)]
+    assert route.scenario(seed=1).scenario_triggers == route.scenarios
+
+
+def test_a_leaderboard_2_scenario_without_a_trigger_point_is_refused(tmp_path):
+    path = tmp_path / "lb2.xml"
+    path.write_text(LEADERBOARD_2_ROUTE.replace('<trigger_point x="-80.0" y="-135.2" z="0.0" yaw="0.4"/>', ""))
+    with pytest.raises(UserInputError, match="route 7 scenario 0 has no <trigger_point>"):
+        read_routes(path)
+
+
+def test_two_points_3_m_apart_on_one_lane_are_3_m_of_route(procedural_graph):
+    segment = next(s for s in procedural_graph.segments if not s.is_junction and s.length > 40)
+    a, b = segment.points()[10], segment.points()[13]
+    dense = procedural_graph.plan(np.array([a[:3], b[:3]]), "short")
+    assert dense.length_m == pytest.approx(3.0, abs=0.3)
+
+
+def test_two_points_at_a_junction_entry_follow_the_lane_they_are_on(town05_graph):
+    """Junction lanes fan out from one entry point: the first point lies on all of them, and the
+    route takes the one the second point is on (not a loop round the block back to it)."""
+    checked = 0
+    for segment in town05_graph.segments:
+        if not segment.is_junction or segment.length < 8:
+            continue
+        a, b = segment.points()[0], segment.points()[3]
+        dense = town05_graph.plan(np.array([a[:3], b[:3]]), "entry")
+        assert 1.5 < dense.length_m < 6.0, segment.index  # never round the block
+        checked += 1
+    assert checked > 100

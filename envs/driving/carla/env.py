@@ -40,7 +40,7 @@ from envs.driving.contracts import (
 )
 from envs.driving.criteria import LeaderboardCriteria, LightLines
 from envs.driving.ego_frame import ego_frame_on_map, finish_route, route_episode_result, route_lane_yaw
-from envs.driving.light_view import COLORS, OFF, LightView, route_indices
+from envs.driving.light_view import COLORS, OFF, LightView, route_passes
 from envs.driving.routing import RoadGraph
 from envs.errors import SimulatorError
 
@@ -87,7 +87,7 @@ class ServerLights:
         left, right = LightLines.stop_line(centers, directions, np.array(width))
         lines = LightLines(names, left, right, directions, [f"tls:{light}" for light in ids],
                            np.array(light_xy).reshape(count, 2), lanes)
-        view = LightView(names, centers, directions, route_indices(route, centers, directions, 2.5))
+        view = LightView(names, centers, directions, *route_passes(route, centers, directions, 2.5))
         return cls(ids, lines, view)
 
 

@@ -7,12 +7,12 @@ for lanes off the route, the most permissive of its links.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from envs.driving.criteria import LightLines
-from envs.driving.light_view import GREEN, OFF, RED, YELLOW, LightView, route_indices
+from envs.driving.light_view import GREEN, OFF, RED, YELLOW, LightView, route_passes
 from envs.driving.maps import RoadMap
 from envs.driving.routing import DenseRoute
 
@@ -20,6 +20,9 @@ _CODE = np.full(256, RED, dtype=np.int8)
 for _letters, _code in (("rRsu", RED), ("yY", YELLOW), ("gG", GREEN), ("oO", OFF)):
     for _letter in _letters:
         _CODE[ord(_letter)] = _code
+
+
+PASSED_BEHIND_POINTS = 30  # a pass this far behind the ego still colours its line (the ego may be on it)
 
 
 def state_codes(states: str) -> np.ndarray:
@@ -36,9 +39,11 @@ class StopLines:
     half_width: np.ndarray  # (M,)
     links: np.ndarray  # (M, K) global link indices into the concatenated states, -1 padded
     out_start: np.ndarray  # (M, K, 2) where each link's outgoing lane starts
-    route_link: np.ndarray  # (M,) the link the route takes through this line, -1 if off the route
-    route_index: np.ndarray  # (M,) dense-route index of the line, -1 if off the route
+    route_link: np.ndarray  # (M,) the link the route takes through this line next, -1 if off the route
     light_of: list[str]  # (M,) the SUMO traffic light controlling each line
+    pass_line: np.ndarray = field(default_factory=lambda: np.zeros(0, int))  # each time the route passes a line
+    pass_index: np.ndarray = field(default_factory=lambda: np.zeros(0, int))  # ... at this route index
+    pass_link: np.ndarray = field(default_factory=lambda: np.zeros(0, int))  # ... taking this link
 
     def __len__(self) -> int:
         return len(self.line_ids)
@@ -76,20 +81,30 @@ class StopLines:
         return LightLines(list(self.line_ids), left, right, self.direction, groups, light_xy, lanes)
 
     def attach_route(self, route: DenseRoute) -> None:
-        """Find the stop lines the route passes and the link it takes through each."""
-        self.route_link = np.full(len(self), -1)
-        self.route_index = route_indices(route, self.center, self.direction, np.maximum(self.half_width, 1.0) + 0.5)
+        """Find each time the route passes a stop line, and the link it takes through it then."""
+        self.pass_line, self.pass_index = route_passes(route, self.center, self.direction,
+                                                       np.maximum(self.half_width, 1.0) + 0.5)
         route_xy = route.xyz[:, :2]
-        for m in np.where(self.route_index >= 0)[0]:
-            index = int(self.route_index[m])
+        links = []
+        for m, index in zip(self.pass_line, self.pass_index):
             ahead = route_xy[index:index + 60]
             valid = self.links[m] >= 0
             distances = [np.min(np.linalg.norm(ahead - self.out_start[m, k], axis=1)) if valid[k] else np.inf
                          for k in range(self.links.shape[1])]
-            self.route_link[m] = self.links[m, int(np.argmin(distances))]
+            links.append(self.links[m, int(np.argmin(distances))])
+        self.pass_link = np.array(links, dtype=int)
+        self.follow_progress(0)
+
+    def follow_progress(self, route_index: int) -> None:
+        """Colour each line by the link of the route's next pass through it (a route may pass one
+        line twice, turning differently)."""
+        self.route_link = np.full(len(self), -1)
+        for line, index, link in zip(self.pass_line[::-1], self.pass_index[::-1], self.pass_link[::-1]):
+            if index >= route_index - PASSED_BEHIND_POINTS or self.route_link[line] < 0:
+                self.route_link[line] = link
 
     def view(self) -> LightView:
-        return LightView(self.line_ids, self.center, self.direction, self.route_index)
+        return LightView(self.line_ids, self.center, self.direction, self.pass_line, self.pass_index)
 
 
 def read_stop_lines(libsumo, road_map: RoadMap) -> StopLines:
@@ -123,5 +138,4 @@ def read_stop_lines(libsumo, road_map: RoadMap) -> StopLines:
             out_start[m, k] = road_map.from_sumo(np.array(libsumo.lane.getShape(outgoing)[0]))
     count = len(lanes)
     return StopLines(light_ids, lanes, np.array(center).reshape(count, 2), np.array(direction).reshape(count, 2),
-                     np.array(half_width), links, out_start, np.full(count, -1), np.full(count, -1),
-                     [light_of[lane] for lane in lanes])
+                     np.array(half_width), links, out_start, np.full(count, -1), [light_of[lane] for lane in lanes])

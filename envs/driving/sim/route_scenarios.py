@@ -89,9 +89,7 @@ class RouteScenario:
     def outcome(self) -> str:
         if self.collided:
             return "collision"
-        if not self.triggered:
-            return "not reached"
-        return "passed" if self.finished else "running"
+        return "passed" if self.triggered else "not reached"
 
     def record(self) -> dict:
         trigger = self.matched.trigger

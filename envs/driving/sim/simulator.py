@@ -116,6 +116,7 @@ class EmbeddedDrivingSim:
         self.route_scenarios.step(self.ego.x, self.ego.y, self.ego_z, float(self.route.cumulative_m[
             self.criteria.route_index]), self.time_s, self.dt)
         self._actors = self._all_actors()
+        self.stop_lines.follow_progress(self.criteria.route_index)
         self._light_codes = self.stop_lines.colors(self.traffic.light_states(self.stop_lines.light_ids))
         judged = time.perf_counter()
         frame = self._ego_frame()

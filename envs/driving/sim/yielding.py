@@ -20,7 +20,7 @@ from envs.driving.geometry import box_corners, boxes_overlap
 HORIZON_S = tuple(0.25 * step for step in range(1, 13))  # up to 3 s ahead
 CHECK_RADIUS_M = 40.0
 MARGIN_M = 0.2  # added to both boxes' half sizes
-BRAKING = 6.0  # m/s^2 a driver brakes at for the ego
+BRAKING = 4.0  # m/s^2 a driver plans to brake at for the ego
 WALKER_HORIZON_S = (0.25, 0.5, 0.75, 1.0)
 CREEP_SPEED = 1.0
 
@@ -95,6 +95,7 @@ def yield_speeds(actors: ActorArrays, ego_xy: np.ndarray, ego_yaw: float, ego_sp
             if actors.kind[row] == ActorArrays.KIND_PEDESTRIAN:
                 caps[row] = 0.0
                 continue
-            room = max(float(actors.speed[row]) * horizon - 2.0 * MARGIN_M, 0.0)
+            # the travel it surely has before contact: up to the last horizon that was still clear
+            room = max(float(actors.speed[row]) * (horizon - HORIZON_S[0]) - 2.0 * MARGIN_M, 0.0)
             caps[row] = math.sqrt(2.0 * BRAKING * room)
     return caps
