@@ -24,9 +24,9 @@ def scenario_file_for(spec: str | None, route_set) -> tuple[Path | None, str]:
     from envs.driving.maps import RoadMap
     from scenarios.scenario_files import resolve_scenarios
 
-    if spec == "none":
-        return resolve_scenarios(spec, None)
-    return resolve_scenarios(spec, RoadMap.load(route_set.town, route_set.xodr))
+    road_map = RoadMap.load(route_set.town, route_set.xodr)
+    Console(stderr=True).print(f"map: {road_map.source.describe()}; lights: {road_map.signals.describe()}")
+    return resolve_scenarios(spec, road_map)
 
 
 def run_drive_bench(args: argparse.Namespace) -> int:

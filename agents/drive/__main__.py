@@ -89,6 +89,7 @@ def drive(args: argparse.Namespace, planner, console) -> int:
         env_factory = driving_env_factory(args.env)  # a path that does not resolve fails here, before the map loads
         road_map = RoadMap.load(args.town, args.xodr)
     console.print(f"map: {road_map.source.describe()}")
+    console.print(f"lights: {road_map.signals.describe()}")
     from scenarios.scenario_files import resolve_scenarios
 
     scenario_file, scenario_source = resolve_scenarios(args.scenarios, road_map)

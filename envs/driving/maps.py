@@ -27,12 +27,53 @@ from envs.driving.procedural import PROCEDURAL_TOWNS, build_procedural_town
 from envs.driving.sumo_tools import read_net_offset, run_sumo_tool
 from envs.errors import UserInputError
 
-# netconvert options for an OpenDRIVE file without signals (CARLA's exports keep lights
-# in the server): guess lights at junctions, and sidewalks and crossings for pedestrians.
-NETCONVERT_OPENDRIVE_OPTIONS = (
-    "--tls.guess-signals", "true", "--tls.guess", "true", "--sidewalks.guess", "true",
-    "--crossings.guess", "true", "--no-turnarounds", "true", "--no-warnings", "true",
-)
+# netconvert options for an OpenDRIVE file. Where the map has traffic-light signals (CARLA's
+# Town01-04 and Town10 do), SUMO's lights are built from them and their controllers (the lanes
+# each one governs), with CARLA-like timings (10 s green, 3 s yellow); where it has none (Town05),
+# SUMO guesses lights at its junctions. Sidewalks and crossings are guessed for pedestrians.
+NETCONVERT_COMMON_OPTIONS = ("--sidewalks.guess", "true", "--crossings.guess", "true", "--no-turnarounds", "true",
+                             "--no-warnings", "true")
+NETCONVERT_GUESSED_LIGHTS = ("--tls.guess-signals", "true", "--tls.guess", "true")
+NETCONVERT_MAP_LIGHTS = ("--opendrive.signal-groups", "true", "--tls.green.time", "10", "--tls.yellow.time", "3")
+LIGHT_SIGNAL_TYPES = ("1000001", "1000011")  # OpenDRIVE dynamic signals: traffic lights (CARLA, SUMO exports)
+
+
+@dataclass(frozen=True)
+class MapSignals:
+    lights: int  # dynamic traffic-light signals in the OpenDRIVE file
+    stops: int  # stop signs (type 206)
+
+    def describe(self) -> str:
+        lights = f"traffic lights from the map's {self.lights} signals" if self.lights else \
+            "traffic lights guessed by SUMO at junctions (the map has no signals)"
+        return f"{lights}; {self.stops} stop signs"
+
+
+def read_map_signals(xodr_path: Path) -> MapSignals:
+    root = ElementTree.parse(xodr_path).getroot()
+    signals = root.findall(".//signal")
+    lights = sum(1 for s in signals if s.get("dynamic") == "yes" and s.get("type") in LIGHT_SIGNAL_TYPES)
+    return MapSignals(lights, sum(1 for s in signals if s.get("type") == "206"))
+
+
+CARLA_GREEN_S, CARLA_YELLOW_S = 10, 3  # a CARLA traffic light's default green and yellow times
+
+
+def set_carla_light_timings(net_path: Path) -> None:
+    """Give the lights netconvert built from the map's signal groups CARLA's timings: each green
+    phase 10 s, each yellow 3 s (all-red phases stay as built)."""
+    tree = ElementTree.parse(net_path)
+    for phase in tree.getroot().iter("phase"):
+        state = phase.get("state", "")
+        if "G" in state or "g" in state:
+            phase.set("duration", str(CARLA_GREEN_S))
+        elif "y" in state or "Y" in state:
+            phase.set("duration", str(CARLA_YELLOW_S))
+    tree.write(net_path, encoding="UTF-8", xml_declaration=True)
+
+
+def netconvert_options(signals: MapSignals) -> tuple[str, ...]:
+    return (*(NETCONVERT_MAP_LIGHTS if signals.lights else NETCONVERT_GUESSED_LIGHTS), *NETCONVERT_COMMON_OPTIONS)
 
 
 @dataclass(frozen=True)
@@ -100,15 +141,18 @@ def validate_xodr_file(path: Path) -> None:
         raise UserInputError(f"{path}: OpenDRIVE file has no <road> elements")
 
 
-def sumo_net_for_xodr(xodr_path: Path) -> Path:
+def sumo_net_for_xodr(xodr_path: Path, signals: MapSignals) -> Path:
     """Convert an OpenDRIVE file to a SUMO net once; cached by content and options."""
     text = xodr_path.read_bytes()
-    key = content_key(text, *NETCONVERT_OPENDRIVE_OPTIONS)
+    options = netconvert_options(signals)
+    key = content_key(text, *options)
     net_path = cache_dir("sumo-nets") / f"{xodr_path.stem}-{key}.net.xml"
     if not net_path.exists():
         partial = net_path.with_suffix(f".{os.getpid()}.tmp.xml")
-        run_sumo_tool("netconvert", ["--opendrive-files", str(xodr_path), *NETCONVERT_OPENDRIVE_OPTIONS,
-                                     "-o", str(partial)], what=str(xodr_path))
+        run_sumo_tool("netconvert", ["--opendrive-files", str(xodr_path), *options, "-o", str(partial)],
+                      what=str(xodr_path))
+        if signals.lights:
+            set_carla_light_timings(partial)
         partial.replace(net_path)
     return net_path
 
@@ -131,7 +175,8 @@ class RoadMap:
         self.waypoints = self.carla_map.generate_waypoints(2.0)
         if not self.waypoints:
             raise UserInputError(f"{source.xodr_path}: the map has no drivable lanes")
-        self.sumo_net_path = source.sumo_net_path or sumo_net_for_xodr(source.xodr_path)
+        self.signals = read_map_signals(source.xodr_path)
+        self.sumo_net_path = source.sumo_net_path or sumo_net_for_xodr(source.xodr_path, self.signals)
         self.sumo_offset = np.array(read_net_offset(self.sumo_net_path))
 
     def check_sumo_net(self) -> None:

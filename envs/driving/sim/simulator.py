@@ -30,6 +30,7 @@ from envs.driving.sim.ego import KinematicBicycle, VehicleParams
 from envs.driving.sim.lights import StopLines, read_stop_lines
 from envs.driving.sim.occlusion import camera_position, visible_from
 from envs.driving.sim.route_scenarios import RouteScenarioPlayer
+from envs.driving.sim.sensors.light_poles import LightPoles
 from envs.driving.sim.traffic import STEP_LENGTH_S, SumoTraffic, TrafficConfig
 from envs.errors import SimulatorError
 
@@ -82,7 +83,9 @@ class EmbeddedDrivingSim:
         self._lights = self.stop_lines.view()
         left, right = self.stop_lines.endpoints()
         self._light_geometry = (left, right)
-        self.criteria = LeaderboardCriteria(self.route, self.stop_lines.criteria_lines(self.road_map),
+        light_lines = self.stop_lines.criteria_lines(self.road_map)
+        self._light_poles = LightPoles.build(left, right, self.stop_lines.direction, light_lines.light_ids)
+        self.criteria = LeaderboardCriteria(self.route, light_lines,
                                             stop_zones=self.road_map.stop_zones, timeout_s=scenario.timeout_s,
                                             lane_yaw=route_lane_yaw(self.road_map, self.route))
         self.route_scenarios = RouteScenarioPlayer(self.road_map.carla_map, self.route,
@@ -207,8 +210,8 @@ class EmbeddedDrivingSim:
             bev = self.bev_renderer.render(position, frame.yaw, self._actors, upcoming, left, right,
                                            self._light_codes)
         if self.config.camera:
-            images["front"] = self.camera_renderer.render(position, frame.yaw, self._actors, left, right,
-                                                          self.stop_lines.direction, self._light_codes)
+            images["front"] = self.camera_renderer.render(position, frame.yaw, self._actors, self._light_poles,
+                                                          self._light_codes)
         return DrivingObservation.model_construct(
             tick=self.tick, time_s=self.time_s, map_name=self.road_map.name, ego=ego,
             route_index=self.criteria.route_index, route_completion=self.criteria.completion,

@@ -1,8 +1,9 @@
 """Semantic bird's-eye view around the ego, heading up.
 
 Planes (C, H, W), uint8 0/255, channels first as models take them: road, lane lines,
-route, vehicles, pedestrians, and the stop lines of red, yellow and green lights.
-Static layers are warped out of the map raster; moving things are drawn as polygons.
+route, vehicles (cyclists too), pedestrians, the stop lines of red, yellow and green lights, and
+static objects (props, debris). Static layers are warped out of the map raster; actors are drawn
+as polygons, only those the ego's cameras can see (a perception stack's view, not the world's).
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ from envs.driving.geometry import box_corners
 from envs.driving.sim.sensors.map_raster import MapRaster
 
 BEV_CHANNELS = ("road", "lane_lines", "route", "vehicles", "pedestrians", "light_red", "light_yellow",
-                "light_green")
+                "light_green", "static_objects")
+CHANNEL_KINDS = {3: (ActorArrays.KIND_VEHICLE, ActorArrays.KIND_CYCLIST), 4: (ActorArrays.KIND_PEDESTRIAN,),
+                 8: (ActorArrays.KIND_PROP, ActorArrays.KIND_DEBRIS)}
 CHANNEL_COLORS = {  # RGB, painted in this order for the video view
     "road": (80, 80, 80), "lane_lines": (230, 230, 230), "route": (60, 110, 200), "vehicles": (60, 160, 255),
     "pedestrians": (255, 140, 0), "light_red": (230, 30, 30), "light_yellow": (240, 220, 30),
-    "light_green": (40, 200, 60),
+    "light_green": (40, 200, 60), "static_objects": (190, 90, 210),
 }
 
 
@@ -71,12 +74,13 @@ class BevRenderer:
             cv2.polylines(bev[2], [self._project(affine, route_xy)], False, 255,
                           thickness=max(int(1.5 * scale), 1), shift=3)
         reach = size * self.config.meters_per_px
+        actors = actors.seen()
         if len(actors):
             near = np.abs(actors.xy - ego_xy).max(axis=1) < reach
             corners = self._project(affine, box_corners(actors.xy[near], actors.yaw[near], actors.extent[near]))
             kinds = actors.kind[near]
-            for channel, kind in ((3, ActorArrays.KIND_VEHICLE), (4, ActorArrays.KIND_PEDESTRIAN)):
-                chosen = corners[kinds == kind]
+            for channel, members in CHANNEL_KINDS.items():
+                chosen = corners[np.isin(kinds, members)]
                 if len(chosen):
                     cv2.fillPoly(bev[channel], list(chosen), 255, shift=3)
         if len(light_colors):

@@ -1,8 +1,10 @@
 """A front RGB camera rendered by perspective projection with numpy/OpenCV.
 
 The ground (road surface, sidewalks, lane markings) is the map raster seen through the
-camera: a plane, so one homography maps it into the image. Vehicles, pedestrians and
-traffic lights are 3-D boxes projected and painted far to near.
+camera: a plane, so one homography maps it into the image. Vehicles, cyclists, pedestrians,
+props, debris and traffic lights are 3-D boxes projected and painted far to near, so what
+stands behind a prop or a car is hidden as a camera would have it. A traffic light is a pole
+at the curb of its approach with an arm over the lanes and a lamp above each lane.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import numpy as np
 
 from envs.driving.contracts import ActorArrays
 from envs.driving.geometry import box_corners
+from envs.driving.sim.sensors.light_poles import LightPoles
 from envs.driving.sim.sensors.map_raster import MapRaster
 
 SKY = (150, 190, 230)
@@ -27,10 +30,13 @@ WHITE = (235, 235, 235)
 YELLOW = (230, 190, 40)
 LIGHT_RGB = ((230, 30, 30), (240, 210, 30), (40, 210, 70), (60, 60, 60))
 PEDESTRIAN_RGB = (230, 120, 40)
+CYCLIST_RGB = (150, 30, 120)
+PROP_RGB = (200, 60, 50)  # a vending machine
+DEBRIS_RGB = (120, 95, 60)
 POLE_RGB = (90, 90, 90)
 HEAD_RGB = (30, 30, 30)
-VEHICLE_HEIGHT = 1.5
-PEDESTRIAN_HEIGHT = 1.8
+# (bottom, top) of each actor kind's box, metres: vehicle, pedestrian, prop, cyclist, debris
+KIND_SPAN = np.array([(0.3, 1.5), (0.0, 1.8), (0.0, 2.0), (0.0, 1.7), (0.0, 0.05)])
 POLE_HEIGHT = 5.0
 FAR_M = 90.0
 NEAR_M = 0.5
@@ -80,8 +86,8 @@ class CameraRenderer:
         position = ego_xy + self.config.forward_m * forward
         return position, forward, right
 
-    def render(self, ego_xy: np.ndarray, ego_yaw_deg: float, actors: ActorArrays, light_left: np.ndarray,
-               light_right: np.ndarray, light_direction: np.ndarray, light_colors: np.ndarray) -> np.ndarray:
+    def render(self, ego_xy: np.ndarray, ego_yaw_deg: float, actors: ActorArrays, lights: LightPoles,
+               light_colors: np.ndarray) -> np.ndarray:
         config = self.config
         position, forward, right = self._camera_frame(ego_xy, ego_yaw_deg)
         f, cx, cy, h = self.focal, self._cx, self._cy, config.height_m
@@ -97,8 +103,7 @@ class CameraRenderer:
                                     flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=GRASS)
         image[:self._horizon_row] = SKY
         image[max(self._horizon_row - 3, 0):self._horizon_row] = HORIZON
-        self._draw_objects(image, position, forward, right, actors, light_left, light_right, light_direction,
-                           light_colors)
+        self._draw_objects(image, position, forward, right, actors, lights, light_colors)
         return image
 
     def _project(self, points: np.ndarray, position, forward, right) -> tuple[np.ndarray, np.ndarray]:
@@ -110,37 +115,24 @@ class CameraRenderer:
         pixels = np.stack([self._cx + self.focal * lateral / safe, self._cy - self.focal * up / safe], axis=1)
         return pixels, depth
 
-    def _draw_objects(self, image, position, forward, right, actors: ActorArrays, light_left, light_right,
-                      light_direction, light_colors) -> None:
-        """Paint every visible box, faces sorted far to near (painter's algorithm)."""
+    def _draw_objects(self, image, position, forward, right, actors: ActorArrays, lights: LightPoles,
+                      light_colors) -> None:
+        """Paint every box in view, faces sorted far to near (painter's algorithm)."""
         centers, yaws, sizes, spans, colors, lamps = [], [], [], [], [], []
         if len(actors):
             relative = actors.xy - position
             depth = relative @ forward
             lateral = np.abs(relative @ right)
-            visible = np.where((depth > -3.0) & (depth < FAR_M) & (lateral < depth + 6.0))[0]
-            walking = actors.kind[visible] == ActorArrays.KIND_PEDESTRIAN
-            centers.append(actors.xy[visible])
-            yaws.append(actors.yaw[visible])
-            sizes.append(np.where(walking[:, None], 0.25, actors.extent[visible]))
-            heights = np.where(walking, PEDESTRIAN_HEIGHT, VEHICLE_HEIGHT)
-            spans.append(np.stack([np.where(walking, 0.0, 0.3), heights], axis=1))
-            colors.append(np.array([PEDESTRIAN_RGB if walk else _vehicle_color(actors.ids[i])
-                                    for i, walk in zip(visible, walking)], dtype=float).reshape(-1, 3))
-            lamps.append(np.full(len(visible), -1))
+            shown = np.where((depth > -3.0) & (depth < FAR_M) & (lateral < depth + 6.0))[0]
+            centers.append(actors.xy[shown])
+            yaws.append(actors.yaw[shown])
+            sizes.append(actors.extent[shown])
+            spans.append(KIND_SPAN[actors.kind[shown]])
+            colors.append(np.array([_actor_color(actors.ids[i], int(actors.kind[i])) for i in shown],
+                                   dtype=float).reshape(-1, 3))
+            lamps.append(np.full(len(shown), -1))
         if len(light_colors):
-            # a pole at the right end of each stop line, its head towards the approaching cars
-            base = light_right + 0.8 * np.stack([-light_direction[:, 1], light_direction[:, 0]], axis=1)
-            depth = (base - position) @ forward
-            shown = np.where((depth > 2.0) & (depth < FAR_M) & (light_direction @ forward > 0.5))[0]
-            count = len(shown)
-            centers += [base[shown], base[shown]]
-            yaws += [np.zeros(count), np.zeros(count)]
-            sizes += [np.full((count, 2), 0.1), np.full((count, 2), 0.25)]
-            spans += [np.tile([0.0, POLE_HEIGHT - 1.0], (count, 1)),
-                      np.tile([POLE_HEIGHT - 1.0, POLE_HEIGHT], (count, 1))]
-            colors += [np.tile(POLE_RGB, (count, 1)).astype(float), np.tile(HEAD_RGB, (count, 1)).astype(float)]
-            lamps += [np.full(count, -1), light_colors[shown].astype(int)]
+            self._add_lights(position, forward, lights, light_colors, centers, yaws, sizes, spans, colors, lamps)
         if not centers or sum(len(c) for c in centers) == 0:
             return
         center, yaw, size, span = (np.concatenate(part) for part in (centers, yaws, sizes, spans))
@@ -166,6 +158,35 @@ class CameraRenderer:
                        LIGHT_RGB[int(lamp[keep][k])], -1, lineType=cv2.LINE_AA)
 
 
-def _vehicle_color(actor_id: str) -> tuple[int, int, int]:
+    @staticmethod
+    def _add_lights(position, forward, lights: LightPoles, light_colors, centers, yaws, sizes, spans, colors,
+                    lamps) -> None:
+        """Poles and arms of the approaches facing the camera, and a lamp over each of their lanes."""
+        depth = (lights.pole_xy - position) @ forward
+        poles = np.where((depth > 2.0) & (depth < FAR_M) & (lights.direction @ forward > 0.5))[0]
+        arm_center = 0.5 * (lights.arm_from[poles] + lights.arm_to[poles])
+        arm = lights.arm_to[poles] - lights.arm_from[poles]
+        count = len(poles)
+        centers += [lights.pole_xy[poles], arm_center]
+        yaws += [np.zeros(count), np.degrees(np.arctan2(arm[:, 1], arm[:, 0]))]
+        sizes += [np.full((count, 2), 0.1), np.stack([0.5 * np.linalg.norm(arm, axis=1), np.full(count, 0.06)], 1)]
+        spans += [np.tile([0.0, POLE_HEIGHT], (count, 1)), np.tile([POLE_HEIGHT - 0.15, POLE_HEIGHT], (count, 1))]
+        colors += [np.tile(POLE_RGB, (count, 1)).astype(float), np.tile(POLE_RGB, (count, 1)).astype(float)]
+        lamps += [np.full(count, -1), np.full(count, -1)]
+        depth = (lights.lamp_xy - position) @ forward
+        heads = np.where((depth > 2.0) & (depth < FAR_M) & (lights.lamp_direction @ forward > 0.5))[0]
+        centers.append(lights.lamp_xy[heads])
+        yaws.append(np.zeros(len(heads)))
+        sizes.append(np.full((len(heads), 2), 0.25))
+        spans.append(np.tile([POLE_HEIGHT - 1.0, POLE_HEIGHT - 0.15], (len(heads), 1)))
+        colors.append(np.tile(HEAD_RGB, (len(heads), 1)).astype(float))
+        lamps.append(light_colors[heads].astype(int))
+
+
+def _actor_color(actor_id: str, kind: int) -> tuple[int, int, int]:
+    fixed = {ActorArrays.KIND_PEDESTRIAN: PEDESTRIAN_RGB, ActorArrays.KIND_CYCLIST: CYCLIST_RGB,
+             ActorArrays.KIND_PROP: PROP_RGB, ActorArrays.KIND_DEBRIS: DEBRIS_RGB}
+    if kind in fixed:
+        return fixed[kind]
     palette = ((40, 70, 160), (170, 30, 30), (200, 200, 205), (30, 30, 35), (40, 120, 70), (210, 170, 40))
     return palette[zlib.crc32(actor_id.encode()) % len(palette)]

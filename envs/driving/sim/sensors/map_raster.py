@@ -33,7 +33,8 @@ class MapRaster:
         return (np.asarray(xy) - self.origin) / self.resolution
 
 
-def _lane_quads(road_map: RoadMap) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
+def _lane_quads(road_map: RoadMap) -> tuple[list[np.ndarray], ...]:
+    """Quads of driving lanes, paved side lanes, white and yellow markings; and junction hulls."""
     import carla
 
     driving, paved, white, yellow = [], [], [], []
@@ -53,11 +54,14 @@ def _lane_quads(road_map: RoadMap) -> tuple[list[np.ndarray], list[np.ndarray], 
                          center - half_length * forward - half_width * right,
                          center - half_length * forward + half_width * right])
 
+    junction_edges: dict[int, list[np.ndarray]] = {}
     for waypoint in road_map.carla_map.generate_waypoints(step):
         transform = waypoint.transform
         yaw = np.radians(transform.rotation.yaw)
         half = 0.5 * waypoint.lane_width
         driving.append(quad(transform.location, yaw, 0.6 * step, half))
+        if waypoint.is_junction:
+            junction_edges.setdefault(waypoint.junction_id, []).append(quad(transform.location, yaw, 0.6 * step, half))
         for marking, side in ((waypoint.left_lane_marking, -1.0), (waypoint.right_lane_marking, 1.0)):
             if marking.type not in drawn:
                 continue
@@ -77,11 +81,14 @@ def _lane_quads(road_map: RoadMap) -> tuple[list[np.ndarray], list[np.ndarray], 
                         paved.append(quad(neighbour.transform.location, np.radians(neighbour.transform.rotation.yaw),
                                           0.6 * step, 0.5 * neighbour.lane_width))
                 neighbour = getattr(neighbour, walk)()
-    return driving, paved, white, yellow
+    # a junction's surface is paved all over, not only along its lanes: its lanes' convex hull
+    hulls = [cv2.convexHull(np.concatenate(quads).astype(np.float32)).reshape(-1, 2).astype(float)
+             for quads in junction_edges.values()]
+    return driving, paved, white, yellow, hulls
 
 
 def build_map_raster(road_map: RoadMap, resolution: float = RESOLUTION_M) -> MapRaster:
-    key = content_key(road_map.source.xodr_path.read_bytes(), str(resolution), "v1")
+    key = content_key(road_map.source.xodr_path.read_bytes(), str(resolution), "v3")
     path = cache_dir("rasters") / f"{road_map.name}-{key}.npz"
     if path.exists():
         data = np.load(path)
@@ -91,12 +98,16 @@ def build_map_raster(road_map: RoadMap, resolution: float = RESOLUTION_M) -> Map
     origin = np.array([min_x, min_y])
     shape = (int(np.ceil((max_y - min_y) / resolution)), int(np.ceil((max_x - min_x) / resolution)))
     layers = []
-    for quads in _lane_quads(road_map):
+    *lane_layers, junction_hulls = _lane_quads(road_map)
+    for quads in lane_layers:
         layer = np.zeros(shape, np.uint8)
         if quads:
             pixels = ((np.array(quads) - origin) / resolution * 8).round().astype(np.int32)  # 3 bits subpixel
             cv2.fillPoly(layer, list(pixels), 255, lineType=cv2.LINE_AA, shift=3)
         layers.append(layer)
+    for hull in junction_hulls:  # one at a time: fillPoly would cut holes where polygons overlap
+        pixels = ((hull - origin) / resolution * 8).round().astype(np.int32)
+        cv2.fillConvexPoly(layers[0], pixels, 255, lineType=cv2.LINE_AA, shift=3)
     raster = MapRaster(origin, resolution, *layers)
     partial = path.with_suffix(".tmp.npz")
     np.savez_compressed(partial, origin=origin, resolution=resolution, driving=raster.driving, paved=raster.paved,
