@@ -93,6 +93,18 @@ def write_report(path: Path, records: list[dict], global_record: dict, title: st
     maps = "".join(f'<figure><img src="data:image/png;base64,{png}"><figcaption>{html.escape(r["status"])}'
                    f"</figcaption></figure>" for r, png in sections)
     g = global_record
+    outcomes: dict[str, dict[str, int]] = {}
+    for record in records:
+        for scenario in record.get("scenarios", []):
+            counts_by_outcome = outcomes.setdefault(scenario["type"], {})
+            counts_by_outcome[scenario["outcome"]] = counts_by_outcome.get(scenario["outcome"], 0) + 1
+    kinds_seen = sorted({o for c in outcomes.values() for o in c})
+    scenario_rows = "".join(f"<tr><td>{html.escape(kind)}</td>" + "".join(f"<td>{c.get(o, 0)}</td>" for o in kinds_seen)
+                            + "</tr>" for kind, c in sorted(outcomes.items()))
+    scenario_table = (f"<h2>Route scenarios</h2><p>{g.get('scenarios_triggered', 0)} triggered of "
+                      f"{g.get('scenarios_matched', 0)} matched</p><table><tr><th>type</th>"
+                      + "".join(f"<th>{html.escape(o)}</th>" for o in kinds_seen) + f"</tr>{scenario_rows}</table>"
+                      ) if outcomes else ""
     page = html_page(title, f"""<p><b>Driving score {g['driving_score']:.2f}</b> &middot;
 route completion {g['route_completion']:.2f}% &middot; infraction penalty {g['infraction_penalty']:.3f} &middot;
 {g['routes']} of {g['routes_total']} routes &middot;
@@ -100,5 +112,6 @@ route completion {g['route_completion']:.2f}% &middot; infraction penalty {g['in
 <img src="data:image/png;base64,{summary_png}">
 <table><tr><th>route</th><th>driving score</th><th>route completion</th><th>penalty</th><th>status</th>
 <th>length (m)</th><th>game time (s)</th></tr>{rows}</table>
+{scenario_table}
 <h2>Driven paths</h2>{maps}""")
     path.write_text(page, encoding="utf-8")

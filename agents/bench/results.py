@@ -68,6 +68,7 @@ class ResultsFile:
                 "routes_total": total_routes, "driven_km": km, "wall_s": wall_s,
                 "scenarios_matched": len(scenarios),
                 "scenarios_triggered": sum(1 for s in scenarios if s.get("triggered")),
+                "scenarios_skipped": sum(1 for s in scenarios if s.get("outcome") == "skipped"),
                 "failed_routes": [{"route_id": r["route_id"], "status": r["status"]} for r in self.records
                                   if r["status"] != "Completed"]}
 

@@ -7,6 +7,8 @@ import sys
 
 import pytest
 
+from envs.driving.contracts import Pose
+from scenarios.routes import RouteDefinition, write_routes
 from tests.conftest import REPO
 
 
@@ -16,27 +18,40 @@ def bench(*args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.slow
-def test_benchmark_runs_routes_in_parallel_writes_results_and_resumes(short_routes_file, tmp_path):
+def test_benchmark_runs_routes_in_parallel_writes_results_and_resumes(short_routes, tmp_path):
+    # two drivable routes and one that cannot be planned (its last point is off every lane)
+    off_map = RouteDefinition(id="off_map", town="Town05",
+                              waypoints=[short_routes[0].waypoints[0], Pose(x=50.0, y=-50.0, z=0.0)])
+    routes_file = tmp_path / "routes.xml"
+    write_routes(routes_file, [*short_routes, off_map])
     out = tmp_path / "bench"
-    args = ["--routes", str(short_routes_file), "--workers", "2", "--out", str(out), "--vehicles", "10",
+    args = ["--routes", str(routes_file), "--workers", "2", "--out", str(out), "--vehicles", "10",
             "--pedestrians", "5", "--json"]
     done = bench(*args)
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout.strip().splitlines()[-1])
-    assert summary["routes"] == 2 and summary["routes_total"] == 2
-    assert set(summary) >= {"driving_score", "route_completion", "infraction_penalty", "infractions_per_km", "wall_s"}
+    assert summary["routes"] == 3 and summary["routes_total"] == 3
+    assert set(summary) >= {"driving_score", "route_completion", "infraction_penalty", "infractions_per_km", "wall_s",
+                            "scenarios_matched", "scenarios_triggered"}
     results = json.loads((out / "results.json").read_text())
     records = results["_checkpoint"]["records"]
-    assert results["_checkpoint"]["progress"] == [2, 2] and [r["route_id"] for r in records] == ["short_0", "short_1"]
-    assert summary["driving_score"] == pytest.approx(sum(r["scores"]["score_composed"] for r in records) / 2)
+    assert results["_checkpoint"]["progress"] == [3, 3]
+    assert [r["route_id"] for r in records] == ["short_0", "short_1", "off_map"]
+    failed = records[2]
+    assert failed["scores"] == {"score_route": 0.0, "score_penalty": 1.0, "score_composed": 0.0}
+    assert failed["status"].startswith("Failed - route crashed: route off_map: point 1 (50.0, -50.0) is more than")
+    assert {"route_id": "off_map", "status": failed["status"]} in summary["failed_routes"]
+    # the crashed route counts: the mean is over all three
+    assert summary["driving_score"] == pytest.approx(sum(r["scores"]["score_composed"] for r in records) / 3)
+    records = records[:2]
     for record in records:
         assert record["scores"]["score_composed"] == pytest.approx(
             record["scores"]["score_route"] * record["scores"]["score_penalty"])
         assert len(record["path"]) > 5
     report = (out / "report.html").read_text()
-    assert report.count("data:image/png;base64,") == 3  # the summary plots and one map per route
+    assert report.count("data:image/png;base64,") == 4  # the summary plots and one map per route
     again = bench(*args)
-    assert again.returncode == 0 and "2 already done" in again.stderr
+    assert again.returncode == 0 and "3 already done" in again.stderr
     assert json.loads(again.stdout.strip().splitlines()[-1])["driving_score"] == summary["driving_score"]
 
 

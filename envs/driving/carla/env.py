@@ -125,6 +125,9 @@ class CarlaDrivingEnv:
         self.close()
         self.scenario = scenario
         self.route = self.graph.plan_scenario(scenario)
+        if scenario.scenario_triggers:
+            log.warning("route scenarios are played by the embedded simulator; on a CARLA server run the "
+                        "Leaderboard's own runner (agents/leaderboard_agent.py) to have scenario_runner play them")
         try:
             self._synchronous(scenario.seed)
             self._spawn_ego()

@@ -17,6 +17,7 @@ Other scenario types are matched and reported but not played ("unsupported").
 
 from __future__ import annotations
 
+import logging
 import math
 import random
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from envs.driving.routing import DenseRoute
 from envs.driving.scenario_matching import MatchedScenario
 from envs.driving.sim import scenario_geometry as geo
 
+log = logging.getLogger("mllm_pilot.scenarios")
 TRIGGER_DISTANCE_M = 1.5
 TRIGGER_WINDOW = 5
 DEBRIS_EXTENT = (0.9, 0.9)  # static.prop.dirtdebris01, about 1.8 m across and a few cm high
@@ -79,6 +81,14 @@ class RouteScenario:
     def prepare(self, carla_map, route: DenseRoute) -> None:
         """Work out where the actors go (at route start, as the Leaderboard builds scenarios)."""
 
+    def _reference(self, carla_map):
+        """The lane waypoint at the trigger (scenario_runner's reference waypoint), or None with a note."""
+        trigger = self.matched.trigger
+        reference = geo.lane_waypoint(carla_map, trigger.x, trigger.y, trigger.z)
+        if reference is None:
+            self.note = "trigger off the map"
+        return reference
+
     def start(self, ego: EgoOnRoute) -> None:
         """The ego reached the trigger: place the actors."""
         self.triggered = True
@@ -87,6 +97,8 @@ class RouteScenario:
         """Advance the actors one tick."""
 
     def outcome(self) -> str:
+        if self.note:
+            return "skipped"  # its actors could not be placed on this map
         if self.collided:
             return "collision"
         return "passed" if self.triggered else "not reached"
@@ -119,10 +131,8 @@ class ControlLoss(RouteScenario):
     _junctions: np.ndarray | None = None
 
     def prepare(self, carla_map, route: DenseRoute) -> None:
-        trigger = self.matched.trigger
-        reference = geo.lane_waypoint(carla_map, trigger.x, trigger.y, trigger.z)
+        reference = self._reference(carla_map)
         if reference is None:
-            self.note = "trigger off the map"
             return
         self.places = [geo.waypoint_xy(geo.ahead_on_lane(reference, d)) for d in self.DISTANCES_M]
         self.yaw = reference.transform.rotation.yaw
@@ -167,17 +177,16 @@ class DynamicObjectCrossing(RouteScenario):
     lane_changes: int = 1
 
     def prepare(self, carla_map, route: DenseRoute) -> None:
-        trigger = self.matched.trigger
-        reference = geo.lane_waypoint(carla_map, trigger.x, trigger.y, trigger.z)
+        reference = self._reference(carla_map)
         if reference is None:
-            self.note = "trigger off the map"
             return
         curb_lane, self.lane_changes, extra = geo.rightmost_lane_for_crossing(reference)
         ahead = geo.ahead_on_lane(curb_lane, self.START_DISTANCE_M + extra, stop_at_junction=not reference.is_junction)
         location = ahead.transform.location
         projected = geo.lane_waypoint(carla_map, location.x, location.y, location.z) or ahead
-        self.walker_xy, self.walker_yaw = geo.beside(projected, curb_lane.lane_width)
-        self.walker_xy = self.walker_xy + (geo.waypoint_xy(ahead) - geo.waypoint_xy(projected))
+        # a lane width to the right of that point, across the lane the map puts it on
+        self.walker_xy, self.walker_yaw = geo.beside(geo.waypoint_xy(ahead), projected.transform.rotation.yaw,
+                                                     curb_lane.lane_width)
         # the occluder: 90 % of the way from the trigger's lane point to the walker
         self.blocker_xy = geo.waypoint_xy(reference) + 0.9 * (self.walker_xy - geo.waypoint_xy(reference))
         self.speed = 3.0 + 0.4 * self.lane_changes
@@ -199,8 +208,7 @@ class DynamicObjectCrossing(RouteScenario):
         if self.walker_xy is None or self.finished:
             return
         if self.phase == "waiting":
-            close = np.linalg.norm(ego.xy - self.walker_xy) < self.trigger_m + 20.0
-            if close and self.walker_route_m - self.trigger_m < ego.route_m < self.walker_route_m:
+            if geo.within_along_route(ego.xy, ego.route_m, self.walker_xy, self.walker_route_m, self.trigger_m):
                 self.phase, self.phase_m, self.walker.speed = "entering", 0.0, self.speed
         elif self.phase == "entering":  # half the crossing width at the target speed
             self.phase_m += self.walker.move(dt)
@@ -227,11 +235,10 @@ class VehicleTurningRoute(RouteScenario):
     phase_m: float = 0.0
 
     def prepare(self, carla_map, route: DenseRoute) -> None:
-        trigger = self.matched.trigger
-        reference = geo.lane_waypoint(carla_map, trigger.x, trigger.y, trigger.z)
+        reference = self._reference(carla_map)
         if reference is None:
-            self.note = "trigger off the map"
             return
+        trigger = self.matched.trigger
         gaps = np.linalg.norm(route.xyz - np.array([trigger.x, trigger.y, trigger.z]), axis=1)
         closest = len(gaps) - 1 - int(np.argmin(gaps[::-1]))
         exit_index = geo.route_exit_after_junction(route, closest)
@@ -246,7 +253,8 @@ class VehicleTurningRoute(RouteScenario):
         if not spawn:
             self.note = "no lane to place the cyclist"
             return
-        self.cyclist_xy, self.cyclist_yaw = geo.beside(spawn[-1], curb_lane.lane_width)
+        self.cyclist_xy, self.cyclist_yaw = geo.beside(geo.waypoint_xy(spawn[-1]), spawn[-1].transform.rotation.yaw,
+                                                       curb_lane.lane_width)
         self.cross_m = reference.lane_width * (1.0 + 1.10 * lane_changes)
         self.trigger_m = self.BASE_TRIGGER_M + self.cross_m
         self.cyclist_route_m = geo.along_route_m(route, self.cyclist_xy, self.matched.route_index, 250.0)
@@ -263,8 +271,7 @@ class VehicleTurningRoute(RouteScenario):
         if self.cyclist_xy is None or self.finished:
             return
         if self.phase == "waiting":
-            close = np.linalg.norm(ego.xy - self.cyclist_xy) < self.trigger_m + 20.0
-            if close and self.cyclist_route_m - self.trigger_m < ego.route_m < self.cyclist_route_m:
+            if geo.within_along_route(ego.xy, ego.route_m, self.cyclist_xy, self.cyclist_route_m, self.trigger_m):
                 self.phase, self.phase_m, self.cyclist.speed = "crossing", 0.0, self.SPEED
         elif self.phase == "crossing":
             self.phase_m += self.cyclist.move(dt)
@@ -288,6 +295,10 @@ class RouteScenarioPlayer:
                                                for k, m in enumerate(matched)]
         for scenario in self.scenarios:
             scenario.prepare(carla_map, route)
+            if scenario.note:
+                trigger = scenario.matched.trigger
+                log.warning("%s at (%.1f, %.1f) skipped: %s", scenario.matched.scenario_type, trigger.x, trigger.y,
+                            scenario.note)
         self._trigger_xyz = np.array([[m.trigger.x, m.trigger.y, m.trigger.z] for m in matched]).reshape(-1, 3)
         self._index = 0  # the triggerer's own place on the route
         self._rng = random.Random(seed)
@@ -307,7 +318,8 @@ class RouteScenarioPlayer:
         if len(self._trigger_xyz):
             close = np.linalg.norm(self._trigger_xyz - self.route.xyz[self._index], axis=1) < TRIGGER_DISTANCE_M
             for k in np.where(close)[0]:
-                if not self.scenarios[k].triggered and not isinstance(self.scenarios[k], Unsupported):
+                if not self.scenarios[k].triggered and not isinstance(self.scenarios[k], Unsupported) \
+                        and not self.scenarios[k].note:
                     self.scenarios[k].start(ego)
         for scenario in self.scenarios:
             if scenario.triggered:

@@ -35,39 +35,51 @@ def ahead_on_lane(waypoint, distance: float, stop_at_junction: bool = True):
     return waypoint
 
 
-def beside(waypoint, offset_m: float, along_m: float = 0.0) -> tuple[np.ndarray, float]:
-    """The point `offset_m` to the right of a lane waypoint (CARLA's y points right), `along_m`
-    further on; and the heading across the lane to the left (the lane's yaw + 270)."""
-    yaw = waypoint.transform.rotation.yaw
-    right = math.radians(yaw + 90.0)
-    forward = math.radians(yaw)
-    point = waypoint_xy(waypoint) + offset_m * np.array([math.cos(right), math.sin(right)]) \
-        + along_m * np.array([math.cos(forward), math.sin(forward)])
-    return point, (yaw + 270.0) % 360.0
+def beside(xy: np.ndarray, lane_yaw: float, offset_m: float) -> tuple[np.ndarray, float]:
+    """The point `offset_m` to the right of `xy` across a lane of yaw `lane_yaw` (CARLA's y points
+    right), and the heading back across the lane to the left (the lane's yaw + 270)."""
+    right = math.radians(lane_yaw + 90.0)
+    return xy + offset_m * np.array([math.cos(right), math.sin(right)]), (lane_yaw + 270.0) % 360.0
+
+
+def within_along_route(ego_xy: np.ndarray, ego_route_m: float, place_xy: np.ndarray, place_route_m: float,
+                       distance_m: float) -> bool:
+    """scenario_runner's InTriggerDistanceToLocationAlongRoute: the ego within `distance_m` of the
+    place along the route and not past it (checked only within `distance_m` + 20 m as the crow flies)."""
+    if np.linalg.norm(ego_xy - place_xy) >= distance_m + 20.0:
+        return False
+    return place_route_m - distance_m < ego_route_m < place_route_m
+
+
+def walk_right(waypoint, parking_shoulder) -> tuple[object, int, int, bool]:
+    """scenario_runner's walk to the curb: step right over driving lanes until a sidewalk (or
+    nothing), stepping onto a shoulder only if `parking_shoulder(it)` says it is a parking lane.
+    Returns the last waypoint, the lanes looked at, the steps taken, and whether the last step
+    was onto such a shoulder."""
+    import carla
+
+    looked, moved = 0, 0
+    while True:
+        right = waypoint.get_right_lane()
+        looked += 1
+        if right is None or right.lane_type == carla.LaneType.Sidewalk:
+            return waypoint, looked, moved, False
+        if right.lane_type == carla.LaneType.Shoulder:
+            if parking_shoulder(right):
+                return right, looked, moved + 1, True
+            return waypoint, looked, moved, False
+        waypoint, moved = right, moved + 1
 
 
 def rightmost_lane_for_crossing(waypoint) -> tuple[object, int, float]:
-    """DynamicObjectCrossing's walk to the right: the waypoint it measures from, its lane-change
-    count (starting at 1, one more per lane looked at) and the extra start distance (1.5 m a lane)."""
-    import carla
-
-    changes, extra = 1, 0.0
-    while True:
-        right = waypoint.get_right_lane()
-        changes += 1
-        if right is None or right.lane_type == carla.LaneType.Sidewalk:
-            break
-        if right.lane_type == carla.LaneType.Shoulder:
-            if right.lane_width > 2:  # a parking lane marked as a shoulder
-                extra += 1.5
-                waypoint = right
-            break
-        extra += 1.5
-        waypoint = right
-    return waypoint, changes, extra
+    """DynamicObjectCrossing's walk: the waypoint it measures from, its lane-change count (one to
+    start with, one more per lane looked at) and its extra start distance (1.5 m a step)."""
+    curb, looked, moved, _ = walk_right(waypoint, lambda shoulder: shoulder.lane_width > 2)
+    return curb, 1 + looked, 1.5 * moved
 
 
 def _is_parking_shoulder(waypoint) -> bool:
+    """A wide shoulder with a narrow shoulder and then a sidewalk to its right: a parking lane."""
     import carla
 
     if waypoint.lane_width <= 2:
@@ -80,22 +92,10 @@ def _is_parking_shoulder(waypoint) -> bool:
 
 
 def rightmost_driving_lane(waypoint) -> tuple[object, int]:
-    """VehicleTurningRoute's walk to the right: the last driving (or parking) lane and the count."""
-    import carla
-
-    changes = 0
-    while True:
-        right = waypoint.get_right_lane()
-        changes += 1
-        if right is None or right.lane_type == carla.LaneType.Sidewalk:
-            break
-        if right.lane_type == carla.LaneType.Shoulder:
-            if _is_parking_shoulder(right):
-                changes += 1
-                waypoint = right
-            break
-        waypoint = right
-    return waypoint, changes
+    """VehicleTurningRoute's walk: the last driving (or parking) lane and its lane-change count
+    (one per lane looked at, one more for a parking shoulder)."""
+    curb, looked, _, parked = walk_right(waypoint, _is_parking_shoulder)
+    return curb, looked + int(parked)
 
 
 def route_exit_after_junction(route, index: int) -> int:
