@@ -12,10 +12,10 @@ import heapq
 import math
 from dataclasses import dataclass, field
 from functools import cached_property
-from enum import IntEnum
 
 import numpy as np
 
+from envs.driving.turns import RoadOption, mark_junction_commands
 from envs.errors import UserInputError
 
 POINT_SPACING_M = 1.0
@@ -25,18 +25,6 @@ SNAP_COST_PER_M = 40.0
 MAX_SNAP_DISTANCE_M = 10.0
 MAX_LANE_CHANGES_BEFORE_POINT = 3
 OVERLAP_RADIUS_M = 0.6  # another lane this close to a route point is a candidate for it too
-JUNCTION_STRAIGHT_DEG = 35.0  # CARLA's global route planner: a smaller heading change is STRAIGHT
-
-
-class RoadOption(IntEnum):
-    """The route command at a point, as in CARLA's agents."""
-
-    LANEFOLLOW = 0
-    LEFT = 1
-    RIGHT = 2
-    STRAIGHT = 3
-    CHANGELANELEFT = 4
-    CHANGELANERIGHT = 5
 
 
 @dataclass
@@ -424,54 +412,8 @@ class RoadGraph:
         cumulative = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(stacked[:, :2], axis=0), axis=1))])
         segment_of_point = np.concatenate(segments)[keep]
         command = np.concatenate(commands)[keep]
-        self._mark_junctions(segment_of_point, command)
+        mark_junction_commands(self, segment_of_point, command)
         return DenseRoute(stacked[:, :3].copy(), stacked[:, 3].copy(), command, segment_of_point, cumulative)
-
-    def _mark_junctions(self, segment_of_point: np.ndarray, command: np.ndarray) -> None:
-        """Give every run of consecutive junction lanes one turn command, as CARLA's global route
-        planner does: decided between the lane entering the junction and the last junction lane."""
-        point = 0
-        while point < len(segment_of_point):
-            if not self.segments[int(segment_of_point[point])].is_junction:
-                point += 1
-                continue
-            end = point
-            while end < len(segment_of_point) and self.segments[int(segment_of_point[end])].is_junction:
-                end += 1
-            if point > 0:
-                run = list(dict.fromkeys(int(k) for k in segment_of_point[point:end]))
-                incoming = int(segment_of_point[point - 1])
-                command[point:end] = int(self.junction_option(incoming, run))
-            point = end
-
-    def junction_option(self, incoming: int, run: list[int]) -> RoadOption:
-        """STRAIGHT when the heading changes by less than 35 degrees from the incoming lane's exit to
-        the run's exit; otherwise LEFT or RIGHT by the turn's side, judged against the other ways out
-        of the incoming lane (the leftmost way is LEFT, the rightmost RIGHT)."""
-        def forward(waypoint) -> np.ndarray:
-            yaw = math.radians(waypoint.transform.rotation.yaw)
-            return np.array([math.cos(yaw), math.sin(yaw)])
-
-        def net(segment: LaneSegment) -> np.ndarray:
-            start, end = segment.start.transform.location, segment.end.transform.location
-            vector = np.array([end.x - start.x, end.y - start.y])
-            return vector / max(float(np.linalg.norm(vector)), 1e-9)
-
-        def cross(a: np.ndarray, b: np.ndarray) -> float:
-            return float(a[0] * b[1] - a[1] * b[0])  # > 0: b turns right of a (CARLA's y points right)
-
-        entering = forward(self.segments[incoming].end)
-        leaving = forward(self.segments[run[-1]].end)
-        deviation = math.degrees(math.acos(float(np.clip(entering @ leaving, -1.0, 1.0))))
-        if deviation < JUNCTION_STRAIGHT_DEG:
-            return RoadOption.STRAIGHT
-        turn = cross(entering, leaving)
-        others = [cross(entering, net(self.segments[k])) for k in self.segments[incoming].successors if k != run[0]]
-        if others and turn < min(others):
-            return RoadOption.LEFT
-        if others and turn > max(others):
-            return RoadOption.RIGHT
-        return RoadOption.LEFT if turn < 0 else RoadOption.RIGHT
 
     def _change_option(self, index_from: int, index_to: int) -> RoadOption:
         for neighbour, option in self.segments[index_from].neighbours:

@@ -173,7 +173,8 @@ class MotionPlanner:
                   "curve": self.route.curve_speed(observation.route_index, LATERAL_ACCELERATION)}
         seen = observation.truth.actors.seen()
         obstacles = [o for o in obstacles_on_path(path, seen, 0.5 * ego.length, CORRIDOR_HALF_WIDTH_M)[:3]
-                     if not clears_first(o.distance_m, o.enters_s, ego.speed, ego.length, float(seen.extent[o.index, 0]))]
+                     if not clears_first(o.distance_m, o.enters_s, ego.speed, ego.length,
+                                         float(seen.extent[o.index, 0]))]
         if obstacles:
             limits["obstacle"] = min(self._following_speed(o.distance_m, 0.0 if o.predicted else o.speed)
                                      for o in obstacles)

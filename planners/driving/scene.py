@@ -51,6 +51,7 @@ class Obstacle:
     enters_s: float = 0.0  # when it is in the path (0: now)
 
 
+STANDING_SPEED = 0.2
 HARD_DECELERATION = 7.0
 CROSSING_CLEARANCE_M = 1.0  # past a crossing actor's path by this much before it gets there...
 CROSSING_TIME_MARGIN_S = 0.25  # ...and this much sooner
@@ -72,7 +73,7 @@ def clears_first(distance_m: float, enters_s: float, ego_speed: float, ego_lengt
 def obstacles_on_path(path: Path, actors: ActorArrays, ego_half_length: float, half_width: float,
                       reach_m: float = 60.0) -> list[Obstacle]:
     """Actors in the corridor along the path now, or predicted (constant velocity) to enter it
-    within 3 s, nearest first. Pedestrians get an extra metre of corridor."""
+    within 3 s, nearest first. Walking pedestrians get an extra metre of corridor."""
     if len(actors) == 0 or len(path.xy) < 2:
         return []
     near = np.where((np.abs(actors.xy - path.xy[0]).max(axis=1) < reach_m) & actors.solid)[0]  # debris is driven over
@@ -90,7 +91,10 @@ def obstacles_on_path(path: Path, actors: ActorArrays, ego_half_length: float, h
     sin = np.sqrt(np.clip(1.0 - cos ** 2, 0.0, 1.0))
     across = actors.extent[near, 0] * sin + actors.extent[near, 1] * cos
     lengthwise = actors.extent[near, 0] * cos + actors.extent[near, 1] * sin
-    margin = half_width + across + np.where(actors.kind[near] == ActorArrays.KIND_PEDESTRIAN, 1.0, 0.0)
+    # a walking pedestrian gets a metre more; one standing at the curb is not in the way (waiting
+    # for the ego to pass, it would otherwise wait for a car that waits for it)
+    walking = (actors.kind[near] == ActorArrays.KIND_PEDESTRIAN) & (actors.speed[near] > STANDING_SPEED)
+    margin = half_width + across + np.where(walking, 1.0, 0.0)
     for horizon in PREDICTION_HORIZON_S:
         future = actors.xy[near] + heading * (actors.speed[near] * horizon)[:, None]
         along, gap = path.project(future)

@@ -99,7 +99,8 @@ def test_scraping_the_static_world_counts_every_three_metres():
 
 def test_a_prop_is_the_static_layout():
     criteria = LeaderboardCriteria(straight_route())
-    world = actors(("prop:vending", ActorArrays.KIND_PROP, 100.0, 1.0), ("debris:1", ActorArrays.KIND_DEBRIS, 50.0, 0.0))
+    world = actors(("prop:vending", ActorArrays.KIND_PROP, 100.0, 1.0),
+                   ("debris:1", ActorArrays.KIND_DEBRIS, 50.0, 0.0))
     events = drive(criteria, world=world)
     assert [(e.kind, e.actor_id) for e in events] == [("collisions_layout", "prop:vending")]
     assert criteria.score().driving_score == pytest.approx(65.0)

@@ -3,6 +3,7 @@ import math
 import numpy as np
 
 from envs.driving.routing import RoadOption
+from envs.driving.turns import junction_option
 from scenarios.routes import read_routes
 
 # Two known quirks of the route data (../shared/data/carla/README.md): tolerated, never required.
@@ -56,7 +57,7 @@ def test_turn_commands_follow_the_turn_direction(procedural_graph):
             segment = procedural_graph.segments[successor]
             if not segment.is_junction or segment.length < 5:
                 continue
-            option = procedural_graph.junction_option(incoming.index, [successor])
+            option = junction_option(procedural_graph, incoming.index, [successor])
             turn = (segment.end.transform.rotation.yaw - incoming.end.transform.rotation.yaw + 180.0) % 360.0 - 180.0
             expected = RoadOption.STRAIGHT if abs(turn) < 35 else RoadOption.RIGHT if turn > 0 else RoadOption.LEFT
             assert option == expected
