@@ -248,7 +248,13 @@ class SumoTraffic:
         ids = tuple(f"vehicle:{name}" for name, _ in vehicles) + tuple(f"pedestrian:{name}" for name, _ in people)
         self._last_actors = ActorArrays(ids, kind, xy, yaw, rows[:, 3].copy(), extent,
                                         tuple(values[lane] for _, values in ordered))
-        return self._last_actors
+        if not self._held_walkers:
+            return self._last_actors
+        # a walker held for the ego stands still (SUMO may still report its walking speed)
+        speed = self._last_actors.speed.copy()
+        speed[[i for i, name in enumerate(ids) if name.split(":", 1)[1] in self._held_walkers
+               and name.startswith("pedestrian:")]] = 0.0
+        return ActorArrays(ids, kind, xy, yaw, speed, extent, self._last_actors.lanes)
 
     def ego_speed_limit(self) -> float:
         lane = self.libsumo.vehicle.getLaneID(EGO_ID)
