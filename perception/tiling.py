@@ -10,6 +10,7 @@ whole image is appended. Tiles are normalised with ImageNet statistics into (N, 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from PIL import Image
@@ -29,25 +30,32 @@ class TilePlan:
         return self.cols * self.rows + (1 if self.thumbnail else 0)
 
 
-def candidate_grids(min_tiles: int, max_tiles: int) -> list[tuple[int, int]]:
-    """(cols, rows) with min_tiles <= cols * rows <= max_tiles, fewest tiles first."""
+@lru_cache(maxsize=64)
+def candidate_grids(min_tiles: int, max_tiles: int) -> tuple[tuple[int, int], ...]:
+    """(cols, rows) with min_tiles <= cols * rows <= max_tiles, fewest tiles first, in InternVL's
+    order: its grids are a Python set of (i, j) sorted by i * j alone, so grids with as many tiles
+    keep the set's iteration order (fixed for small-int tuples), and that order decides ties."""
     if not 1 <= min_tiles <= max_tiles:
         raise ValueError(f"tile counts must satisfy 1 <= min_tiles <= max_tiles, not {min_tiles}, {max_tiles}")
-    grids = {(c, r) for c in range(1, max_tiles + 1) for r in range(1, max_tiles + 1)
-             if min_tiles <= c * r <= max_tiles}
-    return sorted(grids, key=lambda g: (g[0] * g[1], g))
+    grids = set((i, j) for n in range(min_tiles, max_tiles + 1) for i in range(1, n + 1) for j in range(1, n + 1)
+                if min_tiles <= i * j <= max_tiles)
+    return tuple(sorted(grids, key=lambda grid: grid[0] * grid[1]))
 
 
 def choose_grid(width: int, height: int, tile_size: int = 448, min_tiles: int = 1,
                 max_tiles: int = 12) -> tuple[int, int]:
+    """The grid nearest the image's aspect ratio, compared exactly as InternVL's
+    find_closest_aspect_ratio does: a strictly smaller gap wins; an equal gap goes to the later
+    grid when the image's area exceeds half of that grid's pixels."""
     aspect = width / height
+    area = width * height
     best, best_gap = (1, 1), float("inf")
     for cols, rows in candidate_grids(min_tiles, max_tiles):
         gap = abs(aspect - cols / rows)
-        if gap < best_gap - 1e-12:
+        if gap < best_gap:
             best, best_gap = (cols, rows), gap
-        elif abs(gap - best_gap) <= 1e-12 and width * height > 0.5 * tile_size * tile_size * cols * rows:
-            best = (cols, rows)  # same shape, more tiles: worth it when the image has the pixels
+        elif gap == best_gap and area > 0.5 * tile_size * tile_size * cols * rows:
+            best = (cols, rows)
     return best
 
 

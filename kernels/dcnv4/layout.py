@@ -78,7 +78,12 @@ def check(value: torch.Tensor, offset_mask: torch.Tensor, kernel_size: Pair, str
     if not value.is_contiguous() or not offset_mask.is_contiguous():
         raise ValueError(f"DCNv4: {expected}; a tensor is not contiguous channels-last (use .contiguous() on the "
                          "(N, H, W, C) layout, not a permuted NCHW view)")
-    if group < 1 or group_channels < 1 or group_channels % 16:
+    if not value.dtype.is_floating_point or not offset_mask.dtype.is_floating_point:
+        raise ValueError(f"DCNv4: value and offset_mask must be floating point (float32, float16 or bfloat16), not "
+                         f"{value.dtype} and {offset_mask.dtype}")
+    if not isinstance(group, int) or group < 1:
+        raise ValueError(f"DCNv4: group must be a positive int, not {group!r}")
+    if group_channels < 1 or group_channels % 16:
         raise ValueError(f"DCNv4: group_channels must be a positive multiple of 16, not {group_channels}")
     if value.shape[3] != group * group_channels:
         raise ValueError(f"DCNv4: value has {value.shape[3]} channels, expected group*group_channels = "

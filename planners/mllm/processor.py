@@ -37,8 +37,14 @@ class InternVLImageProcessor(InternVLProcessor):
             f"(?P<image>{re.escape(self.image_token)})|(?P<video>{re.escape(self.video_token)})")
 
     def tiles(self, width: int, height: int, max_tiles: int) -> int:
-        """How many tiles (thumbnail included) an image of this size becomes with at most max_tiles."""
-        return self.image_processor.get_number_of_image_patches(height, width, {"max_patches": max_tiles})
+        """How many tiles (thumbnail included) an image of this size becomes with at most max_tiles,
+        with the image settings __call__ uses (InternVLProcessor crops to patches whatever the
+        image processor's own preprocessor_config.json says)."""
+        settings = {**self.image_processor_defaults(), "max_patches": max_tiles}
+        return self.image_processor.get_number_of_image_patches(height, width, settings)
+
+    def image_processor_defaults(self) -> dict:
+        return dict(getattr(type(self), "images_kwargs", {}) or {})
 
 
 def default_image_seq_length(config: dict) -> int:

@@ -177,3 +177,16 @@ def test_the_cpu_path_is_what_cpu_tensors_run():
                      settings["dilation"], settings["group"], settings["group_channels"], settings["offset_scale"],
                      settings["remove_center"])
     assert torch.equal(dcnv4(value, offset_mask, **settings), dcnv4_cpu(value, offset_mask, geometry))
+
+
+def test_a_group_of_zero_is_named_as_such():
+    value = torch.randn(1, 5, 5, 16, dtype=torch.float64)
+    offset_mask = torch.randn(1, 5, 5, 32, dtype=torch.float64)
+    with pytest.raises(ValueError, match="group must be a positive int, not 0"):
+        dcnv4(value, offset_mask, group=0, group_channels=16)
+
+
+def test_integer_tensors_are_refused():
+    value, offset_mask, settings = inputs(CASES["3x3"], dtype=torch.float32)
+    with pytest.raises(ValueError, match="must be floating point .* not torch.int64 and torch.int64"):
+        dcnv4(value.round().long(), offset_mask.round().long(), **settings)

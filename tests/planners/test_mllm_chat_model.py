@@ -105,3 +105,27 @@ def test_random_weights_give_noise_that_ends_in_the_fallback(random_internvl):
     decision = planner.decide(context())
     assert planner.last_status == "fallback"
     assert decision == FALLBACK
+
+
+def test_the_tile_count_follows_the_processor_even_where_the_config_says_no_cropping(tiny_internvl, tmp_path):
+    """preprocessor_config.json may say crop_to_patches: false; InternVLProcessor crops anyway, and
+    the context budget must count the tiles it really makes."""
+    import json
+    import shutil
+
+    from PIL import Image
+
+    from planners.mllm.model_dir import inspect_model_dir
+    from planners.mllm.processor import load_processor
+
+    copy = tmp_path / "no-crop"
+    shutil.copytree(tiny_internvl, copy)
+    config_path = copy / "preprocessor_config.json"
+    config = json.loads(config_path.read_text())
+    config["crop_to_patches"] = False
+    config_path.write_text(json.dumps(config))
+    processor = load_processor(inspect_model_dir(copy))
+    for width, height in ((400, 225), (1600, 900), (300, 1200)):
+        image = Image.fromarray(np.zeros((height, width, 3), np.uint8))
+        made = processor(text=[processor.image_token], images=[image], images_kwargs={"max_patches": 6})
+        assert processor.tiles(width, height, 6) == len(made["pixel_values"]) > 1
