@@ -1,6 +1,6 @@
 """FlashInternImage on kernels.dcnv4, in the official state-dict layout.
 
-Stem (two 3x3 stride-2 convs with BatchNorm and GELU) -> four stages of channels C*2^i whose
+Stem (two 3x3 stride-2 convs, each followed by a channels-last LayerNorm, GELU between) -> four stages of channels C*2^i whose
 blocks are pre-norm `x += DCNv4(LN(x)); x += MLP(LN(x))` (T), or post-norm with layer scale and a
 depthwise conv feeding the offsets (S, B) -> a 3x3 stride-2 conv + LN between stages. Module
 names follow OpenGVLab's FlashInternImage so its checkpoints load as they are
@@ -183,10 +183,11 @@ class Stem(nn.Module):
     def __init__(self, channels: int):
         super().__init__()
         self.conv1 = nn.Conv2d(3, channels // 2, 3, stride=2, padding=1)
-        self.norm1 = nn.Sequential(nn.BatchNorm2d(channels // 2))
+        # the official build_norm_layer(..., "LN", "channels_first", ...): permute, LayerNorm(, permute back)
+        self.norm1 = nn.Sequential(ChannelsLast(), nn.LayerNorm(channels // 2, eps=1e-6), ChannelsFirst())
         self.act = nn.GELU()
         self.conv2 = nn.Conv2d(channels // 2, channels, 3, stride=2, padding=1)
-        self.norm2 = nn.Sequential(nn.BatchNorm2d(channels), ChannelsLast())
+        self.norm2 = nn.Sequential(ChannelsLast(), nn.LayerNorm(channels, eps=1e-6))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:  # (N, 3, H, W) -> (N, H/4, W/4, C)
         return self.norm2(self.conv2(self.act(self.norm1(self.conv1(x)))))

@@ -24,7 +24,12 @@ def test_published_sizes():
 
 def test_official_key_layout():
     keys = set(flash_internimage("s", depths=(1, 1, 1, 1)).state_dict())
-    for key in ("patch_embed.conv1.weight", "patch_embed.norm1.0.running_mean", "patch_embed.norm2.0.weight",
+    stem = {key for key in keys if key.startswith("patch_embed.")}
+    # OpenGVLab's stem: LayerNorms behind a channels-last permute (index 1 of each Sequential), no BatchNorm
+    assert stem == {f"patch_embed.{name}" for name in ("conv1.weight", "conv1.bias", "norm1.1.weight", "norm1.1.bias",
+                                                        "conv2.weight", "conv2.bias", "norm2.1.weight",
+                                                        "norm2.1.bias")}
+    for key in ("patch_embed.conv1.weight", "patch_embed.norm1.1.weight", "patch_embed.norm2.1.bias",
                 "levels.0.blocks.0.norm1.0.weight", "levels.0.blocks.0.dcn.offset_mask.weight",
                 "levels.0.blocks.0.dcn.offset_mask_dw.weight", "levels.0.blocks.0.dcn.value_proj.bias",
                 "levels.0.blocks.0.dcn.output_proj.weight", "levels.0.blocks.0.gamma1",
