@@ -15,29 +15,38 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from envs.errors import UserInputError
 
 
-def check_address(address: str) -> None:
+def check_address(address: str, source: str = "--address") -> None:
     """Fail fast on an unreachable cluster instead of waiting out Ray's own retries."""
     if address in ("auto", "local"):
         return
     target = address.removeprefix("ray://")
     host, _, port = target.rpartition(":")
     if not host or not port.isdigit():
-        raise UserInputError(f"--address {address}: expected HOST:PORT (or ray://HOST:PORT)")
+        raise UserInputError(f"{source} {address}: expected HOST:PORT (or ray://HOST:PORT)")
     try:
         socket.create_connection((host, int(port)), timeout=3.0).close()
     except OSError as error:
-        raise UserInputError(f"--address {address}: cannot reach a Ray cluster there ({error.strerror or error})") \
+        raise UserInputError(f"{source} {address}: cannot reach a Ray cluster there ({error.strerror or error})") \
             from error
 
 
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+SHIPPED_EXCLUDES = [".venv", ".git", "runs", "**/__pycache__", "*.mp4"]
+
+
 def start_ray(address: str | None, workers: int) -> None:
+    """A local Ray of `workers` CPUs, or the cluster at --address (or $RAY_ADDRESS, as Ray's own
+    tools take it), with the project shipped to its nodes as the job's working directory."""
     import ray
 
     os.environ.setdefault("RAY_TMPDIR", "/tmp/ray-mllm")
     Path(os.environ["RAY_TMPDIR"]).mkdir(parents=True, exist_ok=True)
+    source = "--address" if address else "RAY_ADDRESS"
+    address = address or os.environ.get("RAY_ADDRESS") or None
     if address:
-        check_address(address)
-        ray.init(address=address, include_dashboard=False, log_to_driver=False)
+        check_address(address, source)
+        ray.init(address=address, include_dashboard=False, log_to_driver=False,
+                 runtime_env={"working_dir": str(PROJECT_ROOT), "excludes": SHIPPED_EXCLUDES})
     else:
         ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False,
                  _temp_dir=os.environ["RAY_TMPDIR"])

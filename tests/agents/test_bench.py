@@ -60,6 +60,15 @@ def test_unreachable_cluster_is_one_clear_error(short_routes_file, tmp_path):
     assert done.returncode == 2 and "cannot reach a Ray cluster" in done.stderr and "Traceback" not in done.stderr
 
 
+def test_ray_address_from_the_environment_is_honoured(short_routes_file, tmp_path):
+    """Ray's own tools take the cluster from $RAY_ADDRESS; so do the benchmarks (no num_cpus crash)."""
+    done = subprocess.run([sys.executable, "-m", "agents.bench", "drive", "--routes", str(short_routes_file), "--out",
+                           str(tmp_path)], capture_output=True, text=True, timeout=600, cwd=REPO,
+                          env={**os.environ, "PYTHONPATH": str(REPO), "RAY_ADDRESS": "127.0.0.1:9"})
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "RAY_ADDRESS 127.0.0.1:9: cannot reach a Ray cluster" in " ".join(done.stderr.split())
+
+
 @pytest.mark.parametrize("routes, message", [
     ("procedural:zero", "expected procedural:N"),
     ("nowhere.xml", "not town05_long, procedural:N, an existing route file or module:object"),
