@@ -25,6 +25,7 @@ def add_planner_arguments(parser, ray_flag: bool = True) -> None:
     parser.add_argument("--endpoint", help="the server for --planner http, e.g. http://127.0.0.1:23333")
     parser.add_argument("--model", help="--planner mllm: a local InternVL directory; --planner http: the served "
                                         "model's name")
+    parser.add_argument("--api-key", help="--planner http: the server's API key (default: $OPENAI_API_KEY)")
     parser.add_argument("--device", default="auto", help="--planner mllm: auto, cpu, cuda or cuda:N (bf16 on GPU)")
     parser.add_argument("--max-tiles", type=int, default=6, help="--planner mllm: tiles per image at most (default 6)")
     if ray_flag:

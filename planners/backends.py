@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from dataclasses import asdict, dataclass
 
 from envs.errors import UserInputError
@@ -25,14 +26,19 @@ class BackendOptions:
     max_tiles: int = 6
     ray_host: str | None = None  # mllm: the name of a running PlannerHost actor serving `model`
     timeout_s: float = 60.0
+    api_key: str | None = None  # http: a key for servers that want one (never written to result files)
 
-    def to_dict(self) -> dict:
-        return asdict(self)
+    def to_dict(self, with_secrets: bool = True) -> dict:
+        values = asdict(self)
+        if not with_secrets:
+            values.pop("api_key")
+        return values
 
 
 def backend_options(args: argparse.Namespace) -> BackendOptions:
     return BackendOptions(endpoint=getattr(args, "endpoint", None), model=getattr(args, "model", None),
-                          device=getattr(args, "device", "auto"), max_tiles=getattr(args, "max_tiles", 6))
+                          device=getattr(args, "device", "auto"), max_tiles=getattr(args, "max_tiles", 6),
+                          api_key=getattr(args, "api_key", None) or os.environ.get("OPENAI_API_KEY") or None)
 
 
 def check_backend(kind: str, options: BackendOptions) -> None:
@@ -42,6 +48,12 @@ def check_backend(kind: str, options: BackendOptions) -> None:
             raise UserInputError("--planner http needs --endpoint URL and --model NAME (the served model's name)")
         if not options.endpoint.startswith(("http://", "https://")):
             raise UserInputError(f"--endpoint {options.endpoint}: expected an http:// or https:// URL")
+        from planners.openai_compat import served_models
+
+        served = served_models(options.endpoint, options.api_key)
+        if options.model not in served:
+            raise UserInputError(f"--model {options.model}: not served at {options.endpoint}; it serves: "
+                                 f"{', '.join(served) or 'no models'}")
     elif kind == "mllm":
         if not options.model:
             raise UserInputError("--planner mllm needs --model PATH (a local InternVL directory)")
@@ -60,7 +72,7 @@ def text_model(kind: str, options: BackendOptions):
     if kind == "http":
         from planners.openai_compat import OpenAICompatModel
 
-        return OpenAICompatModel(options.endpoint, options.model, timeout_s=options.timeout_s)
+        return OpenAICompatModel(options.endpoint, options.model, timeout_s=options.timeout_s, api_key=options.api_key)
     if options.ray_host:
         from planners.ray_host import RayTextModel
 

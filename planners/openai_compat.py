@@ -31,6 +31,38 @@ def chat_url(endpoint: str) -> str:
     return url + ("/chat/completions" if url.endswith("/v1") else "/v1/chat/completions")
 
 
+def models_url(endpoint: str) -> str:
+    """The server's GET /v1/models for an endpoint given any of the ways chat_url takes."""
+    return chat_url(endpoint).removesuffix("/chat/completions") + "/models"
+
+
+def served_models(endpoint: str, api_key: str | None = None, timeout_s: float = 5.0) -> list[str]:
+    """The model names the server serves (GET /v1/models); UserInputError when no server answers
+    there, it refuses the key, or it does not speak the OpenAI API."""
+    from envs.errors import UserInputError
+
+    request = urllib.request.Request(models_url(endpoint), headers={"Authorization": f"Bearer {api_key}"}
+                                     if api_key else {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout_s) as response:
+            listing = json.loads(response.read().decode("utf-8", errors="replace"))
+    except urllib.error.HTTPError as error:
+        if error.code in (401, 403):
+            raise UserInputError(f"--endpoint {endpoint}: the server refused the API key (HTTP {error.code}); give "
+                                 "--api-key KEY or set OPENAI_API_KEY") from error
+        raise UserInputError(f"--endpoint {endpoint}: GET {models_url(endpoint)} answered HTTP {error.code}; is it an "
+                             "OpenAI-compatible server?") from error
+    except (urllib.error.URLError, OSError) as error:
+        reason = getattr(error, "reason", error)
+        raise UserInputError(f"--endpoint {endpoint}: no server answers there ({reason})") from error
+    except ValueError as error:
+        raise UserInputError(f"--endpoint {endpoint}: GET /v1/models did not answer JSON") from error
+    data = listing.get("data") if isinstance(listing, dict) else None
+    if not isinstance(data, list):
+        raise UserInputError(f"--endpoint {endpoint}: GET /v1/models did not list models (no 'data' list)")
+    return [str(entry.get("id")) for entry in data if isinstance(entry, dict) and entry.get("id") is not None]
+
+
 def image_data_url(image: Any) -> str:
     """An HxWx3 uint8 RGB array, a PIL image or PNG/JPEG bytes as a data URL."""
     if isinstance(image, bytes):

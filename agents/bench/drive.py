@@ -66,7 +66,8 @@ def run_drive_bench(args: argparse.Namespace) -> int:
     if carla is not None:
         options["carla"] = settings["carla"] = carla.to_dict()
     if args.planner in TEXT_BACKENDS:
-        options["backend"] = settings["backend"] = backend.to_dict()
+        options["backend"] = backend.to_dict()
+        settings["backend"] = backend.to_dict(with_secrets=False)
     results = ResultsFile(out / "results.json", settings)
     pending = [(i, r) for i, r in enumerate(route_set.routes) if r.id not in results.done_ids()]
     total = len(route_set.routes)

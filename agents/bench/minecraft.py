@@ -110,7 +110,7 @@ def run_minecraft_bench(args: argparse.Namespace) -> int:
     settings = {"task": args.task, "episodes": args.episodes, "seed": args.seed, "planner": args.planner,
                 "max_steps": args.max_steps, "memory": memory, "env": args.env}
     if args.planner in TEXT_BACKENDS:
-        settings["backend"] = backend.to_dict()
+        settings["backend"] = backend.to_dict(with_secrets=False)
     results = MinecraftResults(out / "results.json", settings)
     jobs = [(task, args.seed + n) for task in tasks for n in range(args.episodes)]
     pending = [(t, s) for t, s in jobs if episode_key(t.task_id, s) not in results.done_keys()]

@@ -23,6 +23,9 @@ class Behaviour:
         self.delay_s = 0.0
         self.reply = "hello"
         self.requests: list[dict] = []
+        self.models = ["internvl", "internvl-test"]
+        self.api_key: str | None = None  # when set, GET /v1/models wants "Bearer <key>"
+        self.keys_seen: list[str | None] = []
         self.in_flight = 0
         self.max_in_flight = 0
         self.lock = threading.Lock()
@@ -36,8 +39,21 @@ def server():
         def log_message(self, *args):
             pass
 
+        def do_GET(self):
+            behaviour.keys_seen.append(self.headers.get("Authorization"))
+            if behaviour.api_key and self.headers.get("Authorization") != f"Bearer {behaviour.api_key}":
+                self.send_response(401)
+                self.end_headers()
+                return
+            payload = json.dumps({"object": "list", "data": [{"id": m, "object": "model"} for m in behaviour.models]})
+            self.send_response(200 if self.path == "/v1/models" else 404)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(payload.encode())
+
         def do_POST(self):
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            behaviour.keys_seen.append(self.headers.get("Authorization"))
             with behaviour.lock:
                 behaviour.requests.append({"path": self.path, "body": body})
                 behaviour.in_flight += 1
@@ -179,3 +195,39 @@ def test_the_driving_llm_planner_reads_repairs_and_falls_back():
     assert repaired.decide(context).speed == SpeedDecision.DECELERATE and repaired.last_status == "repaired"
     down = LLMDrivingPlanner(ScriptedModel([TextModelError("timed out")]))
     assert down.decide(context) == FALLBACK and down.last_status == "fallback"
+
+
+def drive_cli(*args: str, env: dict | None = None):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    return subprocess.run([sys.executable, "-m", "agents.drive", "--max-time", "1", *args], capture_output=True,
+                          text=True, timeout=300, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})})
+
+
+def test_a_wrong_endpoint_or_model_is_one_line_before_any_driving(server):
+    url, behaviour = server
+    refused = drive_cli("--planner", "http", "--endpoint", "http://127.0.0.1:9", "--model", "internvl")
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert "--endpoint http://127.0.0.1:9: no server answers there" in refused.stderr
+    wrong = drive_cli("--planner", "http", "--endpoint", url, "--model", "gpt-9")
+    assert wrong.returncode == 2 and "Traceback" not in wrong.stderr
+    assert f"--model gpt-9: not served at {url}; it serves: internvl, internvl-test" in " ".join(wrong.stderr.split())
+    assert behaviour.requests == []  # nothing was asked
+
+
+def test_a_keyed_server_gets_the_key_from_the_flag_or_the_environment(server):
+    url, behaviour = server
+    behaviour.api_key = "sekret"
+    refused = drive_cli("--planner", "http", "--endpoint", url, "--model", "internvl")
+    assert refused.returncode == 2 and "refused the API key" in refused.stderr
+    by_flag = drive_cli("--planner", "http", "--endpoint", url, "--model", "internvl", "--api-key", "sekret",
+                        "--scenarios", "none", "--traffic", "light")
+    assert by_flag.returncode == 0, by_flag.stderr
+    by_env = drive_cli("--planner", "http", "--endpoint", url, "--model", "internvl", "--scenarios", "none",
+                       env={"OPENAI_API_KEY": "sekret"})
+    assert by_env.returncode == 0, by_env.stderr
+    assert behaviour.requests and set(behaviour.keys_seen[1:]) == {"Bearer sekret"}
