@@ -50,23 +50,31 @@ def write_report(path: Path, records: list[dict], global_record: dict, title: st
     records = sorted(records, key=lambda r: r["index"])
     sections = []
     for record in records:
-        figure, axes = plt.subplots(figsize=(5.5, 5.5))
+        figure, axes = plt.subplots(figsize=(6.5, 5.5))
         for lane in lanes:
             axes.plot(lane[:, 0], lane[:, 1], color="#d0d0d0", linewidth=0.6)
+        if record.get("route"):
+            planned = np.array(record["route"])
+            axes.plot(planned[:, 0], planned[:, 1], color="#999999", linewidth=4.0, alpha=0.6, label="planned route")
+            axes.plot(*planned[0], "o", color="#2ca02c", markersize=9, label="route start")
+            axes.plot(*planned[-1], "s", color="#d62728", markersize=9, label="route end")
         if record["path"]:
             driven = np.array(record["path"])
             axes.plot(driven[:, 0], driven[:, 1], color="#1f77b4", linewidth=2.0, label="driven")
-            axes.plot(*driven[0], "go", label="start")
         for point in record["infraction_points"]:
             marker, color = MARKERS.get(point["kind"], ("o", "black"))
             axes.plot(point["x"], point["y"], marker=marker, color=color, markersize=10, linestyle="none",
                       label=point["kind"])
         handles, labels = axes.get_legend_handles_labels()
         unique = dict(zip(labels, handles))
-        axes.legend(unique.values(), unique.keys(), fontsize=7, loc="best")
+        if unique:  # beside the map, never over the data
+            axes.legend(unique.values(), unique.keys(), fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0))
+        axes.set_xlabel("x (m)")
+        axes.set_ylabel("y (m)")
         axes.set_aspect("equal")
         axes.invert_yaxis()  # CARLA's y points down on a map seen from above
         axes.set_title(f"route {record['route_id']}: DS {record['scores']['score_composed']:.1f}")
+        figure.tight_layout()
         sections.append((record, figure_png(figure)))
         plt.close(figure)
 
@@ -77,11 +85,16 @@ def write_report(path: Path, records: list[dict], global_record: dict, title: st
     scores.bar(positions + 0.2, [r["scores"]["score_route"] for r in records], width=0.4, label="route completion")
     scores.set_xticks(positions, ids, rotation=45, fontsize=8)
     scores.set_ylim(0, 105)
-    scores.legend(fontsize=8)
+    scores.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     scores.set_title("per route")
-    kinds = list(global_record["infractions_per_km"])
-    counts.barh(kinds, [global_record["infractions_per_km"][k] for k in kinds], color="#c44e52")
+    kinds = [k for k, v in global_record["infractions_per_km"].items() if v > 0]
+    if kinds:
+        counts.barh(kinds, [global_record["infractions_per_km"][k] for k in kinds], color="#c44e52")
+    else:
+        counts.text(0.5, 0.5, "no infractions", ha="center", va="center", fontsize=14, transform=counts.transAxes)
+        counts.set_axis_off()
     counts.set_title("infractions per km")
+    figure.tight_layout()
     summary_png = figure_png(figure)
     plt.close(figure)
 

@@ -58,7 +58,7 @@ def drive_one(index: int, route: dict, town: str | None, xodr: str | None, optio
                  "planner_fallbacks": metrics["planner_fallbacks"], "map": result.details["map"],
                  "vehicles": result.details.get("vehicles"), "pedestrians": result.details.get("pedestrians")},
         "scenarios": result.details.get("scenarios", []),
-        "path": path, "infraction_points": points,
+        "route": result.details.get("route_xy", []), "path": path, "infraction_points": points,
     }
 
 
@@ -73,4 +73,4 @@ def failed_route_record(index: int, route: dict, reason: str) -> dict:
             "scores": {"score_route": 0.0, "score_penalty": 1.0, "score_composed": 0.0},
             "meta": {"route_length": length, "driven_route_m": 0.0, "duration_game": 0.0, "duration_system": 0.0,
                      "decisions": 0, "planner_repairs": 0, "planner_fallbacks": 0, "map": None},
-            "scenarios": [], "path": [], "infraction_points": []}
+            "scenarios": [], "route": [[p[0], p[1]] for p in points], "path": [], "infraction_points": []}

@@ -10,6 +10,7 @@ import numpy as np
 from envs.contracts import EpisodeResult, EpisodeStatus, Timings
 from envs.driving.criteria import INFRACTION_KINDS, EgoFrame, LeaderboardCriteria
 
+ROUTE_SAMPLE_POINTS = 5  # the planned route kept in the result: a point every ~5 m, for reports
 LANE_MARGIN_M = 1.3  # the Leaderboard's allowed distance outside a lane's half width
 
 
@@ -67,7 +68,8 @@ def route_episode_result(criteria: LeaderboardCriteria, route_id: str, seed: int
                  "driven_route_m": score.driven_route_m, "outside_lanes_percentage": score.outside_lanes_percentage},
         infractions=infractions, timings=timings,
         details={"map": map_name, "map_source": map_source, "status": score.status, "infraction_counts": counts,
-                 "infractions_per_km": score.infractions_per_km(), "seed": seed, **details})
+                 "infractions_per_km": score.infractions_per_km(), "seed": seed,
+                 "route_xy": criteria.route.xyz[::ROUTE_SAMPLE_POINTS, :2].round(1).tolist(), **details})
 
 
 def finish_route(criteria: LeaderboardCriteria, frame: EgoFrame) -> list:

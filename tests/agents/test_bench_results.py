@@ -1,5 +1,6 @@
 """The driving benchmark's global record, computed as the Leaderboard's statistics manager does."""
 
+import numpy as np
 import pytest
 
 from agents.bench.results import ResultsFile
@@ -34,3 +35,30 @@ def test_every_route_counts_and_infractions_are_summed_per_route_km(tmp_path):
     assert summary["failed_routes"] == [{"route_id": "b", "status": "Failed - blocked"},
                                         {"route_id": "c", "status": "Failed - route crashed: no drivable path"}]
     assert (summary["scenarios_matched"], summary["scenarios_triggered"]) == (4, 2)
+
+
+def test_the_report_draws_the_planned_route_and_says_when_there_are_no_infractions(tmp_path):
+    import base64
+    import io
+
+    from PIL import Image
+
+    from agents.bench.report import write_report
+
+    clean = record("a", 0, 100.0, 1.0, 200.0)
+    clean.update({"route": [[0.0, 0.0], [100.0, 0.0], [200.0, 0.0]], "path": [[0.0, 0.5], [150.0, 0.2]],
+                  "infraction_points": []})
+    clean["meta"].update({"duration_game": 30.0})
+    results = ResultsFile(tmp_path / "results.json", {})
+    results.add(clean)
+    page_path = tmp_path / "report.html"
+    write_report(page_path, results.records, results.global_record(1, 1.0), "test", None, None)
+    page = page_path.read_text()
+    assert "Route scenarios" in page and "1 triggered of 2 matched" in page
+    images = [Image.open(io.BytesIO(base64.b64decode(chunk.split('"')[0])))
+              for chunk in page.split("data:image/png;base64,")[1:]]
+    assert len(images) == 2
+    route_map = np.asarray(images[1].convert("RGB")).reshape(-1, 3)
+    # the planned route (grey, under the blue driven path) and its start (green) and end (red) markers
+    for color in ((44, 160, 44), (214, 39, 40), (31, 119, 180)):
+        assert (np.abs(route_map.astype(int) - color).sum(axis=1) < 30).any(), color
