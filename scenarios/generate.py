@@ -106,17 +106,21 @@ def _command(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = ArgumentParser(prog="python -m scenarios.generate", description="Write seeded long routes on a map "
                             "as a CARLA Leaderboard route file.")
-    parser.add_argument("--town", default="Town05")
+    parser.add_argument("--town", default="Town05", help="built-in town, or a CARLA town under $CARLA_ROOT")
     parser.add_argument("--xodr", help="an OpenDRIVE file instead of a town")
-    parser.add_argument("--count", type=int, default=10)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--min-length", type=float, default=1000.0, help="metres")
-    parser.add_argument("--max-length", type=float, default=2000.0, help="metres")
+    parser.add_argument("--count", type=int, default=10, help="routes to write")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the route walks")
+    parser.add_argument("--min-length", type=float, default=1000.0, help="shortest route, metres")
+    parser.add_argument("--max-length", type=float, default=2000.0, help="longest route, metres")
     parser.add_argument("--out", required=True, help="route file to write")
-    return run_command(_command, parser, argv)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run_command(_command, build_parser(), argv)
 
 
 if __name__ == "__main__":

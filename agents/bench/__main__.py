@@ -29,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     drive.add_argument("--out", required=True, help="folder for results.json and report.html")
     drive.add_argument("--address", help="an existing Ray cluster (HOST:PORT); default: a local one")
     drive.add_argument("--carla-host", help="drive the routes on a running CARLA server (one at a time)")
-    drive.add_argument("--carla-port", type=int, default=2000)
+    drive.add_argument("--carla-port", type=int, default=2000, help="the CARLA server's port")
     drive.add_argument("--carla-timeout", type=float, default=10.0, help="seconds to wait for the CARLA server")
     drive.add_argument("--seed", type=int, default=0, help="traffic seed, and the procedural routes' (default 0)")
     add_traffic_arguments(drive)
@@ -44,7 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     minecraft.add_argument("--episodes", type=int, default=10, help="seeded episodes per task (default 10)")
     minecraft.add_argument("--seed", type=int, default=0, help="first seed (default 0)")
     add_planner_arguments(minecraft, ray_flag=False)
-    minecraft.add_argument("--max-steps", type=int, default=12_000)
+    minecraft.add_argument("--max-steps", type=int, default=12_000,
+                           help="primitive steps an episode may take (12,000 = 10 min at 20 Hz)")
     minecraft.add_argument("--memory", metavar="FILE",
                            help="SQLite plan memory shared by the episodes (default: OUT/memory.sqlite, kept between "
                                 "runs); 'none' gives each episode an empty one")
