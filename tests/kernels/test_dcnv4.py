@@ -164,11 +164,15 @@ def test_bad_layouts_name_the_expected_one(change, message):
         dcnv4(value, offset_mask, **settings)
 
 
-def test_group_channels_must_be_a_multiple_of_16():
-    value = torch.randn(1, 5, 5, 24, dtype=torch.float64)
+@pytest.mark.parametrize("channels, group, group_channels, message", [
+    (24, 2, 12, "multiple of 16, not 12"),
+    (16, 0, 16, "group must be a positive int, not 0"),
+])
+def test_group_and_group_channels_are_checked_by_name(channels, group, group_channels, message):
+    value = torch.randn(1, 5, 5, channels, dtype=torch.float64)
     offset_mask = torch.randn(1, 5, 5, 32, dtype=torch.float64)
-    with pytest.raises(ValueError, match="multiple of 16, not 12"):
-        dcnv4(value, offset_mask, group=2, group_channels=12)
+    with pytest.raises(ValueError, match=message):
+        dcnv4(value, offset_mask, group=group, group_channels=group_channels)
 
 
 def test_the_cpu_path_is_what_cpu_tensors_run():
@@ -177,13 +181,6 @@ def test_the_cpu_path_is_what_cpu_tensors_run():
                      settings["dilation"], settings["group"], settings["group_channels"], settings["offset_scale"],
                      settings["remove_center"])
     assert torch.equal(dcnv4(value, offset_mask, **settings), dcnv4_cpu(value, offset_mask, geometry))
-
-
-def test_a_group_of_zero_is_named_as_such():
-    value = torch.randn(1, 5, 5, 16, dtype=torch.float64)
-    offset_mask = torch.randn(1, 5, 5, 32, dtype=torch.float64)
-    with pytest.raises(ValueError, match="group must be a positive int, not 0"):
-        dcnv4(value, offset_mask, group=0, group_channels=16)
 
 
 def test_integer_tensors_are_refused():

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from envs.driving.contracts import ActorArrays
-from envs.driving.routing import DenseRoute
+from envs.driving.routing import DenseRoute, RoadOption
 from envs.driving.scenario_matching import MatchedScenario
 from envs.driving.sim import scenario_geometry as geo
 
@@ -136,7 +136,8 @@ class ControlLoss(RouteScenario):
             return
         self.places = [geo.waypoint_xy(geo.ahead_on_lane(reference, d)) for d in self.DISTANCES_M]
         self.yaw = reference.transform.rotation.yaw
-        self._junctions = route.xyz[[i for i in range(len(route)) if route.command[i] in (1, 2, 3)], :2]
+        turning = np.isin(route.command, (RoadOption.LEFT, RoadOption.RIGHT, RoadOption.STRAIGHT))
+        self._junctions = route.xyz[turning, :2]
 
     def start(self, ego: EgoOnRoute) -> None:
         super().start(ego)
@@ -200,9 +201,9 @@ class DynamicObjectCrossing(RouteScenario):
             return
         self.walker = ScriptedActor(f"{self.name}:walker", ActorArrays.KIND_PEDESTRIAN, self.walker_xy.copy(),
                                     self.walker_yaw, WALKER_EXTENT)
-        self.blocker = ScriptedActor(f"{self.name}:vending_machine", ActorArrays.KIND_PROP, self.blocker_xy.copy(),
-                                     (self.walker_yaw + 180.0) % 360.0, VENDING_MACHINE_EXTENT)
-        self.actors = [self.walker, self.blocker]
+        blocker = ScriptedActor(f"{self.name}:vending_machine", ActorArrays.KIND_PROP, self.blocker_xy.copy(),
+                                (self.walker_yaw + 180.0) % 360.0, VENDING_MACHINE_EXTENT)
+        self.actors = [self.walker, blocker]
 
     def step(self, ego: EgoOnRoute, dt: float) -> None:
         if self.walker_xy is None or self.finished:

@@ -15,6 +15,7 @@ import numpy as np
 
 from envs.contracts import EpisodeResult, Infraction, StepResult, Timings
 from envs.driving.contracts import (
+    ActorArrays,
     DrivingObservation,
     DrivingScenario,
     EgoState,
@@ -173,10 +174,8 @@ class EmbeddedDrivingSim:
 
     # per-tick views
 
-    def _all_actors(self):
+    def _all_actors(self) -> ActorArrays:
         """SUMO's traffic and the route scenarios' actors, each marked seen or hidden from the cameras."""
-        from envs.driving.contracts import ActorArrays
-
         actors = ActorArrays.concat([self.traffic.actors(), self.route_scenarios.actors()])
         eye = camera_position(self.ego.x, self.ego.y, math.degrees(self.ego.yaw))
         return actors.with_visibility(visible_from(eye, actors))

@@ -186,11 +186,12 @@ class SumoTraffic:
                 self._held_walkers[name] = ts.person.getMaxSpeed(name)
                 ts.person.setSpeed(name, 0.0)
 
-    def _lanes_ahead(self, actors: ActorArrays, ego_xy: np.ndarray) -> dict[int, np.ndarray]:
-        """For vehicles near the ego: their lane's centre line from the front bumper on (map coordinates)."""
+    def _lanes_ahead(self, actors: ActorArrays, ego_xy: np.ndarray) -> dict[int, tuple[np.ndarray, float]]:
+        """For vehicles near the ego: their lane's centre line (map coordinates) and how far along it
+        their front bumper is."""
         from envs.driving.sim.yielding import CHECK_RADIUS_M
 
-        lanes: dict[int, np.ndarray] = {}
+        lanes: dict[int, tuple[np.ndarray, float]] = {}
         near = np.linalg.norm(actors.xy - ego_xy, axis=1) < CHECK_RADIUS_M
         for row in np.where(near & (actors.kind == ActorArrays.KIND_VEHICLE))[0]:
             lane, name = actors.lanes[row], actors.ids[row].split(":", 1)[1]
@@ -200,14 +201,7 @@ class SumoTraffic:
             shape = self._lane_shapes.get(lane)
             if shape is None:
                 shape = self._lane_shapes[lane] = self.road_map.from_sumo(np.array(self.libsumo.lane.getShape(lane)))
-            steps = np.linalg.norm(np.diff(shape, axis=0), axis=1)
-            cumulative = np.concatenate([[0.0], np.cumsum(steps)])
-            position = min(max(position, 0.0), float(cumulative[-1]))
-            after = np.searchsorted(cumulative, position, side="right")
-            piece = min(max(after - 1, 0), len(steps) - 1)
-            fraction = (position - cumulative[piece]) / max(steps[piece], 1e-9)
-            front = shape[piece] + fraction * (shape[piece + 1] - shape[piece])
-            lanes[int(row)] = np.vstack([front, shape[piece + 1:]])
+            lanes[int(row)] = (shape, max(float(position), 0.0))
         return lanes
 
     def actors(self) -> ActorArrays:

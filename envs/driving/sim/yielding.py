@@ -47,11 +47,12 @@ def along_polyline(polyline: np.ndarray, distance: np.ndarray) -> tuple[np.ndarr
 
 
 def yield_speeds(actors: ActorArrays, ego_xy: np.ndarray, ego_yaw: float, ego_speed: float,
-                 ego_extent: tuple[float, float], lanes_ahead: dict[int, np.ndarray] | None = None) -> dict[int, float]:
+                 ego_extent: tuple[float, float],
+                 lanes: dict[int, tuple[np.ndarray, float]] | None = None) -> dict[int, float]:
     """Row -> the speed cap for each vehicle or walker that must give way to the ego now.
 
-    `lanes_ahead`: for vehicles, the polyline of the lane they follow from their front bumper on
-    (a turn in a junction is followed along its curve); others keep their heading."""
+    `lanes`: for vehicles, the centre line of the lane they are on and how far along it their
+    front bumper is (a turn in a junction is followed along its curve); others keep their heading."""
     if not len(actors):
         return {}
     near = np.linalg.norm(actors.xy - ego_xy, axis=1) < CHECK_RADIUS_M
@@ -74,11 +75,11 @@ def yield_speeds(actors: ActorArrays, ego_xy: np.ndarray, ego_yaw: float, ego_sp
     future_xy = actors.xy[rows][:, None, :] + heading[:, None, :] * (speed[:, None] * horizons)[..., None]
     future_yaw = np.repeat(actors.yaw[rows][:, None], len(horizons), axis=1)
     for k, row in enumerate(rows):
-        lane = (lanes_ahead or {}).get(int(row))
+        lane, front_m = (lanes or {}).get(int(row), (None, 0.0))
         if lane is None or len(lane) < 2:
             continue
         half_length = float(actors.extent[row, 0])
-        fronts, yaws = along_polyline(lane, speed[k] * horizons)
+        fronts, yaws = along_polyline(lane, front_m + speed[k] * horizons)
         rad = np.radians(yaws)
         future_xy[k] = fronts - half_length * np.stack([np.cos(rad), np.sin(rad)], axis=1)
         future_yaw[k] = yaws

@@ -32,7 +32,7 @@ def test_a_car_turning_across_the_ego_along_its_lane_gives_way():
     # from the ego's right, turning left through the junction into the ego's lane just ahead of it
     arc = np.array([[2.0 + 8.0 * np.sin(a), 8.0 - 8.0 * np.cos(a) - 6.0] for a in np.linspace(0.0, np.pi / 2, 20)])
     turning = world(("vehicle:t", ActorArrays.KIND_VEHICLE, -0.4, -6.0, 0.0, 6.0))
-    assert 0 in yield_speeds(turning, np.zeros(2), 0.0, 3.0, EGO, {0: arc})
+    assert 0 in yield_speeds(turning, np.zeros(2), 0.0, 3.0, EGO, {0: (arc, 0.0)})
     straight_on = yield_speeds(turning, np.zeros(2), 0.0, 3.0, EGO)  # holding its heading, it passes ahead
     assert straight_on == {}
 
