@@ -57,9 +57,10 @@ def make_planner(name: str, backend: BackendOptions | None = None) -> Planner:
     return make_family_planner(name, DRIVING_PLANNERS, backend)
 
 
-def thread_id(road_map: RoadMap, route: RouteDefinition, options: DriveOptions, scenario_file: Path | None) -> str:
+def thread_id(road_map: RoadMap, route: RouteDefinition, options: DriveOptions, traffic: tuple[int, int],
+              scenario_file: Path | None) -> str:
     digest = hashlib.sha256(road_map.source.xodr_path.read_bytes()).hexdigest()[:10]
-    vehicles, pedestrians = traffic_counts(road_map, options)
+    vehicles, pedestrians = traffic
     scenarios = "none" if scenario_file is None else hashlib.sha256(scenario_file.read_bytes()).hexdigest()[:10]
     return (f"{road_map.name}-{digest}/route-{route.id}/seed-{options.seed}/{options.planner}/"
             f"v{vehicles}-p{pedestrians}/period-{options.decision_period_s:g}/scenarios-{scenarios}"
@@ -108,7 +109,7 @@ def run_route(road_map: RoadMap, route: RouteDefinition, options: DriveOptions, 
     scenario_file, triggers = scenario_triggers(road_map, options)
     scenario = route.scenario(seed=options.seed, vehicles=vehicles, pedestrians=pedestrians,
                               scenario_triggers=triggers, control_loss_noise=options.control_loss_noise)
-    thread = thread_id(road_map, route, options, scenario_file)
+    thread = thread_id(road_map, route, options, (vehicles, pedestrians), scenario_file)
     connection, checkpointer = open_checkpointer(options.checkpoint)
     control_log = ControlLog(options.checkpoint, thread)
     graph = build_drive_graph(checkpointer, graph)
