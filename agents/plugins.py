@@ -83,6 +83,33 @@ def add_run_arguments(parser, episode: str, same_run: str) -> None:
     parser.add_argument("--json", action="store_true", help=f"print the {episode} result as JSON on the last line")
 
 
+def add_world_arguments(parser) -> None:
+    """--break-speed and --start-time: the Minecraft world's settings, the same on the agent and the
+    benchmark (and stated in their results)."""
+    parser.add_argument("--break-speed", type=float, default=1.0,
+                        help="mining speed multiplier: 1 is the game's, GITM ran at 100")
+    parser.add_argument("--start-time", default=None, metavar="TICKS|random",
+                        help="time of day at the start in ticks (0 dawn, 13000 dusk), or random (drawn from the "
+                             "seed); default: the task's (0)")
+
+
+def world_options(args) -> dict:
+    """The checked --break-speed and --start-time as MinecraftOptions fields."""
+    from envs.errors import UserInputError
+
+    if not 1.0 <= args.break_speed <= 1000.0:
+        raise UserInputError(f"--break-speed {args.break_speed:g}: give a multiplier from 1 (the game) to 1000")
+    start_time = args.start_time
+    if start_time is not None and start_time != "random":
+        try:
+            start_time = int(start_time)
+        except ValueError:
+            raise UserInputError(f"--start-time {start_time!r}: give ticks (0-23999) or random") from None
+        if not 0 <= start_time < 24_000:
+            raise UserInputError(f"--start-time {start_time}: a time of day is 0-23999 ticks")
+    return {"break_speed": args.break_speed, "start_time": start_time}
+
+
 def add_traffic_arguments(parser) -> None:
     """--traffic, --vehicles, --pedestrians, --scenarios, --control-loss-noise: the same on the driving
     agent and the driving benchmark."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from agents.plugins import add_planner_arguments, add_traffic_arguments
+from agents.plugins import add_planner_arguments, add_traffic_arguments, add_world_arguments
 from envs.cli import ArgumentParser, run_command
 
 
@@ -46,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_planner_arguments(minecraft, ray_flag=False)
     minecraft.add_argument("--max-steps", type=int, default=12_000,
                            help="primitive steps an episode may take (12,000 = 10 min at 20 Hz)")
+    add_world_arguments(minecraft)
     minecraft.add_argument("--memory", metavar="FILE",
                            help="SQLite plan memory shared by the episodes (default: OUT/memory.sqlite, kept between "
                                 "runs); 'none' gives each episode an empty one")

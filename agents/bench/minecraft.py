@@ -15,7 +15,7 @@ from agents.bench.minecraft_report import write_minecraft_report
 from agents.bench.parallel import run_jobs
 from agents.bench.results import load_saved, save
 from agents.hosting import host_setup
-from agents.plugins import MINECRAFT_PLANNERS, check_planner, resolve_task_argument
+from agents.plugins import MINECRAFT_PLANNERS, check_planner, resolve_task_argument, world_options
 from envs.errors import UserInputError
 from planners.backends import TEXT_BACKENDS, backend_options
 
@@ -37,7 +37,8 @@ def run_minecraft_episode(task: dict, seed: int, options: dict) -> dict:
     backend = BackendOptions(**options["backend"]) if options.get("backend") else None
     planner = make_planner(options["planner"], backend)
     outcome = run_task(spec, MinecraftOptions(seed=seed, planner=options["planner"], memory=memory,
-                                              env=options.get("env")), planner=planner)
+                                              env=options.get("env"), **options.get("world", {})),
+                       planner=planner)
     record = outcome.record
     record["key"] = episode_key(spec.task_id, seed)
     record.pop("action_log", None)  # results.json keeps the figures, not every action
@@ -98,6 +99,7 @@ def run_minecraft_bench(args: argparse.Namespace) -> int:
         raise UserInputError("--episodes must be at least 1")
     if args.max_steps < 1:
         raise UserInputError("--max-steps must be at least 1")
+    world = world_options(args)
     backend = backend_options(args)
     check_planner(args.planner, backend, MINECRAFT_PLANNERS)  # fails here, before Ray starts
     tasks = resolve_task_argument(args.task, args.max_steps)
@@ -108,7 +110,8 @@ def run_minecraft_bench(args: argparse.Namespace) -> int:
     out = Path(args.out)
     memory = None if args.memory == "none" else str(Path(args.memory or out / "memory.sqlite").resolve())
     settings = {"task": args.task, "episodes": args.episodes, "seed": args.seed, "planner": args.planner,
-                "max_steps": args.max_steps, "memory": memory, "env": args.env}
+                "max_steps": args.max_steps, "memory": memory, "env": args.env, **world,
+                "perception": _perception(args.env)}
     if args.planner in TEXT_BACKENDS:
         settings["backend"] = backend.to_dict(with_secrets=False)
     results = MinecraftResults(out / "results.json", settings)
@@ -125,13 +128,15 @@ def run_minecraft_bench(args: argparse.Namespace) -> int:
             verdict = "[green]success" if record["success"] else f"[red]failed[/] ({record['reason']})"
             out_console.print(f"{key}: {verdict}, {record['steps']} steps, {record['planner_queries']} queries")
 
-        options = {"planner": args.planner, "memory": memory, "env": args.env,
+        options = {"planner": args.planner, "memory": memory, "env": args.env, "world": world,
                    "backend": backend.to_dict() if args.planner in TEXT_BACKENDS else None}
         work = {episode_key(t.task_id, s): (t.model_dump(), s, options) for t, s in pending}
         setup = host_setup(args.planner, backend, options)
         interrupted = run_jobs(run_minecraft_episode, work, "episodes", len(jobs), console, args.json, args.address,
                                args.workers, keep, setup)
     aggregate = results.aggregate(args.task, tasks, len(jobs), time.perf_counter() - started)
+    aggregate.update({"break_speed": world["break_speed"], "start_time": world["start_time"],
+                      "perception": settings["perception"]})
     results.write(aggregate)
     if results.records:
         write_minecraft_report(out / "report.html", results.records, aggregate, tasks)
@@ -142,6 +147,17 @@ def run_minecraft_bench(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(aggregate))
     return 130 if interrupted else 0
+
+
+def _perception(env_path: str | None) -> str:
+    """How the env locates objects: the embedded world by rays of sight; a user's env says so itself."""
+    if env_path is None:
+        from envs.minecraft.sim.env import EmbeddedMinecraft
+
+        return EmbeddedMinecraft.perception
+    from agents.minecraft.runner import make_env
+
+    return str(getattr(make_env(env_path), "perception", "unknown"))
 
 
 def _print_table(console: Console, aggregate: dict) -> None:

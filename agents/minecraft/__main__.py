@@ -11,7 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from agents.plugins import add_planner_arguments, add_run_arguments, console_with_logging
+from agents.plugins import add_planner_arguments, add_run_arguments, add_world_arguments, console_with_logging
 from envs.cli import ArgumentParser, run_command
 
 
@@ -24,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=0, help="world seed (default 0)")
     add_planner_arguments(parser)
     parser.add_argument("--max-steps", type=int, default=12_000, help="primitive step budget (default 12000)")
+    add_world_arguments(parser)
     parser.add_argument("--memory", metavar="FILE",
                         help="SQLite plan memory kept across runs (default: plans.sqlite in the mllm-pilot cache)")
     parser.add_argument("--no-memory", action="store_true", help="start from an empty memory and keep nothing")
@@ -40,12 +41,13 @@ def run(args: argparse.Namespace) -> int:
         print(mermaid())
         return 0
     from agents.minecraft.runner import make_planner
-    from agents.plugins import resolve_task_argument
+    from agents.plugins import resolve_task_argument, world_options
     from envs.errors import UserInputError
 
     console = console_with_logging()
     if args.max_steps < 1:
         raise UserInputError("--max-steps must be at least 1")
+    world_options(args)
     if args.task == "tech_tree":
         raise UserInputError("tech_tree is a set of tasks: run it with python -m agents.bench minecraft --task "
                              "tech_tree")
@@ -65,6 +67,7 @@ def pursue(args: argparse.Namespace, task, planner, console) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from agents.minecraft.runner import MinecraftOptions, make_env, run_task
+    from agents.plugins import world_options
     from envs.driving.cache import cache_dir
 
     memory_path = None if args.no_memory else Path(args.memory) if args.memory else cache_dir("memory") / "plans.sqlite"
@@ -72,7 +75,7 @@ def pursue(args: argparse.Namespace, task, planner, console) -> int:
     checkpoint = Path(args.checkpoint) if args.checkpoint else cache_dir("checkpoints") / "minecraft.sqlite"
     options = MinecraftOptions(seed=args.seed, planner=args.planner, memory=memory_path, checkpoint=checkpoint,
                                fresh=args.fresh, record_dir=Path(args.record) if args.record else None,
-                               env=args.env)
+                               env=args.env, **world_options(args))
     if args.env:
         make_env(args.env)  # a bad --env fails here, before the run
     columns = (TextColumn(f"[bold]{task.task_id} seed {args.seed}"), BarColumn(), MofNCompleteColumn(),

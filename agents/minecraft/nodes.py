@@ -118,8 +118,9 @@ def plan(state: MinecraftState, runtime: Runtime[MinecraftResources]) -> dict:
         question = f"{entry['method']} {entry['object']} {entry['source'] or ''}"
         knowledge = [hit.body for hit in resources.knowledge.search(question, KNOWLEDGE_PER_QUERY)]
     context = PlanContext(goal=state["goal"], sub_goal=spec, inventory=observation.inventory,
+                          equipped=observation.equipped, life=observation.life, food=observation.food,
                           y_level=observation.y_level, biome=observation.biome,
-                          nearby_blocks=observation.nearby_blocks(),
+                          seen_blocks=observation.seen_blocks, seen_mobs=observation.seen_mobs,
                           reference_plan=_actions(remembered) if remembered else None,
                           failures=[Feedback.model_validate(f) for f in failures], knowledge=knowledge)
     answer = resources.planner.decide(context)

@@ -5,6 +5,7 @@ its executed actions on a fresh world of the same seed); return the episode's re
 from __future__ import annotations
 
 import logging
+import random
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,8 @@ class MinecraftOptions:
     fresh: bool = False
     record_dir: Path | None = None
     env: str | None = None  # module:factory of a user's env; None: the embedded world
+    break_speed: float = 1.0  # 1: the game's mining speed; GITM ran at 100
+    start_time: int | str | None = None  # time of day at the start: ticks, "random" (by the seed), None: the task's
 
 
 @dataclass
@@ -76,8 +79,19 @@ def make_knowledge() -> KnowledgeStore:
     return store
 
 
+def start_time_of(task: MinecraftTaskSpec, options: MinecraftOptions) -> int:
+    """The episode's time of day at the start: the option's ticks, one drawn from the seed ("random"),
+    or the task's own."""
+    if options.start_time is None:
+        return task.start_time
+    if options.start_time == "random":
+        return random.Random(f"start-time/{options.seed}").randrange(24_000)
+    return int(options.start_time)
+
+
 def thread_id(task: MinecraftTaskSpec, options: MinecraftOptions, planner_name: str) -> str:
-    return f"{task.task_id}/{task.goal}x{task.count}/seed-{options.seed}/{planner_name}/steps-{task.max_steps}"
+    return (f"{task.task_id}/{task.goal}x{task.count}/seed-{options.seed}/{planner_name}/steps-{task.max_steps}"
+            f"/break-{options.break_speed:g}/time-{start_time_of(task, options)}")
 
 
 def run_task(task: MinecraftTaskSpec, options: MinecraftOptions, on_event=None, planner=None, decomposer=None,
@@ -103,8 +117,9 @@ def run_task(task: MinecraftTaskSpec, options: MinecraftOptions, on_event=None, 
     if saved and not resume:
         checkpointer.delete_thread(thread)
     started = time.perf_counter()
+    start_time = start_time_of(task, options)
     env.reset(MinecraftTask(task_id=task.task_id, seed=options.seed, goal=task.goal, max_steps=task.max_steps,
-                            start_time=task.start_time))
+                            start_time=start_time, break_speed=options.break_speed))
     replayed = _replay(env, saved["executed"]) if resume else 0
     if resume:
         log.info("resuming %s from its checkpoint: replayed %d actions", thread, replayed)
@@ -137,6 +152,7 @@ def run_task(task: MinecraftTaskSpec, options: MinecraftOptions, on_event=None, 
         "tree": state.get("tree", ""), "action_log": state.get("action_log", []),
         "inventory": observation.inventory, "wall_s": time.perf_counter() - started,
         "resumed_from_action": replayed, "interrupted": interrupted,
+        "break_speed": options.break_speed, "start_time": start_time, "perception": getattr(env, "perception", "unknown"),
     }
     env.close()
     if connection is not None:

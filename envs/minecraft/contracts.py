@@ -48,11 +48,15 @@ class MinecraftTask(Contract):
     goal: str = ""
     max_steps: int = Field(12_000, gt=0, description="primitive steps (GITM: 10 minutes at 20 Hz)")
     start_time: int = Field(0, ge=0, lt=24_000, description="Minecraft time of day at the start, in ticks")
+    break_speed: float = Field(1.0, ge=1.0, le=1000.0, description="mining speed multiplier: 1 is the game, GITM "
+                                                                    "ran at 100")
     initial_inventory: dict[str, int] = Field(default_factory=dict)
 
 
 class MinecraftObservation(Contract):
-    """What GITM's agent sees: inventory, equipment, life and food, position, biome, nearby voxels."""
+    """What GITM's agent has: inventory, equipment, life and food, position, biome, the objects its
+    rays of sight have shown it, and the voxel window around it (for getting around only: it sees
+    through walls, so planners read seen_blocks, never voxels)."""
 
     step: int
     time_of_day: int
@@ -66,11 +70,10 @@ class MinecraftObservation(Contract):
     biome: str
     y_level: int
     on_ground: bool
-    voxels: np.ndarray = Field(description="(21, 21, 21) palette ids around the player, [x, y, z]")
+    voxels: np.ndarray = Field(description="(21, 21, 21) palette ids around the player, [x, y, z]: the "
+                                           "navigation window, not what the player sees")
     voxel_names: tuple[str, ...] = Field(description="palette: the block name of each id")
-    image: np.ndarray | None = Field(None, description="HxWx3 uint8 top-down picture, when rendering is on")
-
-    def nearby_blocks(self) -> dict[str, int]:
-        """Counts of each block type within the radius, air left out."""
-        ids, counts = np.unique(self.voxels, return_counts=True)
-        return {self.voxel_names[i]: int(n) for i, n in zip(ids, counts) if self.voxel_names[i] != "air"}
+    seen_blocks: dict[str, int] = Field(default_factory=dict, description="blocks the player has seen nearby "
+                                                                          "(rays of sight), air left out")
+    seen_mobs: dict[str, int] = Field(default_factory=dict, description="mobs in sight now")
+    image: np.ndarray | None = Field(None, description="HxWx3 uint8 picture, when rendering is on")

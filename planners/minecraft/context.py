@@ -26,9 +26,13 @@ class PlanContext(Contract):
     goal: str = Field(description="the episode's goal, e.g. diamond")
     sub_goal: SubGoalSpec
     inventory: dict[str, int]
+    equipped: str | None = None
+    life: float = 20.0
+    food: float = 20.0
     y_level: int
     biome: str
-    nearby_blocks: dict[str, int]
+    seen_blocks: dict[str, int] = Field(description="blocks the player has seen nearby (no X-ray)")
+    seen_mobs: dict[str, int] = Field(default_factory=dict, description="mobs in sight")
     reference_plan: list[StructuredAction] | None = None
     failures: list[Feedback] = Field(default_factory=list, description="this sub-goal's failed actions so far")
     knowledge: list[str] = Field(default_factory=list, description="retrieved knowledge sentences")

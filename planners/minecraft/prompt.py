@@ -20,7 +20,8 @@ ACTION_INTERFACE = """Actions you can use (args in parentheses):
 - build(blueprint): place blocks by "dx,dy,dz:block; ..." relative to your feet."""
 
 QUERY_ILLUSTRATION = """A query gives the goal, the current sub-goal (object, count, how: mine/craft/smelt/attack),
-your inventory, your y level and biome, the blocks around you, a reference plan that worked
+your inventory, what you hold, life and food, your y level and biome, the blocks and mobs you have
+seen (you know only what you have seen: blocks inside rock are unknown), a reference plan that worked
 before (if any), the actions that failed for this sub-goal with their feedback, and knowledge."""
 
 RESPONSE_FORMAT = """Answer with JSON only:
@@ -41,8 +42,10 @@ def query(context: PlanContext) -> str:
     goal = context.sub_goal
     how = goal.method + (f" {goal.source}" if goal.source else "") + (f" with {goal.tool}" if goal.tool else "")
     lines = [f"Goal: {context.goal}", f"Sub-goal: obtain {goal.count} {goal.object} ({how})",
-             f"Inventory: {context.inventory or 'empty'}", f"Position: y={context.y_level}, biome {context.biome}",
-             f"Nearby blocks: {context.nearby_blocks or 'none'}"]
+             f"Inventory: {context.inventory or 'empty'}", f"Holding: {context.equipped or 'nothing'}",
+             f"Life: {context.life:g}/20, food: {context.food:g}/20",
+             f"Position: y={context.y_level}, biome {context.biome}",
+             f"Blocks seen: {context.seen_blocks or 'none'}", f"Mobs in sight: {context.seen_mobs or 'none'}"]
     if context.reference_plan:
         lines.append("Reference plan: " + "; ".join(f"{a.name}({a.args})" for a in context.reference_plan))
     for failure in context.failures[-5:]:

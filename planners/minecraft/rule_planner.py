@@ -73,9 +73,9 @@ class RuleBasedActionPlanner:
         depth = ORE_DEPTH.get(target)
         if depth is not None and context.y_level > depth + 4 and not any("stopped digging" in m for m in failures):
             actions.append(_act("dig_down", f"at y={depth}", ylevel=depth, tool=goal.tool))
-        elif target == "stone" and context.nearby_blocks.get("stone", 0) == 0 and not failures:
+        elif target == "stone" and context.seen_blocks.get("stone", 0) == 0 and not failures:
             actions.append(_act("dig_down", "reach stone", ylevel=context.y_level - 4, tool=goal.tool))
-        in_sight = held(context.nearby_blocks, target)
+        in_sight = held(context.seen_blocks, target)
         if in_sight == 0 or failures:
             actions.append(_act("explore", f"{target} in sight", object=target,
                                 strategy="underground" if underground else "surface"))

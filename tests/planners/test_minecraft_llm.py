@@ -31,7 +31,7 @@ class ScriptedModel:
 
 
 CONTEXT = PlanContext(goal="diamond", sub_goal=SubGoalSpec(object="log", count=3, method="mine", source="oak_log"),
-                      inventory={}, y_level=64, biome="forest", nearby_blocks={"oak_log": 4})
+                      inventory={}, y_level=64, biome="forest", seen_blocks={"oak_log": 4})
 GOOD = json.dumps({"explanation": "trees are near", "thoughts": "mine three",
                    "action_list": [{"name": "mine", "args": {"object": "log"}, "expectation": "1 log"}]})
 

@@ -102,6 +102,7 @@ class MineDojoEnv:
         rays = [(yaw, pitch) for pitch in (-30, 0, 30) for yaw in range(-60, 61, 120 // max(self.lidar_rays // 3, 1))]
         return minedojo.make(task_id="open-ended", image_size=self.image_size, world_seed=task.seed,
                              seed=task.seed, start_time=task.start_time, allow_time_passage=True,
+                             break_speed_multiplier=task.break_speed,
                              initial_inventory=[], use_voxel=True, voxel_size=dict(xmin=-3, ymin=-2, zmin=-3, xmax=3,
                                                                                    ymax=2, zmax=3),
                              use_lidar=True, lidar_rays=[(yaw * 3.14159 / 180, pitch * 3.14159 / 180, 32)

@@ -111,4 +111,13 @@ def observation_from_minedojo(obs: dict, step: int, time_of_day: int) -> Minecra
         yaw=_first(location.get("yaw", 0.0)), pitch=_first(location.get("pitch", 0.0)),
         biome=BIOMES.get(biome_id, f"biome_{biome_id}"), y_level=math.floor(float(position[1])),
         on_ground=below is None or palette[int(below)] not in ("air", "water", "lava"),
-        voxels=voxels, voxel_names=palette)
+        voxels=voxels, voxel_names=palette, seen_blocks=_counts(sightings(obs, "block")),
+        seen_mobs=_counts(sightings(obs, "entity")))
+
+
+def _counts(seen: list[Sighting]) -> dict[str, int]:
+    """How many rays met each thing: what the lidar shows (MineDojo without lidar shows nothing)."""
+    counts: dict[str, int] = {}
+    for sighting in seen:
+        counts[sighting.name] = counts.get(sighting.name, 0) + 1
+    return dict(sorted(counts.items()))

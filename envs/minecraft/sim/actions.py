@@ -2,7 +2,8 @@
 
 Each action validates its arguments, then works through primitives (walking, turning,
 mining, placing), so it spends the episode's primitive steps; it returns success or
-failure, one feedback sentence and the inventory change.
+failure, one feedback sentence and the inventory change. Things are found only where the
+player's rays of sight have shown them (Engine.seen), never through rock.
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ from collections import Counter
 import numpy as np
 
 from envs.minecraft.contracts import ActionResult, StructuredAction
-from envs.minecraft.sim.engine import Engine, Primitive
+from envs.minecraft.sim.engine import VOXEL_RADIUS, Engine, Primitive
 from envs.minecraft.sim.mobs import ATTACK_COOLDOWN_TICKS, HOSTILE, PASSIVE, WEAPON_DAMAGE
 from envs.minecraft.sim.navigation import Navigator
 from envs.minecraft.sim.palette import AIR, BLOCKS, ID, LAVA, PASSABLE, WATER
+from envs.minecraft.sim.sight import SIGHT_RANGE, in_view
 from envs.minecraft.sim.worldgen import HEIGHT
 
-SEARCH_RADIUS = 16
+SEARCH_RADIUS = SIGHT_RANGE  # how far from the player remembered sightings count
 EXPLORE_CELL = 12  # the surface chessboard's cells are 12 x 12 blocks, aligned to the world's grid
 EXPLORE_BOARD = 20
 EXPLORE_PATH_LIMIT = 2500  # A* budget for the way to the next cell
@@ -31,8 +33,6 @@ ACTION_STEP_LIMIT = 4000
 MINE_CANDIDATES = 4  # blocks tried, nearest first, before mining gives up
 BEST_PICKAXE_FIRST = ("diamond_pickaxe", "iron_pickaxe", "stone_pickaxe", "wooden_pickaxe")
 FILLERS = ("cobblestone", "dirt", "stone", "oak_planks", "spruce_planks", "birch_planks")
-SURFACE_SIGHT = 48  # how far the player sees blocks showing on the surface
-SURFACE_DEPTH_SEEN = 7  # a block this far under its column's top still shows (a trunk under leaves)
 TREE_BLOCKS = [ID[name] for name in BLOCKS if name.endswith(("_log", "_leaves"))]
 SAFE_DROP = 3
 LOWEST_DIG_LEVEL = 5  # below this lava lakes and bedrock make digging down to an ore unsafe
@@ -159,9 +159,11 @@ class StructuredActions:
 
     def find(self, names: list[str], radius: int = SEARCH_RADIUS,
              exclude: set[tuple[int, int, int]] | frozenset = frozenset()) -> tuple[int, int, int] | None:
-        """The nearest such block; height differences count triple (climbing is dearer than walking)."""
+        """The nearest such block the player has seen; height differences count triple (climbing is
+        dearer than walking)."""
         x, y, z = self.player.cell()
-        box = self.world.box(x - radius, y - radius, z - radius, 2 * radius + 1, 2 * radius + 1, 2 * radius + 1)
+        box = self.engine.seen.box(x - radius, y - radius, z - radius, 2 * radius + 1, 2 * radius + 1,
+                                   2 * radius + 1)
         cells = np.argwhere(np.isin(box, [ID[n] for n in names]))
         if len(cells) == 0:
             return None
@@ -178,21 +180,20 @@ class StructuredActions:
         names = block_names(object)
         if not names:
             return False, f"cannot approach {object}: no such block in this world"
+        self.engine.look()
         target = self.find(names)
         if target is None:
-            return False, f"cannot approach {object}: none within {SEARCH_RADIUS} blocks; explore first"
+            return False, f"cannot approach {object}: none seen within {SEARCH_RADIUS} blocks; explore first"
         return self._go_next_to(target, object)
 
     def _go_next_to(self, target: tuple[int, int, int], what: str) -> tuple[bool, str]:
         x, y, z = target
         goals = {(x + dx, y + dy, z + dz) for dx in range(-3, 4) for dy in range(-3, 2) for dz in range(-3, 4)
                  if (dx, dz) != (0, 0) or dy < 0}
-        goals = {g for g in goals if self.nav.stand(*g) and self._distance_to(g, target) <= 4.0}
-        if not goals:
-            return False, f"cannot approach {what}: no place to stand next to it"
+        goals = {g for g in goals if self._distance_to(g, target) <= 4.0}
         path = self.nav.path_to(goals)
         if path is None:
-            return False, f"cannot approach {what} at {target}: no way there within the search budget"
+            return False, f"cannot approach {what} at {target}: no known way there within the search budget"
         arrived, feedback = self.nav.follow(path)
         if not arrived:
             return False, f"cannot approach {what} at {target}: {feedback}"
@@ -214,6 +215,7 @@ class StructuredActions:
                 return False, f"cannot mine {object} with {tool}: no {tool} in the inventory"
             self.engine.step(Primitive.EQUIP, tool)
         feedback = ""
+        self.engine.look()
         for _ in range(MINE_CANDIDATES):
             target = self.find(names, exclude=self.unreachable)
             if target is None:
@@ -229,7 +231,7 @@ class StructuredActions:
         if target is None:
             if feedback:
                 return False, feedback
-            return False, f"cannot mine {object}: none within {SEARCH_RADIUS} blocks; explore first"
+            return False, f"cannot mine {object}: none seen within {SEARCH_RADIUS} blocks; explore first"
         block = BLOCKS[self.world.get(*target)]
         if not self.engine.rules.can_harvest(block, self.player.equipped):
             needed = sorted(self.engine.rules.item_name(int(i)) for i in self.engine.rules.block(block)["harvestTools"])
@@ -292,6 +294,7 @@ class StructuredActions:
             mined, feedback = self.nav.mine_cell(below) if not self.world.passable(*below) else (True, "")
             if not mined:
                 return False, f"stopped digging at y={y}: {feedback}"
+            self.engine.look()
             while not self.player.on_ground or self.world.passable(x, math.floor(self.player.y) - 1, z):
                 self.engine.step(Primitive.NOOP)
                 if self.engine.exhausted:
@@ -301,9 +304,10 @@ class StructuredActions:
         return True, f"dug down to y={math.floor(self.player.y)}"
 
     def _hazard_below(self, x: int, y: int, z: int) -> str | None:
-        """Why digging the block under (x, y, z) is unsafe, or None."""
+        """Why digging the block under (x, y, z) is unsafe, or None (as far as the voxel window shows)."""
         landing = y - 2
-        while landing > 0 and self.world.get(x, landing, z) == AIR:  # a cave under the floor: where it ends
+        floor = max(y - VOXEL_RADIUS, 0)
+        while landing > floor and self.world.get(x, landing, z) == AIR:  # a cave under the floor: where it ends
             landing -= 1
         for depth in (y - 1, landing):
             if self.world.get(x, depth, z) in (LAVA, WATER):
@@ -370,7 +374,7 @@ class StructuredActions:
                     if not mined:
                         return False, f"stuck at y={y}: {feedback}"
             self.player.y += 1.0
-            self.world.set(x, y, z, ID[fillers[0]])
+            self.engine.set_block(x, y, z, ID[fillers[0]])
             self.player.inventory.remove(fillers[0])
             self.engine.spend(6)  # a jump and a placement
             if self.engine.exhausted:
@@ -386,18 +390,16 @@ class StructuredActions:
             if self.player.inventory[tool] < 1:
                 return False, f"cannot attack {object} with {tool}: no {tool} in the inventory"
             self.engine.step(Primitive.EQUIP, tool)
-        x, y, z = self.player.cell()
-        self.engine.mobs.populate_around(x, z)
-        mob = self.engine.mobs.nearest(object, x, y, z)
+        mob = self._mob_in_view(object)
         if mob is None:
-            return False, f"cannot attack {object}: none within 16 blocks; explore first"
+            return False, f"cannot attack {object}: none in sight; explore first"
         damage = WEAPON_DAMAGE.get(self.player.equipped, 1.0)
         for _ in range(40):
             px, py, pz = self.player.cell()
             if abs(mob.x - px) + abs(mob.z - pz) > 1 or abs(mob.y - py) > 1:
                 goals = {(mob.x + dx, mob.y + dy, mob.z + dz) for dx, dz in ((1, 0), (-1, 0), (0, 1), (0, -1))
                          for dy in (0, 1, -1)}
-                path = self.nav.path_to({g for g in goals if self.nav.stand(*g)})
+                path = self.nav.path_to(goals)
                 if path is None or not self.nav.follow(path)[0]:
                     return False, f"cannot reach the {object}"
             self.engine.spend(ATTACK_COOLDOWN_TICKS)
@@ -431,14 +433,15 @@ class StructuredActions:
             if self.engine.mobs.nearest("cow", x, y, z, radius=2) is None:
                 return False, "cannot apply bucket to cow: no cow next to the player"
         else:
+            self.engine.look()
             source = self.find([object])
             if source is None:
-                return False, f"cannot apply bucket to {object}: none within {SEARCH_RADIUS} blocks"
+                return False, f"cannot apply bucket to {object}: none seen within {SEARCH_RADIUS} blocks"
             if self._distance_to(self.player.cell(), source) > 4.0:
                 reached, feedback = self._go_next_to(source, object)
                 if not reached:
                     return False, feedback
-            self.world.set(*source, AIR)
+            self.engine.set_block(*source, AIR)
         self.engine.step(Primitive.USE, None)
         self.player.inventory.remove("bucket")
         self.player.inventory.add(filled)
@@ -465,7 +468,7 @@ class StructuredActions:
             cell = (x + dx, y + dy, z + dz)
             if cell in ((x, y, z), (x, y + 1, z)) or not self.world.passable(*cell):
                 continue
-            self.world.set(*cell, ID[block])
+            self.engine.set_block(*cell, ID[block])
             self.player.inventory.remove(block)
             self.engine.spend(5)
             placed += 1
@@ -492,16 +495,37 @@ class StructuredActions:
         return self._explore_underground(object, names, budget)
 
     def _sees(self, object: str, names: list[str]) -> bool:
+        """Look around: is such a block (seen now or before, not given up on) or mob in sight?"""
+        self.engine.look()
         if names:
             return self.find(names, exclude=self.unreachable) is not None
+        return self._mob_in_view(object) is not None
+
+    def mobs_in_view(self) -> dict[str, int]:
+        """How many mobs of each kind the player can see."""
+        x, y, z = self.player.cell()
+        eye = self.engine.eye()
+        counts: dict[str, int] = {}
+        for mob in self.engine.mobs.mobs.values():
+            if max(abs(mob.x - x), abs(mob.y - y), abs(mob.z - z)) <= SIGHT_RANGE and \
+                    in_view(self.world, eye, (mob.x + 0.5, mob.y + 1.0, mob.z + 0.5)):
+                counts[mob.kind] = counts.get(mob.kind, 0) + 1
+        return dict(sorted(counts.items()))
+
+    def _mob_in_view(self, kind: str):
+        """The nearest mob of this kind the player can see, or None."""
         x, y, z = self.player.cell()
         self.engine.mobs.populate_around(x, z)
-        return self.engine.mobs.nearest(object, x, y, z) is not None
+        eye = self.engine.eye()
+        for mob in self.engine.mobs.around(kind, x, y, z, radius=SIGHT_RANGE):
+            if in_view(self.world, eye, (mob.x + 0.5, mob.y + 1.0, mob.z + 0.5)):
+                return mob
+        return None
 
     def _explore_surface(self, object: str, names: list[str], budget: int) -> tuple[bool, str]:
-        """A square spiral over a 20 x 20 chessboard of cells around the player: walk (swim, dig) to
-        open ground in each cell not visited yet in this episode, looking around at each; cells with
-        no way in are skipped."""
+        """A square spiral over a 20 x 20 chessboard of cells around the player: travel (walk, swim,
+        dig) to the middle of each cell not visited yet in this episode through what the player sees
+        on the way, looking around as it goes; cells with no known way in are skipped."""
         x, _, z = self.player.cell()
         oi, oj = x // EXPLORE_CELL, z // EXPLORE_CELL
         dead_ends = 0
@@ -512,61 +536,22 @@ class StructuredActions:
             if board_cell in self.explored:
                 continue  # looked around there already in this episode
             self.explored.add(board_cell)
-            spot = self._open_ground(board_cell[0] * EXPLORE_CELL + EXPLORE_CELL // 2,
-                                     board_cell[1] * EXPLORE_CELL + EXPLORE_CELL // 2)
-            if spot is None:
-                continue
-            path = self.nav.path_to({spot}, limit=EXPLORE_PATH_LIMIT)
-            if path is None or not self.nav.follow(path)[0]:
-                dead_ends += 1
-                self.engine.spend(EXPLORE_DEAD_END_TICKS)  # looking for a way on, and turning back
-                continue
-            dead_ends = 0
+            arrived, _ = self.nav.travel_towards(board_cell[0] * EXPLORE_CELL + EXPLORE_CELL // 2,
+                                                 board_cell[1] * EXPLORE_CELL + EXPLORE_CELL // 2)
             if self._sees(object, names):
                 return True, f"found {object} near {self.player.cell()}"
-            far = self._spot_from_surface(names) if names else None
-            if far is not None:
-                reached, _ = self._go_next_to(far, object)
-                if reached:
-                    return True, f"found {object} at {far}, seen from afar, and walked there"
-                self.unreachable.add(far)
+            if arrived:
+                dead_ends = 0
+            else:
+                dead_ends += 1
+                self.engine.spend(EXPLORE_DEAD_END_TICKS)  # looking for a way on, and turning back
         return False, f"explored the surface without finding {object}"
 
-    def _spot_from_surface(self, names: list[str]) -> tuple[int, int, int] | None:
-        """The nearest such block within SURFACE_SIGHT blocks that shows on the surface (no deeper
-        than a tree is tall under its column's top): what the player sees across open land."""
-        x, y, z = self.player.cell()
-        r = SURFACE_SIGHT
-        y0 = max(y - 24, 0)
-        box = self.world.box(x - r, y0, z - r, 2 * r + 1, min(HEIGHT - y0, 48), 2 * r + 1)
-        cells = np.argwhere(np.isin(box, [ID[n] for n in names]))
-        if len(cells) == 0:
-            return None
-        solid = ~PASSABLE[box]
-        tops = box.shape[1] - 1 - np.argmax(solid[:, ::-1, :], axis=1)  # top solid block of each column
-        visible = cells[:, 1] >= tops[cells[:, 0], cells[:, 2]] - SURFACE_DEPTH_SEEN
-        offsets = cells[visible] - [r, 0, r]
-        order = np.argsort(offsets[:, 0] ** 2 + offsets[:, 2] ** 2, kind="stable")
-        for index in order:
-            cell = (int(offsets[index, 0]) + x, int(cells[visible][index, 1]) + y0, int(offsets[index, 2]) + z)
-            if cell not in self.unreachable:
-                return cell
-        return None
-
     def _under_open_sky(self) -> bool:
-        """Nothing but air, plants and tree tops above the player."""
+        """Nothing but air, plants and tree tops above the player (the sky's light on it)."""
         x, y, z = self.player.cell()
         above = self.world.box(x, y, z, 1, HEIGHT - y, 1).ravel()
         return bool(np.all(PASSABLE[above] | np.isin(above, TREE_BLOCKS)))
-
-    def _open_ground(self, cx: int, cz: int) -> tuple[int, int, int] | None:
-        """A cell to stand in on the surface near (cx, cz): the column nearest it with room on top."""
-        for radius in range(EXPLORE_CELL // 2):
-            for dx, dz in ((0, 0),) if radius == 0 else ((radius, 0), (-radius, 0), (0, radius), (0, -radius)):
-                y = self.world.surface_y(cx + dx, cz + dz) + 1
-                if self.nav.stand(cx + dx, y, cz + dz):
-                    return cx + dx, y, cz + dz
-        return None
 
     def _explore_underground(self, object: str, names: list[str], budget: int) -> tuple[bool, str]:
         """Depth-first tunnelling over a grid of nodes TUNNEL_LEG blocks apart at the current level:
@@ -617,6 +602,6 @@ class StructuredActions:
                 return False, True
             if not self._step_towards(target_x, target_z, avoid_drops=True):
                 return False, False  # never towards lava, water or a drop
-            if self.find(names, radius=6, exclude=self.unreachable) is not None:
+            if self._sees("", names):
                 return True, False
         return False, False

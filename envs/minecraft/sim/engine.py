@@ -13,11 +13,14 @@ import random
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+import numpy as np
+
 from envs.minecraft.contracts import ActionResult
 from envs.minecraft.sim.inventory import Inventory, craft, smelt
 from envs.minecraft.sim.mobs import MobManager
 from envs.minecraft.sim.palette import AIR, BLOCKS, ID, LAVA, PASSABLE
 from envs.minecraft.sim.rules import Rules
+from envs.minecraft.sim.sight import SeenMap, look
 from envs.minecraft.sim.world import VoxelWorld
 
 MAX_STEPS = 12_000
@@ -28,6 +31,7 @@ JUMP_VELOCITY = 0.42
 EYE_HEIGHT = 1.62
 REACH = 4.5
 STATION_RANGE = 4  # a crafting table or furnace this close counts as nearby
+VOXEL_RADIUS = 10  # GITM's voxel window: the blocks this close are known, for getting around only
 
 
 class Primitive(StrEnum):
@@ -69,12 +73,14 @@ class Player:
 
 class Engine:
     def __init__(self, world: VoxelWorld, rules: Rules, player: Player, seed: int = 0, max_steps: int = MAX_STEPS,
-                 start_time: int = 0):
+                 start_time: int = 0, break_speed: float = 1.0):
         self.world, self.rules, self.player = world, rules, player
         self.rng = random.Random(seed)
         self.steps = 0
         self.max_steps = max_steps
         self.start_time = start_time
+        self.break_speed = break_speed
+        self.seen = SeenMap()  # what the player's eyes have shown it: all that finding may read
         self.mobs = MobManager(world, seed)
         self.mobs.populate_around(math.floor(player.x), math.floor(player.z))
         self._mining: tuple[tuple[int, int, int], int] | None = None  # target and ticks spent
@@ -107,6 +113,43 @@ class Engine:
         damage = self.mobs.tick(self.steps, self.time_of_day, self.player)
         if damage:
             self.player.health = max(self.player.health - damage, 0.0)
+
+    # what the player knows
+
+    def eye(self) -> tuple[float, float, float]:
+        return self.player.x, self.player.y + EYE_HEIGHT, self.player.z
+
+    def look(self) -> None:
+        """Look around: cast the rays of sight and remember what they show."""
+        look(self.world, self.seen, self.eye())
+
+    def in_window(self, x: int, y: int, z: int) -> bool:
+        px, py, pz = self.player.cell()
+        return abs(x - px) <= VOXEL_RADIUS and abs(y - py) <= VOXEL_RADIUS and abs(z - pz) <= VOXEL_RADIUS
+
+    def known(self, x: int, y: int, z: int) -> int:
+        """The block as the player knows it: the voxel window near the player, what it has seen
+        elsewhere (UNKNOWN where nothing was seen); for finding ways, never for finding things."""
+        return self.world.get(x, y, z) if self.in_window(x, y, z) else self.seen.get(x, y, z)
+
+    def known_box(self, x0: int, y0: int, z0: int, size_x: int, size_y: int, size_z: int) -> np.ndarray:
+        """known() for a box at once."""
+        seen = self.seen.box(x0, y0, z0, size_x, size_y, size_z)
+        px, py, pz = self.player.cell()
+        lo = np.maximum(np.array([px, py, pz]) - VOXEL_RADIUS - [x0, y0, z0], 0)
+        hi = np.minimum(np.array([px, py, pz]) + VOXEL_RADIUS + 1 - [x0, y0, z0], [size_x, size_y, size_z])
+        if np.all(hi > lo):
+            seen[lo[0]:hi[0], lo[1]:hi[1], lo[2]:hi[2]] = self.world.box(
+                x0 + int(lo[0]), y0 + int(lo[1]), z0 + int(lo[2]), *(int(v) for v in hi - lo))
+        return seen
+
+    def set_block(self, x: int, y: int, z: int, block: int) -> None:
+        """Change a block by the player's hand: the world changes and the player knows it."""
+        self.world.set(x, y, z, block)
+        self.seen.set(x, y, z, block)
+
+    def break_ticks(self, block: str, tool: str | None = None) -> int | None:
+        return self.rules.break_ticks(block, tool, self.break_speed)
 
     # actions
 
@@ -179,7 +222,7 @@ class Engine:
             self._mining = None
             return ActionResult(success=False, feedback="nothing in reach to mine", steps=1)
         block = BLOCKS[self.world.get(*cell)]
-        needed = self.rules.break_ticks(block, self.player.equipped)
+        needed = self.break_ticks(block, self.player.equipped)
         if needed is None:
             return ActionResult(success=False, feedback=f"{block} cannot be broken", steps=1)
         spent = self._mining[1] + 1 if self._mining and self._mining[0] == cell else 1
@@ -187,7 +230,7 @@ class Engine:
             self._mining = (cell, spent)
             return ActionResult(success=True, feedback=f"mining {block} ({spent}/{needed})", steps=1)
         self._mining = None
-        self.world.set(*cell, AIR)
+        self.set_block(*cell, AIR)
         gained: dict[str, int] = {}
         for drop in self.rules.drops(block, self.player.equipped):
             if self.rng.random() < drop.chance:
@@ -208,7 +251,7 @@ class Engine:
                                 steps=1)
         if front in (self.player.cell(), (self.player.cell()[0], self.player.cell()[1] + 1, self.player.cell()[2])):
             return ActionResult(success=False, feedback=f"cannot place {item}: the player is standing there", steps=1)
-        self.world.set(*front, ID[item])
+        self.set_block(*front, ID[item])
         self.player.inventory.remove(item)
         return ActionResult(success=True, feedback=f"placed {item}", inventory_delta={item: -1}, steps=1)
 

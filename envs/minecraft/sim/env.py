@@ -14,6 +14,7 @@ from envs.minecraft.sim.inventory import Inventory
 from envs.minecraft.sim.palette import BLOCKS
 from envs.minecraft.sim.render import top_down
 from envs.minecraft.sim.rules import rules
+from envs.minecraft.sim.sight import SIGHT_RANGE
 from envs.minecraft.sim.world import VoxelWorld
 
 VOXEL_RADIUS = 10
@@ -21,6 +22,8 @@ VOXEL_RADIUS = 10
 
 class EmbeddedMinecraft:
     """Env[MinecraftTask, StructuredAction]."""
+
+    perception = "rays"  # objects are located by rays of sight from the eye (GITM's setting)
 
     def __init__(self, render: bool = False):
         self.render = render
@@ -33,7 +36,7 @@ class EmbeddedMinecraft:
         spawn_x, spawn_y, spawn_z = world.spawn_point()
         player = Player(spawn_x + 0.5, float(spawn_y), spawn_z + 0.5, inventory=Inventory(dict(task.initial_inventory)))
         self.engine = Engine(world, rules(), player, seed=task.seed, max_steps=task.max_steps,
-                             start_time=task.start_time)
+                             start_time=task.start_time, break_speed=task.break_speed)
         self.actions = StructuredActions(self.engine)
         self._started = time.perf_counter()
         self._actions = 0
@@ -58,13 +61,16 @@ class EmbeddedMinecraft:
         x, y, z = player.cell()
         r = VOXEL_RADIUS
         voxels = engine.world.box(x - r, y - r, z - r, 2 * r + 1, 2 * r + 1, 2 * r + 1)
+        engine.look()
         image = top_down(engine.world, x, y, z) if self.render else None
         return MinecraftObservation(
             step=engine.steps, time_of_day=engine.time_of_day,
             inventory=player.inventory.as_dict(), equipped=player.equipped, life=player.health, food=player.food,
             position=(round(player.x, 3), round(player.y, 3), round(player.z, 3)), yaw=player.yaw,
             pitch=player.pitch, biome=engine.world.biome(x, z), y_level=math.floor(player.y),
-            on_ground=player.on_ground, voxels=voxels, voxel_names=BLOCKS, image=image)
+            on_ground=player.on_ground, voxels=voxels, voxel_names=BLOCKS,
+            seen_blocks=engine.seen.counts(x, y, z, SIGHT_RANGE), seen_mobs=self.actions.mobs_in_view(),
+            image=image)
 
     def episode_result(self, success: bool, milestones: dict[str, int] | None = None) -> EpisodeResult:
         engine = self.engine

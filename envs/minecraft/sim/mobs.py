@@ -101,6 +101,12 @@ class MobManager:
                 mob.x, mob.y, mob.z = mob.x + dx, mob.y + dy, mob.z + dz
                 return
 
+    def around(self, kind: str, x: int, y: int, z: int, radius: int) -> list[Mob]:
+        """The mobs of a kind within `radius` (a box), nearest first."""
+        found = [m for m in self.mobs.values() if m.kind == kind and max(abs(m.x - x), abs(m.z - z)) <= radius
+                 and abs(m.y - y) <= radius]
+        return sorted(found, key=lambda m: ((m.x - x) ** 2 + (m.y - y) ** 2 + (m.z - z) ** 2, m.id))
+
     def nearest(self, kind: str, x: int, y: int, z: int, radius: int = 16) -> Mob | None:
         found = [m for m in self.mobs.values() if m.kind == kind and max(abs(m.x - x), abs(m.z - z)) <= radius
                  and abs(m.y - y) <= radius]

@@ -1,6 +1,9 @@
 """Getting around the voxel world: A* over walking, climbing one block, dropping up to three,
 swimming, and digging through soft blocks in the way; then following the path through the
-engine's clock, mining what the path said to dig.
+engine's clock, mining what the path said to dig, looking around as the player goes.
+
+Paths are planned over what the player knows (Engine.known): the voxel window around it and
+what it has seen; a cell nobody has seen is a wall to the planner.
 
 A move is a step to one of the four neighbouring columns. Natural moves (nothing to break)
 are preferred; a move that needs blocks broken costs the ticks breaking them takes with the
@@ -17,6 +20,7 @@ import numpy as np
 
 from envs.minecraft.sim.engine import WALK_PER_TICK, Engine, Primitive
 from envs.minecraft.sim.palette import BLOCKS, ID, LAVA, PASSABLE, WATER
+from envs.minecraft.sim.sight import UNKNOWN
 from envs.minecraft.sim.worldgen import HEIGHT
 
 Cell = tuple[int, int, int]
@@ -30,6 +34,9 @@ NEVER_DUG = {ID[name] for name in ("crafting_table", "furnace", "bedrock", "wate
 HORIZONTAL = ((1, 0), (-1, 0), (0, 1), (0, -1))
 WALL = ID["bedrock"]
 OPEN = tuple(PASSABLE.tolist())  # PASSABLE as plain bools, for the search loop
+LOOK_EVERY = 4  # blocks walked between looks around
+TRAVEL_LEGS = 6  # walks to the edge of what is known, looking again after each, on the way somewhere unseen
+TRAVEL_RADIUS = 32
 
 
 class Navigator:
@@ -41,27 +48,27 @@ class Navigator:
     # what a cell is
 
     def stand(self, x: int, y: int, z: int) -> bool:
-        """A body fits here and stays: feet and head free of solid blocks and lava, with solid ground
-        below or water to swim in."""
-        world = self.world
-        feet, head = world.get(x, y, z), world.get(x, y + 1, z)
+        """As far as the player knows, a body fits here and stays: feet and head free of solid blocks
+        and lava, with solid ground below or water to swim in."""
+        known = self.engine.known
+        feet, head, below = known(x, y, z), known(x, y + 1, z), known(x, y - 1, z)
         if not (PASSABLE[feet] and PASSABLE[head]) or LAVA in (feet, head):
             return False
-        return feet == WATER or not world.passable(x, y - 1, z)
+        return feet == WATER or not (PASSABLE[below] or below == UNKNOWN)
 
     def dry_stand(self, x: int, y: int, z: int) -> bool:
         """Standing on solid ground out of water and lava."""
-        return self.stand(x, y, z) and self.world.get(x, y, z) != WATER
+        return self.stand(x, y, z) and self.engine.known(x, y, z) != WATER
 
     def _dig_costs(self) -> np.ndarray:
         """Walking-block equivalents of breaking each block id with the tool in hand (inf: a wall)."""
-        rules, tool = self.engine.rules, self.player.equipped
+        tool = self.player.equipped
         costs = np.full(256, np.inf)
         for index, name in enumerate(BLOCKS):
             if PASSABLE[index]:
                 costs[index] = 0.0
             elif index not in NEVER_DUG:
-                ticks = rules.break_ticks(name, tool)
+                ticks = self.engine.break_ticks(name, tool)
                 if ticks is not None and ticks <= MAX_DIG_TICKS:
                     costs[index] = ticks / TICKS_PER_BLOCK + 1.0
         costs[LAVA] = np.inf
@@ -76,7 +83,10 @@ class Navigator:
         start = self.player.cell()
         if start in goals:
             return [(start, ())]
-        grid = _Grid(self.world, [start, *goals])
+        grid = _Grid(self.engine, [start, *goals])
+        goals = {g for g in goals if grid.stand(*g)}
+        if not goals:
+            return None
         costs = self._dig_costs().tolist() if dig else None
         gx = float(np.mean([g[0] for g in goals]))
         gy = float(np.mean([g[1] for g in goals]))
@@ -111,8 +121,9 @@ class Navigator:
 
     def follow(self, path: list[tuple[Cell, tuple[Cell, ...]]]) -> tuple[bool, str]:
         """Walk a planned path: break what each move needs, then spend the ticks walking (or swimming)
-        takes. Stops with the reason when a block cannot be broken after all."""
-        for (previous, _), (cell, broken) in zip(path, path[1:]):
+        takes, looking around every few blocks and on arrival. Stops with the reason when a block
+        cannot be broken after all, or the way turns out to be shut."""
+        for walked, ((previous, _), (cell, broken)) in enumerate(zip(path, path[1:]), start=1):
             for block in broken:
                 if not self.world.passable(*block):
                     done, feedback = self.mine_cell(block)
@@ -120,13 +131,54 @@ class Navigator:
                         return False, feedback
             if self.engine.exhausted:
                 return False, "the episode is over (step budget spent or the player died)"
+            if not self._can_step(cell):
+                self.engine.look()
+                return False, f"the way through {cell} is shut"
             water = self.world.get(*cell) == WATER or self.world.get(*previous) == WATER
             ticks = TICKS_PER_BLOCK * (SWIM_FACTOR if water else 1) + (1 if cell[1] > previous[1] else 0)
             self.player.yaw = math.degrees(math.atan2(cell[2] - previous[2], cell[0] - previous[0])) % 360.0
             self.engine.spend(ticks)
             self.player.x, self.player.y, self.player.z = cell[0] + 0.5, float(cell[1]), cell[2] + 0.5
             self.player.vy, self.player.on_ground = 0.0, True
+            if walked % LOOK_EVERY == 0:
+                self.engine.look()
+        self.engine.look()
         return True, "arrived"
+
+    def _can_step(self, cell: Cell) -> bool:
+        """The true world takes the body there as planned (what was seen may have changed since)."""
+        world = self.world
+        x, y, z = cell
+        feet, head = world.get(x, y, z), world.get(x, y + 1, z)
+        if not (PASSABLE[feet] and PASSABLE[head]) or LAVA in (feet, head):
+            return False
+        return feet == WATER or not world.passable(x, y - 1, z)
+
+    def travel_towards(self, x: int, z: int, near: float = 3.0) -> tuple[bool, str]:
+        """Get to the column (x, z) through country the player does not know yet: walk to the known
+        place to stand nearest it, look around, and go on from there (at most TRAVEL_LEGS walks)."""
+        for _ in range(TRAVEL_LEGS):
+            px, py, pz = self.player.cell()
+            if math.hypot(px - x, pz - z) <= near:
+                return True, "arrived"
+            grid = _Grid(self.engine, [(px, py, pz)], margin=TRAVEL_RADIUS)
+            spots = grid.standing_cells()
+            if len(spots) == 0:
+                return False, "nowhere known to stand on the way"
+            distance = np.hypot(spots[:, 0] - x, spots[:, 2] - z)
+            best = float(distance.min())
+            if best >= math.hypot(px - x, pz - z) - 1.0:
+                return False, f"no known way on towards ({x}, {z})"
+            goals = {tuple(int(v) for v in c) for c in spots[distance <= best + 1.5][:64]}
+            path = self.path_to(goals, limit=PATH_LIMIT // 2)
+            if path is None:
+                return False, f"no way on towards ({x}, {z})"
+            arrived, feedback = self.follow(path)
+            if not arrived:
+                return False, feedback
+        px, _, pz = self.player.cell()
+        return math.hypot(px - x, pz - z) <= near, "arrived" if math.hypot(px - x, pz - z) <= near else \
+            f"still {math.hypot(px - x, pz - z):.0f} blocks from ({x}, {z})"
 
     def go_to(self, goals: set[Cell], what: str) -> tuple[bool, str]:
         path = self.path_to(goals)
@@ -153,8 +205,8 @@ class Navigator:
             if hit is None:
                 return False, f"cannot reach the block at {cell}: it is out of reach"
             in_the_way = self.world.get(*hit)
-            if in_the_way in (LAVA, WATER) or self.engine.rules.break_ticks(BLOCKS[in_the_way],
-                                                                            self.player.equipped) is None:
+            if in_the_way in (LAVA, WATER) or self.engine.break_ticks(BLOCKS[in_the_way],
+                                                                      self.player.equipped) is None:
                 return False, f"cannot reach the block at {cell}: {BLOCKS[in_the_way]} is in the way"
             cleared, feedback = self.break_target()
             if not cleared:
@@ -168,7 +220,7 @@ class Navigator:
         time it should (the player kept moving, e.g. sinking in water)."""
         cell = self.engine.target()[0]
         block = BLOCKS[self.world.get(*cell)]
-        needed = self.engine.rules.break_ticks(block, self.player.equipped) or 1
+        needed = self.engine.break_ticks(block, self.player.equipped) or 1
         for _ in range(2 * needed + 10):
             if self.engine.exhausted:
                 return False, f"ran out of steps while mining {block}"
@@ -181,18 +233,30 @@ class Navigator:
 
 
 class _Grid:
-    """The blocks around a search, copied out of the world once (reads outside are walls)."""
+    """The blocks around a search as the player knows them, copied once (reads outside are walls;
+    so are cells nobody has seen)."""
 
     MARGIN = 24
 
-    def __init__(self, world, cells: list[Cell]):
+    def __init__(self, engine: Engine, cells: list[Cell], margin: int = MARGIN):
         xs, ys, zs = zip(*cells)
-        self.x0, self.z0 = min(xs) - self.MARGIN, min(zs) - self.MARGIN
+        self.x0, self.z0 = min(xs) - margin, min(zs) - margin
         self.y0 = max(min(ys) - 8, 0)
-        size = (max(xs) + self.MARGIN - self.x0 + 1, min(max(ys) + 8, HEIGHT - 1) - self.y0 + 1,
-                max(zs) + self.MARGIN - self.z0 + 1)
+        size = (max(xs) + margin - self.x0 + 1, min(max(ys) + 8, HEIGHT - 1) - self.y0 + 1,
+                max(zs) + margin - self.z0 + 1)
         self.size = size
-        self.blocks = world.box(self.x0, self.y0, self.z0, *size).tolist()
+        self.array = engine.known_box(self.x0, self.y0, self.z0, *size)
+        self.blocks = self.array.tolist()
+
+    def standing_cells(self) -> np.ndarray:
+        """World cells (M, 3) a body stands in on known dry ground, out of lava."""
+        a = self.array
+        open_ = PASSABLE[a]
+        ground = ~open_ & (a != UNKNOWN)
+        fits = open_[:, 1:-1, :] & open_[:, 2:, :] & ground[:, :-2, :] & (a[:, 1:-1, :] != LAVA) & \
+            (a[:, 2:, :] != LAVA) & (a[:, 1:-1, :] != WATER)
+        cells = np.argwhere(fits)
+        return cells + [self.x0, self.y0 + 1, self.z0]
 
     def get(self, x: int, y: int, z: int) -> int:
         i, j, k = x - self.x0, y - self.y0, z - self.z0
@@ -204,7 +268,8 @@ class _Grid:
         feet, head = self.get(x, y, z), self.get(x, y + 1, z)
         if not (OPEN[feet] and OPEN[head]) or LAVA in (feet, head):
             return False
-        return feet == WATER or not OPEN[self.get(x, y - 1, z)]
+        below = self.get(x, y - 1, z)
+        return feet == WATER or not (OPEN[below] or below == UNKNOWN)
 
 
 def _moves(grid: _Grid, cell: Cell, costs: list[float] | None):

@@ -21,5 +21,9 @@ AIR, WATER, LAVA = ID["air"], ID["water"], ID["lava"]
 PASSABLE = np.zeros(256, dtype=bool)
 for _name in ("air", "water", "lava", "grass", "torch"):
     PASSABLE[ID[_name]] = True
+# blocks a ray of sight passes through (it still sees them: water, a plant, a torch)
+TRANSPARENT = np.zeros(256, dtype=bool)
+for _name in ("air", "water", "grass", "torch", "glass"):
+    TRANSPARENT[ID[_name]] = True
 FLUID = np.zeros(256, dtype=bool)
 FLUID[[WATER, LAVA]] = True

@@ -139,14 +139,16 @@ class Rules:
         material = self.data.materials.get(self.block(block).get("material", ""), {})
         return float(material.get(str(self.item(tool)["id"]), 1.0))
 
-    def break_ticks(self, block: str, tool: str | None) -> int | None:
-        """Ticks (1/20 s) to break the block with the tool in hand; None if it cannot be broken."""
+    def break_ticks(self, block: str, tool: str | None, break_speed: float = 1.0) -> int | None:
+        """Ticks (1/20 s) to break the block with the tool in hand; None if it cannot be broken.
+        `break_speed` multiplies the damage per tick (1: the game; GITM ran at 100)."""
         if not self.is_breakable(block):
             return None
         hardness = float(self.block(block)["hardness"] or 0.0)
         if hardness <= 0.0:
             return 1
-        damage = self.tool_speed(block, tool) / hardness / (30.0 if self.can_harvest(block, tool) else 100.0)
+        damage = break_speed * self.tool_speed(block, tool) / hardness / \
+            (30.0 if self.can_harvest(block, tool) else 100.0)
         return 1 if damage > 1.0 else math.ceil(1.0 / damage)
 
     def drops(self, block: str, tool: str | None) -> list[Drop]:

@@ -26,7 +26,7 @@ def test_observations_are_gitms():
     first, last = observations[0], observations[-1]
     assert first.step == 0 and first.time_of_day == 1000 and first.life == 20.0 and first.food == 20.0
     assert first.biome == "forest" and first.on_ground and first.voxels.shape == (21, 21, 21)
-    assert first.nearby_blocks()["birch_log"] > 0
+    assert first.seen_blocks["birch_log"] > 0 and "diamond_ore" not in first.seen_blocks
     assert last.inventory["birch_planks"] == 8 and last.step > 100
     assert last.time_of_day == (1000 + last.step) % 24_000
     assert last.image.shape == (256, 256, 3) and last.image.dtype == np.uint8

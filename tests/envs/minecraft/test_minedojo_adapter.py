@@ -73,7 +73,7 @@ def test_an_observation_dict_becomes_ours():
     assert (observation.life, observation.food) == (18.0, 17.0)
     assert observation.position == (10.5, 64.0, -3.5) and observation.y_level == 64
     assert (observation.yaw, observation.pitch, observation.biome) == (90.0, 0.0, "forest")
-    assert observation.nearby_blocks() == {"grass_block": 9, "oak_log": 1}
+    assert observation.seen_blocks == {} and observation.seen_mobs == {}  # no lidar rays: nothing seen
     assert observation.on_ground and (observation.step, observation.time_of_day) == (42, 1042)
 
 
@@ -81,6 +81,8 @@ def test_lidar_hits_nearest_first_in_our_names():
     obs = minedojo_obs(blocks=[("stone", 6.0, 10.0, -5.0), ("log", 3.0, 30.0, 0.0)], entities=[("cow", 8.0, -45.0, 0)])
     assert [(s.name, s.distance) for s in sightings(obs)] == [("oak_log", 3.0), ("stone", 6.0)]
     assert [(s.name, s.yaw) for s in sightings(obs, "entity")] == [("cow", -45.0)]
+    observation = observation_from_minedojo(obs, step=0, time_of_day=0)
+    assert observation.seen_blocks == {"oak_log": 1, "stone": 1} and observation.seen_mobs == {"cow": 1}
 
 
 def run_until(routine, observations):
