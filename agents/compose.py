@@ -172,7 +172,7 @@ def minecraft_graph() -> AgentGraph:
     graph.step("decompose", nodes.decompose).step("plan", nodes.plan).step("execute", nodes.execute)
     graph.step("feedback", nodes.feedback).step("remember", nodes.remember)
     graph.route("decompose", nodes.after_decompose, {"plan": "plan", "end": END_NAME})
-    graph.route("plan", nodes.after_plan, {"act": "execute", "end": END_NAME})
+    graph.route("plan", nodes.after_plan, {"act": "execute", "plan": "plan", "end": END_NAME})
     graph.route("feedback", nodes.after_feedback,
                 {"remember": "remember", "act": "execute", "plan": "plan", "end": END_NAME})
     return graph.link("remember", "plan")

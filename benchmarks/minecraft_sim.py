@@ -1,8 +1,10 @@
-"""Embedded Minecraft world throughput: world generation time and primitive steps per second.
+"""Embedded Minecraft world throughput and ore density: world generation time, primitive steps per
+second, ore blocks per chunk.
 
 World generation covers the area an episode starts with (EPISODE_RADIUS blocks around the
-spawn, all 128 blocks high). Primitive steps mix walking, turning, jumping and mining, as an
-agent's actions do.
+spawn, all 128 blocks high: 81 chunks); the ore counts are averaged over those chunks (1.16.5's
+OreFeature gives about 3.7-4.0 diamond ore a chunk). Primitive steps mix walking, turning,
+jumping and mining, as an agent's actions do, through a day and into the night (mobs spawn).
 
     python benchmarks/minecraft_sim.py [--seed 0] [--steps 20000] [--json]
 """
@@ -39,13 +41,30 @@ def benchmark(args: argparse.Namespace) -> int:
     for step in range(args.steps):
         engine.step(MIX[step % len(MIX)])
     steps_per_s = args.steps / (time.perf_counter() - started)
+    ores = ore_per_chunk(VoxelWorld(args.seed), EPISODE_RADIUS)
     console.print(f"world generation: {chunks} chunks ({2 * EPISODE_RADIUS} x {2 * EPISODE_RADIUS} blocks) in "
                   f"{worldgen_s:.2f} s;  primitive steps: {steps_per_s:,.0f}/s "
                   f"({steps_per_s / 20:,.0f}x real time)")
+    console.print("ore per chunk: " + ", ".join(f"{name.removesuffix('_per_chunk')} {value:.2f}"
+                                                 for name, value in ores.items()))
     if args.json:
         print(json.dumps({"primitive_steps_per_s": round(steps_per_s, 1), "worldgen_s": round(worldgen_s, 3),
-                          "chunks": chunks, "steps": args.steps}))
+                          "chunks": chunks, "steps": args.steps, **ores}))
     return 0
+
+
+def ore_per_chunk(world: VoxelWorld, radius: int) -> dict[str, float]:
+    """Mean ore blocks per chunk over the chunks within `radius` of (0, 0)."""
+    import numpy as np
+
+    from envs.minecraft.sim.palette import ID
+    from envs.minecraft.sim.worldgen import CHUNK
+
+    chunks = [world.chunk(cx, cz) for cx in range(-radius // CHUNK, radius // CHUNK + 1)
+              for cz in range(-radius // CHUNK, radius // CHUNK + 1)]
+    blocks = np.stack(chunks)
+    return {f"{ore}_per_chunk": round(float((blocks == ID[ore]).sum()) / len(chunks), 2)
+            for ore in ("diamond_ore", "iron_ore", "coal_ore")}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -72,6 +72,7 @@ class MinecraftResults:
             "success": sum(r["success"] for r in self.records) / count if count else 0.0,
             "success_rate": success_rate,
             "mean_steps": sum(r["steps"] for r in self.records) / count if count else 0.0,
+            "deaths": sum(bool(r.get("died")) for r in self.records),
             "mean_planner_queries": sum(r["planner_queries"] for r in self.records) / count if count else 0.0,
             "mean_actions": sum(r["actions"] for r in self.records) / count if count else 0.0,
             "repairs": sum(r["repairs"] for r in self.records), "fallbacks": sum(r["fallbacks"] for r in self.records),

@@ -91,6 +91,16 @@ def plan(state: MinecraftState, runtime: Runtime[MinecraftResources]) -> dict:
     if not agenda:
         return {"agenda": agenda, "done": True, "success": False, "reason": "every sub-goal was tried"}
     entry = agenda[0]
+    if entry["tool"] and held(observation.inventory, entry["tool"]) == 0 and entry["nesting"] < MAX_NESTING:
+        try:  # the tool wore out (or was never made): make one first
+            tree = resources.decomposer.decide(GoalRequest(goal=entry["tool"], count=1))
+        except UnknownName:
+            tree = None
+        if tree is not None:
+            first = _entries(tree, entry["nesting"] + 1, state["next_id"])
+            _emit(resources, "tree", {"tree": tree.render(), "reason": f"{entry['tool']} is gone"})
+            return {"agenda": first + agenda, "next_id": state["next_id"] + len(first), "current": None,
+                    "plan": []}
     queries = dict(state["queries"])
     current = state.get("current")
     changed = current is None or entry["id"] != current["id"]
@@ -260,7 +270,9 @@ def after_decompose(state: MinecraftState) -> str:
 
 
 def after_plan(state: MinecraftState) -> str:
-    return "end" if state["done"] else "act"
+    if state["done"]:
+        return "end"
+    return "act" if state["plan"] else "plan"  # no plan: sub-goals were put first (a worn-out tool)
 
 
 def after_feedback(state: MinecraftState) -> str:

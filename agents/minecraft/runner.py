@@ -152,6 +152,7 @@ def run_task(task: MinecraftTaskSpec, options: MinecraftOptions, on_event=None, 
         "tree": state.get("tree", ""), "action_log": state.get("action_log", []),
         "inventory": observation.inventory, "wall_s": time.perf_counter() - started,
         "resumed_from_action": replayed, "interrupted": interrupted,
+        "life": observation.life, "food": observation.food, "died": observation.life <= 0,
         "break_speed": options.break_speed, "start_time": start_time, "perception": getattr(env, "perception", "unknown"),
     }
     env.close()

@@ -12,7 +12,7 @@ from envs.contracts import Contract, StepResult
 
 class StructuredAction(Contract):
     name: str = Field(description="equip, explore, approach, mine, attack, dig_down, go_up, craft, smelt, apply, "
-                                  "place or build")
+                                  "place, build or eat")
     args: dict[str, str | int | None] = Field(default_factory=dict)
     expectation: str = ""
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from envs.minecraft.sim.mobs import HOSTILE, PASSIVE
 from envs.minecraft.sim.palette import BLOCKS
 from envs.minecraft.sim.rules import Rules
-from envs.minecraft.sim.worldgen import ORES
+from envs.minecraft.sim.ore_features import ORES
 
 NOTES = (
     ("how to obtain diamond", "Diamonds come from diamond ore, found below y=16, most often around y=5 to 12. "
@@ -36,7 +36,7 @@ def knowledge_documents(rules: Rules) -> list[tuple[str, str]]:
     for source, product in sorted(rules.smelting.items()):
         documents.append((f"smelt {product}", f"Smelt {source} in a furnace to get {product}; fuels: coal, "
                                               "charcoal, logs, planks."))
-    ore_depth = {ore.block: (ore.min_y, ore.max_y) for ore in ORES}
+    ore_depth = {ore.block: (ore.min_y, ore.max_y - 1) for ore in ORES}
     for block in BLOCKS:
         if block in ("air", "water", "lava"):
             continue
@@ -48,7 +48,7 @@ def knowledge_documents(rules: Rules) -> list[tuple[str, str]]:
         depth = f" Found between y={ore_depth[block][0]} and y={ore_depth[block][1]}." if block in ore_depth else ""
         documents.append((f"mine {block}", f"{block} {tool_text}; it drops {drops}.{depth}"))
     for mob in sorted({**PASSIVE, **HOSTILE}):
-        loot = ", ".join(entry["item"] for entry in rules.data.entityLoot.get(mob, []) if entry["dropChance"] >= 0.5)
+        loot = ", ".join(drop.item for drop in rules.mob_drops(mob) if drop.expected >= 0.3)
         when = "at night" if mob in HOSTILE else "on grass by day"
         documents.append((f"kill {mob}", f"{mob} appears {when}; killing it drops {loot or 'nothing'}."))
     return documents

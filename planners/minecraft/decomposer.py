@@ -119,7 +119,7 @@ class KnowledgeGraphDecomposer:
     def _animal_dropping(self, item: str) -> str | None:
         """A passive mob that always drops the item, if any."""
         for mob in sorted(PASSIVE):
-            if any(e["item"] == item and e["dropChance"] >= 0.99 for e in self.rules.data.entityLoot.get(mob, [])):
+            if any(d.item == item and d.expected >= 0.99 for d in self.rules.mob_drops(mob)):
                 return mob
         return None
 
@@ -176,6 +176,6 @@ class KnowledgeGraphDecomposer:
                 node.children.append(self._node("crafting_table", 1, held, depth + 1))
             return node
         for mob in sorted({**PASSIVE, **HOSTILE}):
-            if any(entry["item"] == item for entry in self.rules.data.entityLoot.get(mob, [])):
+            if any(drop.item == item for drop in self.rules.mob_drops(mob)):
                 return SubGoal(item, count, "attack", source=mob)
         raise UnknownName(f"cannot plan {item}: it is not mined, smelted, crafted or dropped in this world")

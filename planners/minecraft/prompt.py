@@ -17,7 +17,8 @@ ACTION_INTERFACE = """Actions you can use (args in parentheses):
 - smelt(object, materials, tool, count): smelt materials into object in a furnace, burning fuel you carry.
 - apply(object, tool): use a tool on something, e.g. a bucket on water.
 - place(object, tool): put a block from the inventory next to you.
-- build(blueprint): place blocks by "dx,dy,dz:block; ..." relative to your feet."""
+- build(blueprint): place blocks by "dx,dy,dz:block; ..." relative to your feet.
+- eat(object): eat a food from the inventory (health only regenerates when food is 18 or more)."""
 
 QUERY_ILLUSTRATION = """A query gives the goal, the current sub-goal (object, count, how: mine/craft/smelt/attack),
 your inventory, what you hold, life and food, your y level and biome, the blocks and mobs you have

@@ -9,9 +9,12 @@ from planners.minecraft.decomposer import GROUPS, held
 from planners.minecraft.plan import MinecraftPlan
 
 # the depth to dig to before looking for an ore (a little above where it is densest)
-ORE_DEPTH = {"diamond_ore": 12, "redstone_ore": 12, "gold_ore": 28, "lapis_ore": 20, "iron_ore": 40,
+ORE_DEPTH = {"diamond_ore": 11, "redstone_ore": 11, "gold_ore": 28, "lapis_ore": 20, "iron_ore": 40,
              "coal_ore": 50}
 UNDERGROUND = set(ORE_DEPTH) | {"stone"}
+# tunnelling wears a pickaxe out (a block a use): dig with a cheap one, keep the better one for the ore
+DIGGING_PICKAXE = "stone_pickaxe"
+KEPT_FOR_THE_ORE = {"iron_pickaxe", "golden_pickaxe", "diamond_pickaxe", "netherite_pickaxe"}
 
 
 def _concrete(value, inventory: dict[str, int]):
@@ -66,15 +69,20 @@ class RuleBasedActionPlanner:
         source = goal.source or goal.object
         target = "log" if goal.object == "log" else source  # any wood, unless one kind was asked for
         actions = []
-        if goal.tool:
-            actions.append(_act("equip", f"holding {goal.tool}", object=goal.tool))
         failures = [f.message for f in context.failures]
         underground = target in UNDERGROUND
+        digger = goal.tool
+        if underground and goal.tool in KEPT_FOR_THE_ORE:
+            digger = DIGGING_PICKAXE
+            if context.inventory.get(DIGGING_PICKAXE, 0) == 0:
+                actions.append(_act("craft", "a pickaxe to tunnel with", object=DIGGING_PICKAXE, count=1))
+        if digger:
+            actions.append(_act("equip", f"holding {digger}", object=digger))
         depth = ORE_DEPTH.get(target)
         if depth is not None and context.y_level > depth + 4 and not any("stopped digging" in m for m in failures):
-            actions.append(_act("dig_down", f"at y={depth}", ylevel=depth, tool=goal.tool))
+            actions.append(_act("dig_down", f"at y={depth}", ylevel=depth, tool=digger))
         elif target == "stone" and context.seen_blocks.get("stone", 0) == 0 and not failures:
-            actions.append(_act("dig_down", "reach stone", ylevel=context.y_level - 4, tool=goal.tool))
+            actions.append(_act("dig_down", "reach stone", ylevel=context.y_level - 4, tool=digger))
         in_sight = held(context.seen_blocks, target)
         if in_sight == 0 or failures:
             actions.append(_act("explore", f"{target} in sight", object=target,

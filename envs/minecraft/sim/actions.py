@@ -16,10 +16,11 @@ import numpy as np
 
 from envs.minecraft.contracts import ActionResult, StructuredAction
 from envs.minecraft.sim.engine import VOXEL_RADIUS, Engine, Primitive
-from envs.minecraft.sim.mobs import ATTACK_COOLDOWN_TICKS, HOSTILE, PASSIVE, WEAPON_DAMAGE
+from envs.minecraft.sim.mobs import ATTACK_COOLDOWN_TICKS, HOSTILE, PASSIVE
 from envs.minecraft.sim.navigation import Navigator
 from envs.minecraft.sim.palette import AIR, BLOCKS, ID, LAVA, PASSABLE, WATER
 from envs.minecraft.sim.sight import SIGHT_RANGE, in_view
+from envs.minecraft.sim.underground import UndergroundSearch
 from envs.minecraft.sim.worldgen import HEIGHT
 
 SEARCH_RADIUS = SIGHT_RANGE  # how far from the player remembered sightings count
@@ -28,7 +29,6 @@ EXPLORE_BOARD = 20
 EXPLORE_PATH_LIMIT = 2500  # A* budget for the way to the next cell
 EXPLORE_DEAD_ENDS = 8  # cells in a row with no way there end a surface exploration
 EXPLORE_DEAD_END_TICKS = 20
-TUNNEL_LEG = 12
 ACTION_STEP_LIMIT = 4000
 MINE_CANDIDATES = 4  # blocks tried, nearest first, before mining gives up
 BEST_PICKAXE_FIRST = ("diamond_pickaxe", "iron_pickaxe", "stone_pickaxe", "wooden_pickaxe")
@@ -94,7 +94,7 @@ class StructuredActions:
         if handler is None or action.name.startswith("_"):
             return ActionResult(success=False, invalid=True,
                                 feedback=f"unknown action {action.name!r}; actions are: equip, explore, approach, "
-                                         "mine, attack, dig_down, go_up, craft, smelt, apply, place, build")
+                                         "mine, attack, dig_down, go_up, craft, smelt, apply, place, build, eat")
         if self.engine.exhausted:
             return ActionResult(success=False, feedback="the episode is over (step budget spent or the player died)")
         before = Counter(self.player.inventory.counts)
@@ -127,6 +127,12 @@ class StructuredActions:
 
     def _equip(self, object: str) -> tuple[bool, str]:
         result = self.engine.step(Primitive.EQUIP, object)
+        return result.success, result.feedback
+
+    def _eat(self, object: str) -> tuple[bool, str]:
+        result = self.engine.step(Primitive.EAT, object)
+        if result.success:
+            self.engine.spend(result.steps - 1)  # eating takes 32 ticks
         return result.success, result.feedback
 
     def _craft(self, object: str, materials: str | None = None, tool: str | None = None,
@@ -393,7 +399,6 @@ class StructuredActions:
         mob = self._mob_in_view(object)
         if mob is None:
             return False, f"cannot attack {object}: none in sight; explore first"
-        damage = WEAPON_DAMAGE.get(self.player.equipped, 1.0)
         for _ in range(40):
             px, py, pz = self.player.cell()
             if abs(mob.x - px) + abs(mob.z - pz) > 1 or abs(mob.y - py) > 1:
@@ -403,16 +408,12 @@ class StructuredActions:
                 if path is None or not self.nav.follow(path)[0]:
                     return False, f"cannot reach the {object}"
             self.engine.spend(ATTACK_COOLDOWN_TICKS)
-            mob.health -= damage
-            if mob.health <= 0:
-                del self.engine.mobs.mobs[mob.id]
-                gained = []
-                for entry in self.engine.rules.data.entityLoot.get(object, []):
-                    if self.engine.rng.random() < entry["dropChance"]:
-                        count = int(entry["stackSizeRange"][0] or 1)
-                        self.player.inventory.add(entry["item"], count)
-                        gained.append(f"{count} {entry['item']}")
-                return True, f"killed the {object} and got {', '.join(gained) or 'nothing'}"
+            if mob.id not in self.engine.mobs.mobs:  # the interface's own strike back finished it
+                return True, f"killed the {object}"
+            loot = self.engine.strike(mob)
+            if loot is not None:
+                gained = ", ".join(f"{count} {item}" for item, count in loot.items()) or "nothing"
+                return True, f"killed the {object} and got {gained}"
             if self.engine.exhausted:
                 break
         return False, f"the {object} got away"
@@ -484,9 +485,7 @@ class StructuredActions:
             return False, f"cannot explore with strategy {strategy!r}: use 'surface' or 'underground'"
         budget = self.engine.steps + ACTION_STEP_LIMIT
         if strategy == "surface" and not self._under_open_sky():
-            climbed, feedback = self._go_up()
-            if not climbed:
-                return False, f"cannot explore the surface: {feedback}"
+            self._go_up()  # out of a pit or a cave first; stuck under an overhang, walk out instead
         self.engine.step(Primitive.NOOP)  # a look around
         if self._sees(object, names):
             return True, f"found {object} nearby"
@@ -554,54 +553,18 @@ class StructuredActions:
         return bool(np.all(PASSABLE[above] | np.isin(above, TREE_BLOCKS)))
 
     def _explore_underground(self, object: str, names: list[str], budget: int) -> tuple[bool, str]:
-        """Depth-first tunnelling over a grid of nodes TUNNEL_LEG blocks apart at the current level:
-        dig a two-high tunnel to an unvisited neighbour node, go deeper from there, and walk back
-        through the tunnels when a node has no way on."""
+        """Walk the caves in sight and tunnel where there are none (underground.py); boxed in where
+        it started, climb a little and search again."""
+        tool = self.player.equipped
+        if not (tool or "").endswith("_pickaxe"):
+            return False, f"cannot explore underground for {object}: hold a pickaxe to tunnel with"
         for _ in range(UNDERGROUND_CLIMBS + 1):
-            found, moved = self._tunnel_search(names, budget)
+            search = UndergroundSearch(self, names, budget)
+            found, moved = search.run()
             if found:
                 return True, f"found {object} near {self.player.cell()}"
+            if search.tool_broke:
+                return False, f"tunnelled without finding {object} until the {tool} broke"
             if moved or self.engine.steps >= budget or not self._pillar_up(None, blocks=UNDERGROUND_CLIMB)[0]:
                 break  # searched and found nothing; or boxed in here, so climb a little and try again
         return False, f"tunnelled without finding {object}"
-
-    def _tunnel_search(self, names: list[str], budget: int) -> tuple[bool, bool]:
-        """The depth-first tunnelling; returns (found, got anywhere)."""
-        headings = ((1, 0), (0, 1), (-1, 0), (0, -1))
-        start = self.player.cell()
-        moved_any = False
-        stack = [(0, 0)]
-        visited = {(0, 0)}
-        while stack and self.engine.steps < budget:
-            i, j = stack[-1]
-            options = [(i + dx, j + dz) for dx, dz in headings if (i + dx, j + dz) not in visited]
-            self.engine.rng.shuffle(options)
-            moved = False
-            for node in options:
-                visited.add(node)
-                found, reached = self._tunnel_to(start, node, names)
-                if found:
-                    return True, True
-                if reached:
-                    stack.append(node)
-                    moved = moved_any = True
-                    break
-            if not moved:
-                stack.pop()
-                if stack:  # back through the tunnel already dug
-                    self._tunnel_to(start, stack[-1], names)
-        return False, moved_any
-
-    def _tunnel_to(self, start: tuple[int, int, int], node: tuple[int, int],
-                   names: list[str]) -> tuple[bool, bool]:
-        """Dig towards a node; returns (object in sight, node reached)."""
-        target_x, target_z = start[0] + node[0] * TUNNEL_LEG, start[2] + node[1] * TUNNEL_LEG
-        while not self.engine.exhausted:
-            x, _, z = self.player.cell()
-            if (x, z) == (target_x, target_z):
-                return False, True
-            if not self._step_towards(target_x, target_z, avoid_drops=True):
-                return False, False  # never towards lava, water or a drop
-            if self._sees("", names):
-                return True, False
-        return False, False

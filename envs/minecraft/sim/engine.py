@@ -1,9 +1,12 @@
-"""Primitive actions at 20 Hz: move, turn, jump, attack/mine, use/place, craft, smelt, equip.
+"""Primitive actions at 20 Hz: move, turn, jump, attack/mine, use/place/eat, craft, smelt, equip.
 
 The player is a point with a 1.8-block-tall body (feet and head cells); walking moves it
 0.216 blocks a tick (4.317 blocks/s), gravity and a jump follow Minecraft's constants, and
-a block breaks after the ticks Minecraft's mining formula gives for the tool in hand.
-Every primitive spends one step of the episode budget (12,000 steps: GITM's 10 minutes).
+a block breaks after the ticks Minecraft's mining formula gives for the tool in hand (times
+the world's break speed), then the next break waits 5 ticks, as in survival. Tools wear out,
+work makes the player hungry, health regenerates only when fed (survival.py); fluids flow
+(fluids.py); mobs act (mobs.py). Every primitive, and every tick of a longer routine, spends
+one step of the episode budget (12,000 steps: GITM's 10 minutes).
 """
 
 from __future__ import annotations
@@ -16,11 +19,13 @@ from enum import StrEnum
 import numpy as np
 
 from envs.minecraft.contracts import ActionResult
+from envs.minecraft.sim.fluids import Fluids
 from envs.minecraft.sim.inventory import Inventory, craft, smelt
-from envs.minecraft.sim.mobs import MobManager
-from envs.minecraft.sim.palette import AIR, BLOCKS, ID, LAVA, PASSABLE
+from envs.minecraft.sim.mobs import ATTACK_COOLDOWN_TICKS, WEAPON_DAMAGE, Mob, MobManager
+from envs.minecraft.sim.palette import AIR, BLOCKS, ID, LAVA, PASSABLE, WATER
 from envs.minecraft.sim.rules import Rules
 from envs.minecraft.sim.sight import SeenMap, look
+from envs.minecraft.sim.survival import EAT_TICKS, EXHAUSTION, Hunger, ToolWear, attack_wear, break_wear
 from envs.minecraft.sim.world import VoxelWorld
 
 MAX_STEPS = 12_000
@@ -32,6 +37,9 @@ EYE_HEIGHT = 1.62
 REACH = 4.5
 STATION_RANGE = 4  # a crafting table or furnace this close counts as nearby
 VOXEL_RADIUS = 10  # GITM's voxel window: the blocks this close are known, for getting around only
+BREAK_PAUSE_TICKS = 5  # survival: after a block breaks, the next one starts 5 ticks later
+LAVA_DAMAGE, LAVA_EVERY_TICKS = 4.0, 10
+FALLING = (ID["sand"], ID["gravel"])
 
 
 class Primitive(StrEnum):
@@ -50,6 +58,7 @@ class Primitive(StrEnum):
     CRAFT = "craft"
     SMELT = "smelt"
     EQUIP = "equip"
+    EAT = "eat"
 
 
 @dataclass
@@ -62,10 +71,15 @@ class Player:
     vy: float = 0.0
     on_ground: bool = True
     health: float = 20.0
-    food: float = 20.0
+    hunger: Hunger = field(default_factory=Hunger)
+    wear: ToolWear = field(default_factory=ToolWear)
     fall_start: float | None = None
     inventory: Inventory = field(default_factory=Inventory)
     equipped: str | None = None
+
+    @property
+    def food(self) -> float:
+        return self.hunger.food
 
     def cell(self) -> tuple[int, int, int]:
         return math.floor(self.x), math.floor(self.y), math.floor(self.z)
@@ -81,9 +95,12 @@ class Engine:
         self.start_time = start_time
         self.break_speed = break_speed
         self.seen = SeenMap()  # what the player's eyes have shown it: all that finding may read
+        self.fluids = Fluids(world)
         self.mobs = MobManager(world, seed)
         self.mobs.populate_around(math.floor(player.x), math.floor(player.z))
         self._mining: tuple[tuple[int, int, int], int] | None = None  # target and ticks spent
+        self._break_pause = 0  # ticks until the next block may start breaking
+        self.broken_tools: list[str] = []  # tools that wore out, in order
 
     @property
     def exhausted(self) -> bool:
@@ -98,21 +115,61 @@ class Engine:
         self.steps += 1
         result = self._act(Primitive(action), argument, count)
         self._physics()
-        self._tick_mobs()
+        self._tick_world()
         return result
 
     def spend(self, ticks: int) -> None:
-        """Let `ticks` steps pass in one go (a walk along a path, a furnace burning); mobs still act."""
+        """Let `ticks` steps pass in one go (a walk along a path, a furnace burning); the world goes on."""
         for _ in range(ticks):
             if self.exhausted:
                 return
             self.steps += 1
-            self._tick_mobs()
+            self._tick_world()
 
-    def _tick_mobs(self) -> None:
-        damage = self.mobs.tick(self.steps, self.time_of_day, self.player)
-        if damage:
+    def _tick_world(self) -> None:
+        """One tick of everything but the player's own action: mobs, fluids, lava, hunger."""
+        player = self.player
+        if self._break_pause:
+            self._break_pause -= 1
+        self.hurt(self.mobs.tick(self.steps, self.time_of_day, player))
+        if self.steps % ATTACK_COOLDOWN_TICKS == 0 and player.health > 0:
+            attackers = self.mobs.attackers(*player.cell())
+            if attackers:
+                self.strike(attackers[0])
+        for cell in self.fluids.tick(self.steps):
+            self.seen_if_near(cell)
+        feet = player.cell()
+        if LAVA in (self.world.get(*feet), self.world.get(feet[0], feet[1] + 1, feet[2])) and \
+                self.steps % LAVA_EVERY_TICKS == 0:
+            self.hurt(LAVA_DAMAGE)
+        if player.health > 0:
+            player.health = min(max(player.health + player.hunger.tick(player.health), 0.0), 20.0)
+
+    def strike(self, mob: Mob) -> dict[str, int] | None:
+        """One hit at a mob with what the player holds; the loot when it dies (None while it lives)."""
+        tool = self.player.equipped
+        mob.health -= WEAPON_DAMAGE.get(tool, 1.0)
+        self.player.hunger.exhaust(EXHAUSTION["attack"])
+        if tool is not None:
+            self.wear(tool, attack_wear(tool))
+        if mob.health > 0:
+            return None
+        del self.mobs.mobs[mob.id]
+        self.mobs.killed_by_player.append(mob.kind)
+        loot = self.rules.roll(self.rules.mob_drops(mob.kind), self.rng)
+        for item, count in loot.items():
+            self.player.inventory.add(item, count)
+        return loot
+
+    def hurt(self, damage: float) -> None:
+        if damage > 0:
             self.player.health = max(self.player.health - damage, 0.0)
+            self.player.hunger.exhaust(EXHAUSTION["damage"])
+
+    def seen_if_near(self, cell: tuple[int, int, int]) -> None:
+        """A change next to the player is seen at once (fluid pouring in)."""
+        if math.dist(cell, self.player.cell()) <= 3:
+            self.seen.set(*cell, self.world.get(*cell))
 
     # what the player knows
 
@@ -144,9 +201,29 @@ class Engine:
         return seen
 
     def set_block(self, x: int, y: int, z: int, block: int) -> None:
-        """Change a block by the player's hand: the world changes and the player knows it."""
+        """Change a block by the player's hand: the world changes, the player knows it, fluids next
+        to it may flow."""
         self.world.set(x, y, z, block)
         self.seen.set(x, y, z, block)
+        self.fluids.block_changed(x, y, z)
+        if PASSABLE[block]:
+            self._let_fall(x, y + 1, z)
+
+    def _let_fall(self, x: int, y: int, z: int) -> None:
+        """Sand and gravel above an emptied cell fall down the column until they rest on something."""
+        while self.world.get(x, y, z) in FALLING:
+            block = self.world.get(x, y, z)
+            floor = y - 1
+            while floor > 0 and self.world.get(x, floor, z) in (AIR, ID["grass"], ID["torch"]):
+                floor -= 1
+            if floor + 1 >= y:
+                return
+            self.world.set(x, y, z, AIR)
+            self.world.set(x, floor + 1, z, block)
+            for cell in ((x, y, z), (x, floor + 1, z)):
+                self.seen_if_near(cell)
+                self.fluids.block_changed(*cell)
+            y += 1
 
     def break_ticks(self, block: str, tool: str | None = None) -> int | None:
         return self.rules.break_ticks(block, tool, self.break_speed)
@@ -163,6 +240,7 @@ class Engine:
         if action == Primitive.JUMP:
             if player.on_ground:
                 player.vy, player.on_ground = JUMP_VELOCITY, False
+                player.hunger.exhaust(EXHAUSTION["jump"])
                 return ActionResult(success=True, feedback="jumped", steps=1)
             return ActionResult(success=False, feedback="cannot jump in the air", steps=1)
         if action in (Primitive.TURN_LEFT, Primitive.TURN_RIGHT):
@@ -183,6 +261,8 @@ class Engine:
                                           self.near_block("furnace")))
         if action == Primitive.EQUIP:
             return self._equip(argument)
+        if action == Primitive.EAT:
+            return self._eat(argument)
         return ActionResult(success=True, feedback="waited", steps=1)
 
     @staticmethod
@@ -225,19 +305,51 @@ class Engine:
         needed = self.break_ticks(block, self.player.equipped)
         if needed is None:
             return ActionResult(success=False, feedback=f"{block} cannot be broken", steps=1)
+        if self._break_pause:
+            return ActionResult(success=True, feedback=f"mining {block} (0/{needed}): the last break's pause", steps=1)
         spent = self._mining[1] + 1 if self._mining and self._mining[0] == cell else 1
         if spent < needed:
             self._mining = (cell, spent)
             return ActionResult(success=True, feedback=f"mining {block} ({spent}/{needed})", steps=1)
         self._mining = None
+        self._break_pause = BREAK_PAUSE_TICKS
+        tool = self.player.equipped
         self.set_block(*cell, AIR)
-        gained: dict[str, int] = {}
-        for drop in self.rules.drops(block, self.player.equipped):
-            if self.rng.random() < drop.chance:
-                self.player.inventory.add(drop.item, drop.count)
-                gained[drop.item] = gained.get(drop.item, 0) + drop.count
+        gained = self.rules.roll(self.rules.drops(block, tool), self.rng)
+        for item, count in gained.items():
+            self.player.inventory.add(item, count)
+        self.player.hunger.exhaust(EXHAUSTION["break"])
         what = ", ".join(f"{n} {item}" for item, n in gained.items()) or "nothing"
-        return ActionResult(success=True, feedback=f"broke {block} and got {what}", inventory_delta=gained, steps=1)
+        worn = ""
+        if tool is not None and float(self.rules.block(block)["hardness"] or 0.0) > 0 and self.wear(tool, break_wear(tool)):
+            worn = f"; the {tool} broke"
+        return ActionResult(success=True, feedback=f"broke {block} and got {what}{worn}", inventory_delta=gained,
+                            steps=1)
+
+    def wear(self, tool: str, uses: int) -> bool:
+        """Wear the tool in hand; True when it broke (gone from the inventory, the hand emptied
+        when it was the last)."""
+        durability = self.rules.item(tool).get("maxDurability")
+        if not durability or not self.player.wear.use(tool, uses, int(durability)):
+            return False
+        self.player.inventory.remove(tool)
+        self.broken_tools.append(tool)
+        if self.player.inventory[tool] == 0 and self.player.equipped == tool:
+            self.player.equipped = None
+        return True
+
+    def _eat(self, item: str | None) -> ActionResult:
+        food = self.rules.data.foods_name.get(item or "")
+        if food is None:
+            return ActionResult(success=False, feedback=f"cannot eat {item}: it is not food", steps=1)
+        if self.player.inventory[item] < 1:
+            return ActionResult(success=False, feedback=f"cannot eat {item}: none in the inventory", steps=1)
+        if self.player.hunger.food >= 20:
+            return ActionResult(success=False, feedback=f"cannot eat {item}: not hungry", steps=1)
+        self.player.inventory.remove(item)
+        self.player.hunger.eat(float(food["foodPoints"]), float(food["saturation"]))
+        return ActionResult(success=True, feedback=f"ate {item}: food {self.player.hunger.food:g}/20",
+                            inventory_delta={item: -1}, steps=EAT_TICKS)
 
     def _place(self, item: str | None) -> ActionResult:
         if not item or item not in ID or item == "air":
@@ -289,8 +401,8 @@ class Engine:
                 new_y = math.floor(new_y) + 1.0
                 player.vy, player.on_ground = 0.0, True
                 fall = (player.fall_start or new_y) - new_y
-                if fall > 3.0:
-                    player.health = max(player.health - (fall - 3.0), 0.0)
+                if fall > 3.0 and world.get(x, math.floor(new_y), z) != WATER:
+                    self.hurt(math.ceil(fall - 3.0))
                 player.fall_start = None
             elif new_y > player.y and not world.passable(x, math.floor(new_y + 1.8), z):
                 player.vy = 0.0
@@ -298,5 +410,3 @@ class Engine:
             else:
                 player.on_ground = False
             player.y = new_y
-        if world.get(x, math.floor(player.y), z) == LAVA and self.steps % 10 == 0:
-            player.health = max(player.health - 4.0, 0.0)

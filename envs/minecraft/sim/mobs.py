@@ -1,27 +1,46 @@
-"""Mobs: passive animals on grass from the start, hostile mobs at night; attack and loot.
+"""Mobs: passive animals on grass from the start, hostile mobs wherever it is dark; attack and loot.
 
-Health, attack damage and loot follow Minecraft 1.16 (loot from minecraft-data's
-entityLoot). Mobs move on the grid once a second: animals wander, hostiles within 16
-blocks walk towards the player and hit it when next to it.
+Health and attack damage follow Minecraft 1.16 on normal difficulty; loot is rolled by the
+rules (loot.yaml). Once a second a hostile mob may spawn 24-40 blocks from the player on a
+dark cell (light 7 or less, light.py: caves by day, anywhere at night) while fewer than
+HOSTILE_CAP are about; mobs move a block a second. Hostiles that sense the player (zombies 35
+blocks, the others 16) walk to it by a short breadth-first search over the cells they can stand
+in; zombies and spiders hit when next to it, skeletons shoot when they see it within 15 blocks,
+a creeper next to it explodes (the game's explosion damage for power 3 at its distance).
+Zombies and skeletons burn up under the open sky by day. The player's interface strikes back
+at a hostile next to it with what it holds (GITM's interface fights off attackers).
 """
 
 from __future__ import annotations
 
 import math
 import random
+from collections import deque
 from dataclasses import dataclass
 
+from envs.minecraft.sim.light import SKY_OPEN, light_level, sky_light
+from envs.minecraft.sim.palette import ID
+from envs.minecraft.sim.worldgen import HEIGHT
 from envs.minecraft.sim.world import VoxelWorld
 
 PASSIVE = {"cow": 10.0, "sheep": 8.0, "pig": 10.0, "chicken": 4.0}
 HOSTILE = {"zombie": 20.0, "skeleton": 20.0, "spider": 16.0, "creeper": 20.0}
-HOSTILE_DAMAGE = {"zombie": 3.0, "skeleton": 3.0, "spider": 2.0, "creeper": 10.0}
+HOSTILE_DAMAGE = {"zombie": 3.0, "skeleton": 3.0, "spider": 2.0}  # normal difficulty; a skeleton's arrow
+SENSE_RANGE = {"zombie": 35, "skeleton": 16, "spider": 16, "creeper": 16}
 WEAPON_DAMAGE = {None: 1.0, "wooden_sword": 4.0, "stone_sword": 5.0, "iron_sword": 6.0, "diamond_sword": 7.0,
-                 "wooden_axe": 7.0, "stone_axe": 9.0, "iron_axe": 9.0, "diamond_axe": 9.0}
+                 "wooden_axe": 7.0, "stone_axe": 9.0, "iron_axe": 9.0, "diamond_axe": 9.0,
+                 "wooden_pickaxe": 2.0, "stone_pickaxe": 3.0, "iron_pickaxe": 4.0, "diamond_pickaxe": 5.0,
+                 "wooden_shovel": 2.5, "stone_shovel": 3.5, "iron_shovel": 4.5, "diamond_shovel": 5.5}
 ATTACK_COOLDOWN_TICKS = 13  # a full-strength hit about 1.6 times a second
-NIGHT = (13_000, 23_000)
 MOVE_EVERY_TICKS = 20
 HOSTILE_CAP = 6
+SPAWN_DISTANCE = (24, 40)
+SPAWN_LIGHT = 7
+SHOT_RANGE = 15
+SHOT_EVERY_TICKS = 40
+CREEPER_POWER = 3.0
+CHASE_NODES = 150
+BURNS_IN_DAYLIGHT = ("zombie", "skeleton")
 
 
 @dataclass
@@ -39,7 +58,13 @@ class Mob:
 
 
 def is_night(time_of_day: int) -> bool:
-    return NIGHT[0] <= time_of_day % 24_000 < NIGHT[1]
+    return sky_light(time_of_day) <= SPAWN_LIGHT
+
+
+def explosion_damage(distance: float, power: float = CREEPER_POWER) -> float:
+    """The game's explosion damage to an unshielded player at a distance (normal difficulty)."""
+    impact = max(1.0 - distance / (2.0 * power), 0.0)
+    return 0.0 if impact <= 0 else math.floor((impact * impact + impact) / 2.0 * 7.0 * 2.0 * power + 1.0)
 
 
 class MobManager:
@@ -49,10 +74,12 @@ class MobManager:
         self.mobs: dict[int, Mob] = {}
         self._next_id = 0
         self._populated: set[tuple[int, int]] = set()
+        self.killed_by_player: list[str] = []
 
-    def _spawn(self, kind: str, x: int, y: int, z: int) -> None:
-        self.mobs[self._next_id] = Mob(self._next_id, kind, x, y, z, PASSIVE.get(kind) or HOSTILE[kind])
+    def _spawn(self, kind: str, x: int, y: int, z: int) -> Mob:
+        mob = self.mobs[self._next_id] = Mob(self._next_id, kind, x, y, z, PASSIVE.get(kind) or HOSTILE[kind])
         self._next_id += 1
+        return mob
 
     def populate_around(self, x: int, z: int, radius: int = 32) -> None:
         """Animals on the grass of every chunk near the player, once per chunk (seeded by position)."""
@@ -65,41 +92,109 @@ class MobManager:
                 for _ in range(rng.randint(0, 2)):
                     mx, mz = cx * 16 + rng.randrange(16), cz * 16 + rng.randrange(16)
                     my = self.world.surface_y(mx, mz) + 1
-                    if self.world.get(mx, my - 1, mz) == 3 and self.world.standable(mx, my, mz):  # on grass_block
+                    if self.world.get(mx, my - 1, mz) == ID["grass_block"] and self.world.standable(mx, my, mz):
                         self._spawn(rng.choice(sorted(PASSIVE)), mx, my, mz)
 
     def tick(self, step: int, time_of_day: int, player) -> float:
         """Advance mobs one tick; returns the damage dealt to the player."""
-        if step % MOVE_EVERY_TICKS:
-            return 0.0
         px, py, pz = player.cell()
-        if is_night(time_of_day) and sum(m.hostile for m in self.mobs.values()) < HOSTILE_CAP:
-            angle, distance = self.rng.uniform(0, 2 * math.pi), self.rng.uniform(16, 24)
-            hx, hz = int(px + distance * math.cos(angle)), int(pz + distance * math.sin(angle))
-            hy = self.world.surface_y(hx, hz) + 1
-            if self.world.standable(hx, hy, hz):
-                self._spawn(self.rng.choice(sorted(HOSTILE)), hx, hy, hz)
         damage = 0.0
         for mob in list(self.mobs.values()):
-            if mob.hostile and abs(mob.x - px) <= 16 and abs(mob.z - pz) <= 16:
-                if abs(mob.x - px) + abs(mob.z - pz) <= 1 and abs(mob.y - py) <= 1:
+            if mob.kind == "skeleton" and step % SHOT_EVERY_TICKS == mob.id % SHOT_EVERY_TICKS and \
+                    _distance(mob, px, py, pz) <= SHOT_RANGE and self._sees(mob, player):
+                damage += HOSTILE_DAMAGE["skeleton"]
+        if step % MOVE_EVERY_TICKS:
+            return damage
+        if sum(m.hostile for m in self.mobs.values()) < HOSTILE_CAP:
+            self._try_hostile_spawn(px, py, pz, time_of_day)
+        day = not is_night(time_of_day)
+        for mob in list(self.mobs.values()):
+            if day and mob.kind in BURNS_IN_DAYLIGHT and self._under_sky(mob):
+                del self.mobs[mob.id]  # burnt up in the sunlight
+                continue
+            if not mob.hostile or _distance(mob, px, py, pz) > SENSE_RANGE[mob.kind]:
+                self._move(mob, *self.rng.choice(((1, 0), (-1, 0), (0, 1), (0, -1), (0, 0))))
+                continue
+            if abs(mob.x - px) + abs(mob.z - pz) <= 1 and abs(mob.y - py) <= 1:
+                if mob.kind == "creeper":
+                    damage += explosion_damage(math.dist((mob.x, mob.y, mob.z), (px, py, pz)))
+                    del self.mobs[mob.id]  # it explodes
+                elif mob.kind != "skeleton":
                     damage += HOSTILE_DAMAGE[mob.kind]
-                    if mob.kind == "creeper":
-                        del self.mobs[mob.id]  # it explodes
-                    continue
-                dx = (px > mob.x) - (px < mob.x)
-                dz = (pz > mob.z) - (pz < mob.z)
-                step_to = (dx, 0) if abs(px - mob.x) >= abs(pz - mob.z) else (0, dz)
-            else:
-                step_to = self.rng.choice(((1, 0), (-1, 0), (0, 1), (0, -1), (0, 0)))
-            self._move(mob, *step_to)
+                continue
+            self._chase(mob, (px, py, pz))
         return damage
+
+    def _try_hostile_spawn(self, px: int, py: int, pz: int, time_of_day: int) -> None:
+        angle = self.rng.uniform(0, 2 * math.pi)
+        distance = self.rng.uniform(*SPAWN_DISTANCE)
+        hx, hz = int(px + distance * math.cos(angle)), int(pz + distance * math.sin(angle))
+        start = py + self.rng.randint(-12, 12)
+        for hy in sorted(range(max(start - 8, 1), min(start + 9, HEIGHT - 2)), key=lambda v: abs(v - start)):
+            if self.world.standable(hx, hy, hz) and self.world.get(hx, hy, hz) == 0:
+                if light_level(self.world, hx, hy, hz, time_of_day) <= self.rng.randint(0, SPAWN_LIGHT):
+                    self._spawn(self.rng.choice(sorted(HOSTILE)), hx, hy, hz)
+                return
+
+    def _under_sky(self, mob: Mob) -> bool:
+        column = self.world.box(mob.x, mob.y + 1, mob.z, 1, HEIGHT - mob.y - 1, 1).ravel()
+        return bool(SKY_OPEN[column].all())
+
+    def _sees(self, mob: Mob, player) -> bool:
+        from envs.minecraft.sim.sight import in_view
+
+        return in_view(self.world, (mob.x + 0.5, mob.y + 1.6, mob.z + 0.5), (player.x, player.y + 1.0, player.z),
+                       SHOT_RANGE)
+
+    def _chase(self, mob: Mob, target: tuple[int, int, int]) -> None:
+        """One block towards the target: straight at it when that block is free, else along the
+        shortest way (breadth-first over standable cells, CHASE_NODES at most) to next to it."""
+        dx, dz = (target[0] > mob.x) - (target[0] < mob.x), (target[2] > mob.z) - (target[2] < mob.z)
+        straight = ((dx, 0), (0, dz)) if abs(target[0] - mob.x) >= abs(target[2] - mob.z) else ((0, dz), (dx, 0))
+        for sx, sz in straight:
+            if (sx or sz) and self._step_if_closer(mob, sx, sz, target):
+                return
+        start = (mob.x, mob.y, mob.z)
+        came: dict[tuple[int, int, int], tuple[int, int, int] | None] = {start: None}
+        queue = deque([start])
+        reached = None
+        while queue and len(came) < CHASE_NODES:
+            cell = queue.popleft()
+            if abs(cell[0] - target[0]) + abs(cell[2] - target[2]) <= 1 and abs(cell[1] - target[1]) <= 1:
+                reached = cell
+                break
+            for dx, dz in ((1, 0), (-1, 0), (0, 1), (0, -1)):
+                for dy in (0, 1, -1):
+                    nxt = (cell[0] + dx, cell[1] + dy, cell[2] + dz)
+                    if nxt not in came and self.world.standable(*nxt):
+                        came[nxt] = cell
+                        queue.append(nxt)
+                        break
+        if reached is None or reached == start:
+            return
+        while came[reached] != start:
+            reached = came[reached]
+        mob.x, mob.y, mob.z = reached
+
+    def _step_if_closer(self, mob: Mob, dx: int, dz: int, target: tuple[int, int, int]) -> bool:
+        before = _distance(mob, *target)
+        for dy in (0, 1, -1):
+            cell = (mob.x + dx, mob.y + dy, mob.z + dz)
+            if self.world.standable(*cell) and math.dist(cell, target) < before:
+                mob.x, mob.y, mob.z = cell
+                return True
+        return False
 
     def _move(self, mob: Mob, dx: int, dz: int) -> None:
         for dy in (0, 1, -1):
             if self.world.standable(mob.x + dx, mob.y + dy, mob.z + dz):
                 mob.x, mob.y, mob.z = mob.x + dx, mob.y + dy, mob.z + dz
                 return
+
+    def attackers(self, x: int, y: int, z: int) -> list[Mob]:
+        """Hostile mobs next to a cell."""
+        return [m for m in self.mobs.values() if m.hostile and abs(m.x - x) + abs(m.z - z) <= 1
+                and abs(m.y - y) <= 1]
 
     def around(self, kind: str, x: int, y: int, z: int, radius: int) -> list[Mob]:
         """The mobs of a kind within `radius` (a box), nearest first."""
@@ -108,6 +203,9 @@ class MobManager:
         return sorted(found, key=lambda m: ((m.x - x) ** 2 + (m.y - y) ** 2 + (m.z - z) ** 2, m.id))
 
     def nearest(self, kind: str, x: int, y: int, z: int, radius: int = 16) -> Mob | None:
-        found = [m for m in self.mobs.values() if m.kind == kind and max(abs(m.x - x), abs(m.z - z)) <= radius
-                 and abs(m.y - y) <= radius]
-        return min(found, key=lambda m: (m.x - x) ** 2 + (m.y - y) ** 2 + (m.z - z) ** 2) if found else None
+        found = self.around(kind, x, y, z, radius)
+        return found[0] if found else None
+
+
+def _distance(mob: Mob, x: int, y: int, z: int) -> float:
+    return math.dist((mob.x, mob.y, mob.z), (x, y, z))

@@ -83,7 +83,7 @@ class Navigator:
         start = self.player.cell()
         if start in goals:
             return [(start, ())]
-        grid = _Grid(self.engine, [start, *goals])
+        grid = KnownGrid(self.engine, [start, *goals])
         goals = {g for g in goals if grid.stand(*g)}
         if not goals:
             return None
@@ -161,7 +161,7 @@ class Navigator:
             px, py, pz = self.player.cell()
             if math.hypot(px - x, pz - z) <= near:
                 return True, "arrived"
-            grid = _Grid(self.engine, [(px, py, pz)], margin=TRAVEL_RADIUS)
+            grid = KnownGrid(self.engine, [(px, py, pz)], margin=TRAVEL_RADIUS)
             spots = grid.standing_cells()
             if len(spots) == 0:
                 return False, "nowhere known to stand on the way"
@@ -232,7 +232,7 @@ class Navigator:
         return False, f"could not keep {block} in sight long enough to break it"
 
 
-class _Grid:
+class KnownGrid:
     """The blocks around a search as the player knows them, copied once (reads outside are walls;
     so are cells nobody has seen)."""
 
@@ -247,6 +247,24 @@ class _Grid:
         self.size = size
         self.array = engine.known_box(self.x0, self.y0, self.z0, *size)
         self.blocks = self.array.tolist()
+
+    def frontier_cells(self) -> np.ndarray:
+        """Known places to stand (M, 3) with an unseen cell beside the body or over the head: where
+        walking on shows something new."""
+        a = self.array
+        unknown = np.pad(a == UNKNOWN, 1, constant_values=False)
+        beside = np.zeros_like(unknown)
+        for axis in (0, 2):
+            beside |= np.roll(unknown, 1, axis) | np.roll(unknown, -1, axis)
+        beside = beside[1:-1, 1:-1, 1:-1]
+        unknown = unknown[1:-1, 1:-1, 1:-1]
+        cells = self.standing_cells()
+        if len(cells) == 0:
+            return cells
+        i, j, k = (cells - [self.x0, self.y0, self.z0]).T
+        head_up = np.minimum(j + 2, a.shape[1] - 1)
+        near = beside[i, j, k] | beside[i, j + 1, k] | unknown[i, head_up, k]
+        return cells[near]
 
     def standing_cells(self) -> np.ndarray:
         """World cells (M, 3) a body stands in on known dry ground, out of lava."""
@@ -272,7 +290,7 @@ class _Grid:
         return feet == WATER or not (OPEN[below] or below == UNKNOWN)
 
 
-def _moves(grid: _Grid, cell: Cell, costs: list[float] | None):
+def _moves(grid: KnownGrid, cell: Cell, costs: list[float] | None):
     """The moves out of a cell: (next cell, cost in walking blocks, blocks to break first)."""
     x, y, z = cell
     get = grid.get
@@ -307,7 +325,7 @@ def _moves(grid: _Grid, cell: Cell, costs: list[float] | None):
             break
 
 
-def _next_to_fluid(grid: _Grid, cells: tuple[Cell, ...]) -> bool:
+def _next_to_fluid(grid: KnownGrid, cells: tuple[Cell, ...]) -> bool:
     """Digging would open a cell to lava or water beside or above it."""
     for x, y, z in cells:
         for dx, dy, dz in ((1, 0, 0), (-1, 0, 0), (0, 1, 0), (0, 0, 1), (0, 0, -1)):

@@ -13,17 +13,21 @@ BLOCKS: tuple[str, ...] = (
     "coal_ore", "iron_ore", "gold_ore", "redstone_ore", "lapis_ore", "diamond_ore",
     "snow_block", "cactus", "grass", "clay", "granite", "andesite", "diorite",
     "cobblestone", "oak_planks", "spruce_planks", "birch_planks", "crafting_table", "furnace", "torch", "glass",
+    "obsidian", "sugar_cane", "pumpkin", "emerald_ore", "tall_grass", "oak_sapling", "birch_sapling", "spruce_sapling",
+    "white_wool",
 )
 ID: dict[str, int] = {name: index for index, name in enumerate(BLOCKS)}
 AIR, WATER, LAVA = ID["air"], ID["water"], ID["lava"]
 
 # blocks you walk through and see through
 PASSABLE = np.zeros(256, dtype=bool)
-for _name in ("air", "water", "lava", "grass", "torch"):
+for _name in ("air", "water", "lava", "grass", "torch", "sugar_cane", "tall_grass", "oak_sapling", "birch_sapling",
+              "spruce_sapling"):
     PASSABLE[ID[_name]] = True
 # blocks a ray of sight passes through (it still sees them: water, a plant, a torch)
 TRANSPARENT = np.zeros(256, dtype=bool)
-for _name in ("air", "water", "grass", "torch", "glass"):
+for _name in ("air", "water", "grass", "torch", "glass", "sugar_cane", "tall_grass", "oak_sapling", "birch_sapling",
+              "spruce_sapling"):
     TRANSPARENT[ID[_name]] = True
 FLUID = np.zeros(256, dtype=bool)
 FLUID[[WATER, LAVA]] = True

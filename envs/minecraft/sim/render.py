@@ -20,7 +20,10 @@ COLORS = {
     "granite": (150, 105, 85), "andesite": (135, 135, 135), "diorite": (190, 190, 190),
     "cobblestone": (110, 110, 110), "oak_planks": (160, 130, 80), "spruce_planks": (115, 85, 50),
     "birch_planks": (195, 180, 125), "crafting_table": (140, 95, 55), "furnace": (90, 90, 90),
-    "torch": (250, 220, 100), "glass": (200, 230, 240),
+    "torch": (250, 220, 100), "glass": (200, 230, 240), "obsidian": (20, 15, 30), "sugar_cane": (140, 190, 90),
+    "pumpkin": (220, 130, 30), "emerald_ore": (60, 200, 110), "tall_grass": (100, 160, 60),
+    "oak_sapling": (70, 120, 40), "birch_sapling": (110, 150, 70), "spruce_sapling": (50, 90, 50),
+    "white_wool": (235, 235, 235),
 }
 PALETTE_RGB = np.array([COLORS[name] for name in BLOCKS], dtype=np.uint8)
 

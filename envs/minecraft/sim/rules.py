@@ -6,10 +6,12 @@ Conventions of this world, stated once:
 - Mining uses Minecraft's formula: per-tick damage = speed / hardness / 30 when the tool
   can harvest the block (100 when it cannot), speed being the tool's multiplier for the
   block's material (1 by hand or with the wrong tool); a block breaks when damage reaches 1.
-- Loot: there is no Silk Touch or Fortune, so a block drops its no-silk-touch entries, with
-  the chances renormalised (minecraft-data splits each chance between the two cases) and
-  the smallest stack size of each range. A block whose harvest tools exclude the tool in
-  hand drops nothing.
+- Loot: there is no Silk Touch, Fortune or Looting. Where the game's loot table differs from
+  minecraft-data's folded view (leaves, grass, gravel, ores with ranges, mobs), loot.yaml
+  beside this file gives the game's rolls; elsewhere a block drops its no-silk-touch entries,
+  the chances renormalised (minecraft-data splits each chance between the two cases), one of
+  each. A block whose harvest tools exclude the tool in hand drops nothing. Each entry is
+  rolled on its own: its chance, then a count uniform in its range.
 - A recipe needs a crafting table when its shape is larger than 2x2 or it has more than 4
   ingredients; as in GITM, a crafting table in the inventory or placed within reach counts.
 """
@@ -17,6 +19,7 @@ Conventions of this world, stated once:
 from __future__ import annotations
 
 import math
+import random
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
@@ -28,6 +31,7 @@ from envs.errors import UserInputError
 
 VERSION = "1.16.5"
 SMELTING_FILE = Path(__file__).with_name("smelting.yaml")
+LOOT_FILE = Path(__file__).with_name("loot.yaml")
 
 
 class UnknownName(UserInputError):
@@ -49,8 +53,21 @@ class Recipe:
 @dataclass(frozen=True)
 class Drop:
     item: str
-    count: int
+    count: int  # the fewest a roll gives
     chance: float
+    most: int = 0  # the most a roll gives (0: as many as count)
+    tool: str | None = None  # a drop only this tool in hand gives (shears)
+    unless: str | None = None  # rolled only when this item did not drop (the game's alternatives)
+
+    def roll(self, rng: random.Random) -> int:
+        """How many a break or a kill gives: the chance, then a count uniform in [count, most]."""
+        if rng.random() >= self.chance:
+            return 0
+        return rng.randint(self.count, max(self.most, self.count))
+
+    @property
+    def expected(self) -> float:
+        return self.chance * (self.count + max(self.most, self.count)) / 2
 
 
 class Rules:
@@ -63,6 +80,9 @@ class Rules:
         self.smelting: dict[str, str] = smelting["recipes"]
         self.fuels: dict[str, float] = {name: float(value) for name, value in smelting["fuels"].items()}
         self.smelt_ticks: int = int(smelting["smelt_ticks"])
+        loot = yaml.safe_load(LOOT_FILE.read_text())
+        self.block_loot = {name: [_drop(e) for e in entries] for name, entries in loot["blocks"].items()}
+        self.mob_loot = {name: [_drop(e) for e in entries] for name, entries in loot["mobs"].items()}
 
     # names
 
@@ -152,9 +172,13 @@ class Rules:
         return 1 if damage > 1.0 else math.ceil(1.0 / damage)
 
     def drops(self, block: str, tool: str | None) -> list[Drop]:
-        """What breaking the block with the tool gives (no Silk Touch, no Fortune)."""
+        """What breaking the block with the tool may give (no Silk Touch, no Fortune)."""
         if not self.can_harvest(block, tool):
             return []
+        if block in self.block_loot:
+            table = self.block_loot[block]
+            with_tool = [d for d in table if d.tool is not None and d.tool == tool]
+            return with_tool or [d for d in table if d.tool is None]
         entries = self.data.blockLoot.get(block, [])
         if not entries:
             return []
@@ -167,6 +191,25 @@ class Rules:
         return [Drop(e["item"], int(e["stackSizeRange"][0] or 1), float(share)) for e, share in zip(plain, shares)
                 if e["stackSizeRange"][0] is not None]
 
+    def mob_drops(self, mob: str) -> list[Drop]:
+        """What killing the mob may give (no Looting)."""
+        if mob in self.mob_loot:
+            return list(self.mob_loot[mob])
+        return [Drop(e["item"], int(e["stackSizeRange"][0] or 0), float(e["dropChance"]),
+                     int(e["stackSizeRange"][1] or 1)) for e in self.data.entityLoot.get(mob, [])]
+
+    @staticmethod
+    def roll(drops: list[Drop], rng: random.Random) -> dict[str, int]:
+        """One roll of each drop: item -> count gained (items rolled to none left out)."""
+        gained: dict[str, int] = {}
+        for drop in drops:
+            if drop.unless is not None and drop.unless in gained:
+                continue
+            count = drop.roll(rng)
+            if count:
+                gained[drop.item] = gained.get(drop.item, 0) + count
+        return gained
+
     # smelting
 
     def smelt_result(self, name: str) -> str | None:
@@ -177,6 +220,11 @@ class Rules:
         """How many items one of this fuel smelts (0 for no fuel)."""
         self.item(name)
         return self.fuels.get(name, 0.0)
+
+
+def _drop(entry: dict) -> Drop:
+    return Drop(entry["item"], int(entry["min"]), float(entry["chance"]), int(entry["max"]), entry.get("tool"),
+                entry.get("unless"))
 
 
 _rules: dict[str, Rules] = {}

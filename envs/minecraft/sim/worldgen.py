@@ -3,18 +3,20 @@
 Terrain from fractal height noise per biome (plains, forest, desert, mountains, chosen by
 temperature, humidity and a mountain noise); sea level 62 with water; bedrock at the
 bottom; spaghetti caves from two 3-D noises, filled with lava below y = 11 as in 1.16;
-ores placed per chunk as veins with the 1.16 attempt counts and height ranges
-(coal 0-127, iron 0-63, gold 0-31, redstone 0-15, lapis around 16, diamond 0-15); trees,
-cacti and grass on the surface. A chunk depends only on the seed and its position.
+then the blobs of 1.16's OreFeature (ore_features.py: dirt, gravel, granite, diorite and
+andesite, then coal, iron, gold, redstone, diamond, lapis, and emerald in mountains) from this
+chunk and its neighbours; trees, cacti and grass on the surface. A chunk depends only on the
+seed and its position.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
 from envs.minecraft.sim.noise import fractal_2d, value_noise_3d
+from envs.minecraft.sim.ore_features import chunk_blobs
 from envs.minecraft.sim.palette import AIR, ID, LAVA, WATER
 
 CHUNK = 16
@@ -22,26 +24,6 @@ HEIGHT = 128
 SEA_LEVEL = 62
 LAVA_LEVEL = 10
 BIOMES = ("plains", "forest", "desert", "mountains")
-
-
-@dataclass(frozen=True)
-class OreRule:
-    block: str
-    attempts: int  # veins tried per chunk
-    vein_size: int
-    min_y: int
-    max_y: int
-    triangular: bool = False  # lapis: denser around the middle of the range
-
-
-ORES = (
-    OreRule("coal_ore", 20, 17, 0, 127),
-    OreRule("iron_ore", 20, 9, 0, 63),
-    OreRule("gold_ore", 2, 9, 0, 31),
-    OreRule("redstone_ore", 8, 8, 0, 15),
-    OreRule("lapis_ore", 1, 7, 0, 31, triangular=True),
-    OreRule("diamond_ore", 1, 8, 0, 15),
-)
 
 
 def column_fields(seed: int, x0: int, z0: int, size: int = CHUNK) -> tuple[np.ndarray, np.ndarray]:
@@ -83,8 +65,7 @@ def generate_chunk(seed: int, cx: int, cz: int) -> tuple[np.ndarray, np.ndarray]
     _carve_caves(blocks, seed, x0, z0, height)
     blocks[:, 0, :] = ID["bedrock"]
     blocks[:, 1:4, :][rng.random((CHUNK, 3, CHUNK)) < np.array([0.8, 0.5, 0.2])[None, :, None]] = ID["bedrock"]
-    for ore in ORES:
-        _place_ore(blocks, rng, ore)
+    _place_blobs(blocks, seed, cx, cz)
     _decorate(blocks, rng, height, biome)
     return blocks, biome
 
@@ -100,21 +81,33 @@ def _carve_caves(blocks: np.ndarray, seed: int, x0: int, z0: int, height: np.nda
     blocks[carve & (y <= LAVA_LEVEL)] = LAVA
 
 
-def _place_ore(blocks: np.ndarray, rng: np.random.Generator, ore: OreRule) -> None:
-    block_id, stone = ID[ore.block], ID["stone"]
-    for _ in range(ore.attempts):
-        if ore.triangular:
-            y = int(rng.integers(ore.min_y, ore.max_y // 2 + 1) + rng.integers(0, ore.max_y // 2 + 1))
-        else:
-            y = int(rng.integers(ore.min_y, ore.max_y + 1))
-        x, z = int(rng.integers(1, CHUNK - 1)), int(rng.integers(1, CHUNK - 1))
-        for _ in range(ore.vein_size):
-            if 0 < y < HEIGHT and blocks[x, y, z] == stone:
-                blocks[x, y, z] = block_id
-            step = rng.integers(-1, 2, size=3)
-            x = min(max(x + int(step[0]), 0), CHUNK - 1)
-            y = y + int(step[1])
-            z = min(max(z + int(step[2]), 0), CHUNK - 1)
+@lru_cache(maxsize=4096)
+def _blobs(seed: int, cx: int, cz: int) -> tuple[tuple[str, np.ndarray], ...]:
+    """A chunk's own blobs (cached: each chunk's are needed by its eight neighbours too)."""
+    _, biome = column_fields(seed, cx * CHUNK + CHUNK // 2, cz * CHUNK + CHUNK // 2, size=1)
+    return tuple(chunk_blobs(seed, cx, cz, BIOMES[int(biome[0, 0])]))
+
+
+NATURAL_STONE = np.zeros(256, dtype=bool)
+NATURAL_STONE[[ID["stone"], ID["granite"], ID["diorite"], ID["andesite"]]] = True
+
+
+def _place_blobs(blocks: np.ndarray, seed: int, cx: int, cz: int) -> None:
+    """The blob blocks of this chunk and its neighbours that fall inside it, on natural stone only
+    (blocks already turned by an earlier blob stay), in the game's decoration order."""
+    x0, z0 = cx * CHUNK, cz * CHUNK
+    around = [_blobs(seed, cx + dx, cz + dz) for dx in (-1, 0, 1) for dz in (-1, 0, 1)]
+    order: dict[str, list[np.ndarray]] = {}
+    for blobs in around:
+        for block, cells in blobs:
+            order.setdefault(block, []).append(cells)
+    for block, parts in order.items():
+        cells = np.concatenate(parts)
+        x, y, z = cells[:, 0] - x0, cells[:, 1], cells[:, 2] - z0
+        keep = (x >= 0) & (x < CHUNK) & (z >= 0) & (z < CHUNK) & (y >= 0) & (y < HEIGHT)
+        x, y, z = x[keep], y[keep], z[keep]
+        target = NATURAL_STONE[blocks[x, y, z]]
+        blocks[x[target], y[target], z[target]] = ID[block]
 
 
 TREES_PER_CHUNK = {0: 1, 1: 7, 2: 0, 3: 2}

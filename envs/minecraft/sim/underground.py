@@ -1,0 +1,113 @@
+"""Looking for a block underground: walk the caves the player can see into, tunnel where there
+are none.
+
+At each stop the search first walks (without digging) to the nearest known place to stand that
+has unseen cells beside it, at about the level it searches, looking around on the way and there;
+when no such place is in reach, it tunnels: depth-first over a grid of nodes TUNNEL_LEG blocks
+apart at that level, digging a two-high tunnel to an unvisited neighbour node, going on from
+there, and walking back through its tunnels when a node has no way on. Tunnels never go towards
+lava, water or a drop.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from envs.minecraft.sim.navigation import KnownGrid
+
+if TYPE_CHECKING:
+    from envs.minecraft.sim.actions import StructuredActions
+
+TUNNEL_LEG = 12
+CAVE_RADIUS = 24  # how far away a cave opening may be to walk to
+CAVE_LEVEL_BAND = 3  # cave floors this far above or below the search level count
+CAVE_WALKS = 12  # walks to cave openings at one stop
+CAVE_GOALS = 48  # nearest openings tried at once
+CAVE_PATH_LIMIT = 3000
+
+
+class UndergroundSearch:
+    def __init__(self, actions: StructuredActions, names: list[str], budget: int):
+        self.actions, self.names, self.budget = actions, names, budget
+        self.engine = actions.engine
+        self.level = actions.player.cell()[1]
+        self.walked_to: set[tuple[int, int, int]] = set()
+        self.tools_broken = len(self.engine.broken_tools)
+
+    @property
+    def tool_broke(self) -> bool:
+        return len(self.engine.broken_tools) > self.tools_broken
+
+    def run(self) -> tuple[bool, bool]:
+        """The search; returns (found, got anywhere)."""
+        headings = ((1, 0), (0, 1), (-1, 0), (0, -1))
+        start = self.actions.player.cell()
+        if self.walk_caves():
+            return True, True
+        moved_any = self.actions.player.cell() != start
+        stack = [(0, 0)]
+        visited = {(0, 0)}
+        while stack and self._time_left():
+            i, j = stack[-1]
+            options = [(i + dx, j + dz) for dx, dz in headings if (i + dx, j + dz) not in visited]
+            self.engine.rng.shuffle(options)
+            moved = False
+            for node in options:
+                visited.add(node)
+                found, reached = self._tunnel_to(start, node)
+                if found:
+                    return True, True
+                if reached:
+                    stack.append(node)
+                    moved = moved_any = True
+                    if self.walk_caves():
+                        return True, True
+                    break
+            if not moved:
+                stack.pop()
+                if stack:  # back through the tunnel already dug
+                    self._tunnel_to(start, stack[-1])
+        return False, moved_any
+
+    def _time_left(self) -> bool:
+        return self.engine.steps < self.budget and not self.engine.exhausted and not self.tool_broke
+
+    def walk_caves(self) -> bool:
+        """Walk to cave openings in sight, one after another; True when the block comes in sight."""
+        nav = self.actions.nav
+        for _ in range(CAVE_WALKS):
+            if not self._time_left():
+                return False
+            x, y, z = self.actions.player.cell()
+            cells = KnownGrid(self.engine, [(x, y, z)], margin=CAVE_RADIUS).frontier_cells()
+            cells = [tuple(int(v) for v in c) for c in cells
+                     if abs(int(c[1]) - self.level) <= CAVE_LEVEL_BAND and tuple(int(v) for v in c) not in self.walked_to]
+            if not cells:
+                return False
+            cells.sort(key=lambda c: math.dist(c, (x, y, z)))
+            goals = set(cells[:CAVE_GOALS])
+            path = nav.path_to(goals, dig=False, limit=CAVE_PATH_LIMIT)
+            if path is None:
+                self.walked_to.update(goals)
+                continue
+            self.walked_to.add(path[-1][0])
+            arrived, _ = nav.follow(path)
+            if self.actions._sees("", self.names):
+                return True
+            if not arrived:
+                continue
+        return False
+
+    def _tunnel_to(self, start: tuple[int, int, int], node: tuple[int, int]) -> tuple[bool, bool]:
+        """Dig towards a node at the search level; returns (block in sight, node reached)."""
+        target_x, target_z = start[0] + node[0] * TUNNEL_LEG, start[2] + node[1] * TUNNEL_LEG
+        while self._time_left():
+            x, _, z = self.actions.player.cell()
+            if (x, z) == (target_x, target_z):
+                return False, True
+            if not self.actions._step_towards(target_x, target_z, avoid_drops=True):
+                return False, False  # never towards lava, water or a drop
+            if self.actions._sees("", self.names):
+                return True, False
+        return False, False
