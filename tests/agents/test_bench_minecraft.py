@@ -19,16 +19,20 @@ def bench(*args: str) -> subprocess.CompletedProcess:
 def test_episodes_run_in_parallel_with_a_shared_memory_and_resume(tmp_path):
     out = tmp_path / "bench"
     args = ["--task", "obtain_diamond", "--episodes", "3", "--seed", "4", "--workers", "2", "--out", str(out),
-            "--json"]
+            "--break-speed", "100", "--start-time", "random", "--json"]
     done = bench(*args)
     assert done.returncode == 0, done.stderr
     aggregate = json.loads(done.stdout.strip().splitlines()[-1])
     assert aggregate["episodes"] == 3 and aggregate["task"] == "obtain_diamond"
     assert set(aggregate["success_rate"]) == {"crafting_table", "wooden_pickaxe", "stone_pickaxe", "iron_pickaxe",
                                               "diamond"}
-    assert aggregate["success_rate"]["diamond"] == 1.0 and aggregate["success"] == 1.0
     assert aggregate["mean_steps"] > 0 and aggregate["mean_planner_queries"] >= 1
     saved = json.loads((out / "results.json").read_text())
+    assert aggregate["success"] == aggregate["success_rate"]["diamond"] == \
+        sum(e["success"] for e in saved["episodes"]) / 3
+    assert (aggregate["break_speed"], aggregate["start_time"], aggregate["perception"]) == (100.0, "random", "rays")
+    starts = [e["start_time"] for e in saved["episodes"]]
+    assert all(e["break_speed"] == 100.0 for e in saved["episodes"]) and len(set(starts)) == 3  # drawn per seed
     assert [(e["task"], e["seed"]) for e in saved["episodes"]] == [("obtain_diamond", s) for s in (4, 5, 6)]
     assert (out / "memory.sqlite").exists()  # the episodes shared and filled one memory
     report = (out / "report.html").read_text()
@@ -59,6 +63,9 @@ def test_item_tasks_report_their_item_and_tech_tree_coverage_is_computed(tmp_pat
     (["--episodes", "0", "--out", "x"], "--episodes must be at least 1"),
     (["--workers", "0", "--out", "x"], "--workers must be at least 1"),
     (["--planner", "gpt9", "--out", "x"], "unknown planner 'gpt9'"),
+    (["--break-speed", "0.5", "--out", "x"], "--break-speed 0.5: give a multiplier from 1 (the game) to 1000"),
+    (["--start-time", "dusk", "--out", "x"], "--start-time 'dusk': give ticks (0-23999) or random"),
+    (["--start-time", "30000", "--out", "x"], "--start-time 30000: a time of day is 0-23999 ticks"),
 ])
 def test_user_errors(args, message, tmp_path):
     done = bench(*args)

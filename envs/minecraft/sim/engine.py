@@ -99,8 +99,9 @@ class Engine:
         self.mobs = MobManager(world, seed)
         self.mobs.populate_around(math.floor(player.x), math.floor(player.z))
         self._mining: tuple[tuple[int, int, int], int] | None = None  # target and ticks spent
-        self._break_pause = 0  # ticks until the next block may start breaking
+        self._next_break = 0  # the first tick the next block may take damage on (the pause after a break)
         self.broken_tools: list[str] = []  # tools that wore out, in order
+        self.damage_taken = 0.0
 
     @property
     def exhausted(self) -> bool:
@@ -129,8 +130,6 @@ class Engine:
     def _tick_world(self) -> None:
         """One tick of everything but the player's own action: mobs, fluids, lava, hunger."""
         player = self.player
-        if self._break_pause:
-            self._break_pause -= 1
         self.hurt(self.mobs.tick(self.steps, self.time_of_day, player))
         if self.steps % ATTACK_COOLDOWN_TICKS == 0 and player.health > 0:
             attackers = self.mobs.attackers(*player.cell())
@@ -163,6 +162,7 @@ class Engine:
 
     def hurt(self, damage: float) -> None:
         if damage > 0:
+            self.damage_taken += damage
             self.player.health = max(self.player.health - damage, 0.0)
             self.player.hunger.exhaust(EXHAUSTION["damage"])
 
@@ -305,14 +305,14 @@ class Engine:
         needed = self.break_ticks(block, self.player.equipped)
         if needed is None:
             return ActionResult(success=False, feedback=f"{block} cannot be broken", steps=1)
-        if self._break_pause:
+        if self.steps < self._next_break:
             return ActionResult(success=True, feedback=f"mining {block} (0/{needed}): the last break's pause", steps=1)
         spent = self._mining[1] + 1 if self._mining and self._mining[0] == cell else 1
         if spent < needed:
             self._mining = (cell, spent)
             return ActionResult(success=True, feedback=f"mining {block} ({spent}/{needed})", steps=1)
         self._mining = None
-        self._break_pause = BREAK_PAUSE_TICKS
+        self._next_break = self.steps + BREAK_PAUSE_TICKS + 1
         tool = self.player.equipped
         self.set_block(*cell, AIR)
         gained = self.rules.roll(self.rules.drops(block, tool), self.rng)

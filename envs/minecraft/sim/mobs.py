@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import random
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from envs.minecraft.sim.light import SKY_OPEN, light_level, sky_light
 from envs.minecraft.sim.palette import ID
@@ -39,8 +39,11 @@ SPAWN_LIGHT = 7
 SHOT_RANGE = 15
 SHOT_EVERY_TICKS = 40
 CREEPER_POWER = 3.0
-CHASE_NODES = 150
+CHASE_NODES = 800
 BURNS_IN_DAYLIGHT = ("zombie", "skeleton")
+STEPS_DOWN = (0, 1, -1, -2, -3)  # a mob steps up a block or drops up to three
+NO_SPAWN_ON = SKY_OPEN.copy()  # not on leaves, glass or fluids
+NO_SPAWN_ON[[ID["water"], ID["lava"]]] = True
 
 
 @dataclass
@@ -51,6 +54,7 @@ class Mob:
     y: int  # feet
     z: int
     health: float
+    path: list[tuple[int, int, int]] = field(default_factory=list)  # the way to the player, next cell last
 
     @property
     def hostile(self) -> bool:
@@ -131,7 +135,8 @@ class MobManager:
         hx, hz = int(px + distance * math.cos(angle)), int(pz + distance * math.sin(angle))
         start = py + self.rng.randint(-12, 12)
         for hy in sorted(range(max(start - 8, 1), min(start + 9, HEIGHT - 2)), key=lambda v: abs(v - start)):
-            if self.world.standable(hx, hy, hz) and self.world.get(hx, hy, hz) == 0:
+            if self.world.standable(hx, hy, hz) and self.world.get(hx, hy, hz) == 0 and \
+                    not NO_SPAWN_ON[self.world.get(hx, hy - 1, hz)]:
                 if light_level(self.world, hx, hy, hz, time_of_day) <= self.rng.randint(0, SPAWN_LIGHT):
                     self._spawn(self.rng.choice(sorted(HOSTILE)), hx, hy, hz)
                 return
@@ -153,7 +158,11 @@ class MobManager:
         straight = ((dx, 0), (0, dz)) if abs(target[0] - mob.x) >= abs(target[2] - mob.z) else ((0, dz), (dx, 0))
         for sx, sz in straight:
             if (sx or sz) and self._step_if_closer(mob, sx, sz, target):
+                mob.path = []
                 return
+        if mob.path and self.world.standable(*mob.path[-1]):
+            mob.x, mob.y, mob.z = mob.path.pop()
+            return
         start = (mob.x, mob.y, mob.z)
         came: dict[tuple[int, int, int], tuple[int, int, int] | None] = {start: None}
         queue = deque([start])
@@ -164,7 +173,7 @@ class MobManager:
                 reached = cell
                 break
             for dx, dz in ((1, 0), (-1, 0), (0, 1), (0, -1)):
-                for dy in (0, 1, -1):
+                for dy in STEPS_DOWN:
                     nxt = (cell[0] + dx, cell[1] + dy, cell[2] + dz)
                     if nxt not in came and self.world.standable(*nxt):
                         came[nxt] = cell
@@ -172,13 +181,15 @@ class MobManager:
                         break
         if reached is None or reached == start:
             return
-        while came[reached] != start:
+        mob.path = []
+        while reached != start:
+            mob.path.append(reached)
             reached = came[reached]
-        mob.x, mob.y, mob.z = reached
+        mob.x, mob.y, mob.z = mob.path.pop()
 
     def _step_if_closer(self, mob: Mob, dx: int, dz: int, target: tuple[int, int, int]) -> bool:
         before = _distance(mob, *target)
-        for dy in (0, 1, -1):
+        for dy in STEPS_DOWN:
             cell = (mob.x + dx, mob.y + dy, mob.z + dz)
             if self.world.standable(*cell) and math.dist(cell, target) < before:
                 mob.x, mob.y, mob.z = cell

@@ -18,20 +18,25 @@ def test_animals_graze_by_day_and_give_their_loot():
     kinds = {mob.kind for mob in env.engine.mobs.mobs.values()}
     assert kinds <= {"cow", "sheep", "pig", "chicken"} and "cow" in kinds
     result = act(env, "attack", object="cow")
-    assert result["success"] and result["feedback"] == "killed the cow and got 1 leather, 1 beef"
-    assert result["inventory_delta"] == {"leather": 1, "beef": 1} and result["steps"] >= 10 * 13
+    assert result["success"] and result["feedback"].startswith("killed the cow and got")
+    delta = result["inventory_delta"]
+    assert 1 <= delta["beef"] <= 3 and 0 <= delta.get("leather", 0) <= 2 and result["steps"] >= 10 * 13
     dragon = act(env, "attack", object="dragon")
     assert dragon["feedback"] == "cannot attack dragon: no item, block or mob of this world is called 'dragon'"
     assert dragon["invalid"] and not dragon["success"]
 
 
-def test_hostile_mobs_come_at_night_only():
+def test_hostile_mobs_spawn_in_the_dark_only():
     day, night = start(7, 0), start(7, 13_000)
     day.engine.spend(3000)
     night.engine.spend(3000)
-    assert not any(mob.hostile for mob in day.engine.mobs.mobs.values()) and day.engine.player.health == 20.0
+    for env, time_of_day in ((day, 0), (night, 13_000)):
+        for mob in env.engine.mobs.mobs.values():
+            if mob.hostile and time_of_day == 0:  # by day only under a roof: caves
+                assert not env.engine.mobs._under_sky(mob)
+    assert day.engine.damage_taken == 0.0  # on the sunlit surface
     assert sum(mob.hostile for mob in night.engine.mobs.mobs.values()) > 0
-    assert night.engine.player.health < 20.0
+    assert night.engine.damage_taken > 0.0
 
 
 def test_a_lost_fight_ends_the_episode():

@@ -36,14 +36,16 @@ def test_recipes_match_minecraft_data(name, ingredients, count, needs_table):
 
 @pytest.mark.parametrize("block, tool, ticks, drops", [
     ("stone", None, 150, []),  # 7.5 s by hand, and no cobblestone
-    ("stone", "wooden_pickaxe", 23, [Drop("cobblestone", 1, 1.0)]),
+    ("stone", "wooden_pickaxe", 23, [Drop("cobblestone", 1, 1.0, 1)]),
     ("oak_log", None, 60, [Drop("oak_log", 1, 1.0)]),
     ("oak_log", "stone_axe", 15, [Drop("oak_log", 1, 1.0)]),
     ("iron_ore", "wooden_pickaxe", 150, []),  # wood cannot harvest iron: 7.5 s and nothing
     ("iron_ore", "stone_pickaxe", 23, [Drop("iron_ore", 1, 1.0)]),
     ("diamond_ore", "stone_pickaxe", 75, []),
-    ("diamond_ore", "iron_pickaxe", 15, [Drop("diamond", 1, 1.0)]),
-    ("coal_ore", "wooden_pickaxe", 46, [Drop("coal", 1, 1.0)]),
+    ("diamond_ore", "iron_pickaxe", 15, [Drop("diamond", 1, 1.0, 1)]),  # the game's table, no Fortune
+    ("coal_ore", "wooden_pickaxe", 46, [Drop("coal", 1, 1.0, 1)]),
+    ("redstone_ore", "iron_pickaxe", 15, [Drop("redstone", 4, 1.0, 5)]),
+    ("gravel", None, 18, [Drop("flint", 1, 0.1, 1), Drop("gravel", 1, 1.0, 1, unless="flint")]),
     ("obsidian", "diamond_pickaxe", 188, [Drop("obsidian", 1, 1.0)]),
     ("dirt", None, 15, [Drop("dirt", 1, 1.0)]),
     ("grass_block", "wooden_shovel", 9, [Drop("dirt", 1, 1.0)]),  # 0.45 s

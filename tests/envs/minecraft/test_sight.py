@@ -1,0 +1,68 @@
+"""What the player can see: rays from the eye, no X-ray."""
+
+import numpy as np
+
+from envs.minecraft.contracts import StructuredAction
+from envs.minecraft.sim.actions import StructuredActions
+from envs.minecraft.sim.palette import ID
+from envs.minecraft.sim.sight import DIRECTIONS, UNKNOWN, cast, in_view
+from tests.envs.minecraft.helpers import carve, engine_at, solid_world
+
+
+def cave_engine():
+    """The player in a dug-out room (x -2..2, y 40..42, z -2..2) inside solid stone."""
+    world = solid_world()
+    carve(world, (-2, 40, -2), (2, 42, 2))
+    return world, engine_at(world, (0, 40, 0), iron_pickaxe=1)
+
+
+def test_rays_every_five_degrees_stop_at_the_first_solid_block():
+    assert DIRECTIONS.shape == (72 * 37, 3)
+    np.testing.assert_allclose(np.linalg.norm(DIRECTIONS, axis=1), 1.0)
+    blocks = np.zeros((9, 9, 9), np.uint8)
+    blocks[7, 4, 4] = ID["stone"]
+    blocks[8, 4, 4] = ID["diamond_ore"]  # behind the stone
+    blocks[4, 4, 6] = ID["glass"]  # see-through
+    blocks[4, 4, 8] = ID["iron_ore"]
+    seen, hits = cast(blocks, np.array([4.5, 4.5, 4.5]), np.array([[1.0, 0, 0], [0, 0, 1.0]]), reach=10)
+    assert hits.tolist() == [[7, 4, 4], [4, 4, 8]]
+    assert seen[7, 4, 4] and not seen[8, 4, 4] and seen[4, 4, 6] and seen[4, 4, 8]
+
+
+def test_a_diamond_sealed_in_stone_three_blocks_away_is_not_found():
+    world, engine = cave_engine()
+    world.set(5, 41, 0, ID["diamond_ore"])  # two blocks of stone between the room's wall and it
+    actions = StructuredActions(engine)
+    result = actions.execute(StructuredAction(name="mine", args={"object": "diamond_ore", "tool": "iron_pickaxe"}))
+    assert not result.success and result.feedback == \
+        "cannot mine diamond_ore: none seen within 32 blocks; explore first"
+    assert engine.seen.get(5, 41, 0) == UNKNOWN and engine.seen.get(2, 41, 0) == ID["air"]
+    assert engine.seen.get(3, 41, 0) == ID["stone"]  # the wall is seen, not what is inside it
+
+
+def test_a_diamond_in_the_cave_wall_in_view_is_found_and_mined():
+    world, engine = cave_engine()
+    world.set(3, 41, 1, ID["diamond_ore"])  # in the room's wall
+    actions = StructuredActions(engine)
+    result = actions.execute(StructuredAction(name="mine", args={"object": "diamond_ore", "tool": "iron_pickaxe"}))
+    assert result.success and result.inventory_delta == {"diamond": 1}
+
+
+def test_the_planner_sees_what_the_eyes_saw_not_the_voxel_window():
+    from envs.minecraft.contracts import MinecraftTask
+    from envs.minecraft.sim.env import EmbeddedMinecraft
+
+    env = EmbeddedMinecraft()
+    env.reset(MinecraftTask(seed=7))
+    world, (x, y, z) = env.engine.world, env.engine.player.cell()
+    world.set(x, y - 6, z, ID["diamond_ore"])  # under the feet, inside the voxel window
+    observation = env.observe()
+    assert (observation.voxels == ID["diamond_ore"]).any()  # the window has it (for getting around only)
+    assert "diamond_ore" not in observation.seen_blocks
+
+
+def test_a_mob_behind_a_wall_is_out_of_view():
+    world, engine = cave_engine()
+    eye = engine.eye()
+    assert in_view(world, eye, (2.5, 41.0, 2.5))
+    assert not in_view(world, eye, (6.5, 41.0, 0.5))
