@@ -14,3 +14,4 @@ def test_benchmark_reports_worldgen_and_step_rate():
     assert done.returncode == 0, done.stderr
     figures = json.loads(done.stdout.strip().splitlines()[-1])
     assert figures["primitive_steps_per_s"] > 0 and figures["worldgen_s"] > 0 and figures["chunks"] == 81
+    assert 2.5 < figures["diamond_ore_per_chunk"] < 5.0 < figures["iron_ore_per_chunk"] < figures["coal_ore_per_chunk"]

@@ -51,3 +51,40 @@ def test_all_four_biomes_occur_across_the_world():
     for seed in range(8):
         seen |= {BIOMES[i] for i in np.unique(region(seed, radius=2)[1])}
     assert seen == {"plains", "forest", "desert", "mountains"}
+
+
+def test_ore_blobs_per_chunk_as_1_16_oregen_gives():
+    from benchmarks.minecraft_sim import ore_per_chunk
+    from envs.minecraft.sim.world import VoxelWorld
+
+    counts = [ore_per_chunk(VoxelWorld(seed), 64) for seed in (0, 1)]  # 2 x 81 chunks
+    diamond = sum(c["diamond_ore_per_chunk"] for c in counts) / 2
+    assert 3.7 * 0.85 <= diamond <= 4.0 * 1.15  # 1.16.5: about 3.7-4.0 a chunk
+    iron = sum(c["iron_ore_per_chunk"] for c in counts) / 2
+    coal = sum(c["coal_ore_per_chunk"] for c in counts) / 2
+    assert 20 * diamond < iron < coal  # 20 size-9 iron blobs, 20 size-17 coal blobs, 1 size-8 diamond blob
+
+
+def test_an_oregen_blob_follows_the_1_16_rule_and_crosses_chunk_edges():
+    from envs.minecraft.sim.ore_features import blob_shapes, chunk_blobs
+    from envs.minecraft.sim.worldgen import _blobs
+
+    sizes = [len(shape) for shape in blob_shapes(8)]
+    assert max(sizes) <= 16 and 4.5 < np.mean(sizes) < 6.5  # a size-8 blob: a few blocks (some none at all)
+    extent = np.concatenate(blob_shapes(33))
+    assert extent.min() >= -7 and extent.max() <= 7  # a segment 33/4 blocks long, spheres of radius <= 2.6
+    blobs = chunk_blobs(3, 0, 0, "plains")
+    assert [block for block, _ in blobs][:5] == ["dirt", "gravel", "granite", "diorite", "andesite"]
+    assert "emerald_ore" not in {b for b, _ in blobs} and "emerald_ore" in {b for b, _ in chunk_blobs(3, 0, 0,
+                                                                                                     "mountains")}
+    reached = 0
+    for seed in range(4):  # the blocks of chunk (0, 0)'s ore blobs that reach into chunk (1, 0) are ore there
+        own, _ = generate_chunk(seed, 1, 0)
+        for block, cells in _blobs(seed, 0, 0):
+            inside = cells[(cells[:, 0] >= CHUNK) & (cells[:, 0] < 2 * CHUNK) & (cells[:, 2] >= 0) &
+                           (cells[:, 2] < CHUNK) & (cells[:, 1] >= 0) & (cells[:, 1] < 128)]
+            if block.endswith("_ore") and len(inside):
+                there = own[inside[:, 0] - CHUNK, inside[:, 1], inside[:, 2]]
+                reached += int((there == ID[block]).sum())
+                assert not np.isin(there, [ID[n] for n in ("stone", "granite", "diorite", "andesite")]).any()
+    assert reached > 0
