@@ -405,8 +405,14 @@ class StructuredActions:
                 goals = {(mob.x + dx, mob.y + dy, mob.z + dz) for dx, dz in ((1, 0), (-1, 0), (0, 1), (0, -1))
                          for dy in (0, 1, -1)}
                 path = self.nav.path_to(goals)
-                if path is None or not self.nav.follow(path)[0]:
-                    return False, f"cannot reach the {object}"
+                if path is None:  # not known all the way: walk towards it, looking, and plan again
+                    before = self.player.cell()
+                    self.nav.travel_towards(mob.x, mob.z, near=2.0)
+                    if self.player.cell() == before:
+                        return False, f"cannot reach the {object}"
+                    continue
+                if not self.nav.follow(path)[0]:
+                    continue  # the way was not as seen: it looked again, plan again
             self.engine.spend(ATTACK_COOLDOWN_TICKS)
             if mob.id not in self.engine.mobs.mobs:  # the interface's own strike back finished it
                 return True, f"killed the {object}"

@@ -39,7 +39,8 @@ SPAWN_LIGHT = 7
 SHOT_RANGE = 15
 SHOT_EVERY_TICKS = 40
 CREEPER_POWER = 3.0
-CHASE_NODES = 800
+CHASE_NODES = 500
+LOST_TICKS = 200  # a mob that found no way to the player tries again 10 s later
 BURNS_IN_DAYLIGHT = ("zombie", "skeleton")
 STEPS_DOWN = (0, 1, -1, -2, -3)  # a mob steps up a block or drops up to three
 NO_SPAWN_ON = SKY_OPEN.copy()  # not on leaves, glass or fluids
@@ -55,6 +56,7 @@ class Mob:
     z: int
     health: float
     path: list[tuple[int, int, int]] = field(default_factory=list)  # the way to the player, next cell last
+    lost_until: int = 0  # no way to the player was found: it wanders until this tick
 
     @property
     def hostile(self) -> bool:
@@ -116,7 +118,7 @@ class MobManager:
             if day and mob.kind in BURNS_IN_DAYLIGHT and self._under_sky(mob):
                 del self.mobs[mob.id]  # burnt up in the sunlight
                 continue
-            if not mob.hostile or _distance(mob, px, py, pz) > SENSE_RANGE[mob.kind]:
+            if not mob.hostile or _distance(mob, px, py, pz) > SENSE_RANGE[mob.kind] or step < mob.lost_until:
                 self._move(mob, *self.rng.choice(((1, 0), (-1, 0), (0, 1), (0, -1), (0, 0))))
                 continue
             if abs(mob.x - px) + abs(mob.z - pz) <= 1 and abs(mob.y - py) <= 1:
@@ -126,7 +128,8 @@ class MobManager:
                 elif mob.kind != "skeleton":
                     damage += HOSTILE_DAMAGE[mob.kind]
                 continue
-            self._chase(mob, (px, py, pz))
+            if not self._chase(mob, (px, py, pz)):
+                mob.lost_until = step + LOST_TICKS
         return damage
 
     def _try_hostile_spawn(self, px: int, py: int, pz: int, time_of_day: int) -> None:
@@ -151,18 +154,19 @@ class MobManager:
         return in_view(self.world, (mob.x + 0.5, mob.y + 1.6, mob.z + 0.5), (player.x, player.y + 1.0, player.z),
                        SHOT_RANGE)
 
-    def _chase(self, mob: Mob, target: tuple[int, int, int]) -> None:
+    def _chase(self, mob: Mob, target: tuple[int, int, int]) -> bool:
         """One block towards the target: straight at it when that block is free, else along the
-        shortest way (breadth-first over standable cells, CHASE_NODES at most) to next to it."""
+        shortest way (breadth-first over standable cells, CHASE_NODES at most) to next to it;
+        False when there is no way."""
         dx, dz = (target[0] > mob.x) - (target[0] < mob.x), (target[2] > mob.z) - (target[2] < mob.z)
         straight = ((dx, 0), (0, dz)) if abs(target[0] - mob.x) >= abs(target[2] - mob.z) else ((0, dz), (dx, 0))
         for sx, sz in straight:
             if (sx or sz) and self._step_if_closer(mob, sx, sz, target):
                 mob.path = []
-                return
+                return True
         if mob.path and self.world.standable(*mob.path[-1]):
             mob.x, mob.y, mob.z = mob.path.pop()
-            return
+            return True
         start = (mob.x, mob.y, mob.z)
         came: dict[tuple[int, int, int], tuple[int, int, int] | None] = {start: None}
         queue = deque([start])
@@ -180,12 +184,13 @@ class MobManager:
                         queue.append(nxt)
                         break
         if reached is None or reached == start:
-            return
+            return False
         mob.path = []
         while reached != start:
             mob.path.append(reached)
             reached = came[reached]
         mob.x, mob.y, mob.z = mob.path.pop()
+        return True
 
     def _step_if_closer(self, mob: Mob, dx: int, dz: int, target: tuple[int, int, int]) -> bool:
         before = _distance(mob, *target)

@@ -146,13 +146,9 @@ class Navigator:
         return True, "arrived"
 
     def _can_step(self, cell: Cell) -> bool:
-        """The true world takes the body there as planned (what was seen may have changed since)."""
-        world = self.world
-        x, y, z = cell
-        feet, head = world.get(x, y, z), world.get(x, y + 1, z)
-        if not (PASSABLE[feet] and PASSABLE[head]) or LAVA in (feet, head):
-            return False
-        return feet == WATER or not world.passable(x, y - 1, z)
+        """The true world has room for the body there, out of lava (what was seen may have changed)."""
+        feet, head = self.world.get(*cell), self.world.get(cell[0], cell[1] + 1, cell[2])
+        return bool(PASSABLE[feet] and PASSABLE[head]) and LAVA not in (feet, head)
 
     def travel_towards(self, x: int, z: int, near: float = 3.0) -> tuple[bool, str]:
         """Get to the column (x, z) through country the player does not know yet: walk to the known

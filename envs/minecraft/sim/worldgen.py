@@ -2,10 +2,11 @@
 
 Terrain from fractal height noise per biome (plains, forest, desert, mountains, chosen by
 temperature, humidity and a mountain noise); sea level 62 with water; bedrock at the
-bottom; spaghetti caves from two 3-D noises, filled with lava below y = 11 as in 1.16;
+bottom; caves and ravines by 1.16's carvers (carvers.py), lava below y = 11;
 then the blobs of 1.16's OreFeature (ore_features.py: dirt, gravel, granite, diorite and
 andesite, then coal, iron, gold, redstone, diamond, lapis, and emerald in mountains) from this
-chunk and its neighbours; trees, cacti and grass on the surface. A chunk depends only on the
+chunk and its neighbours; lakes, clay, sugar cane and pumpkins (surface_features.py); trees,
+cacti and grass on the surface. A chunk depends only on the
 seed and its position.
 """
 
@@ -15,14 +16,15 @@ from functools import lru_cache
 
 import numpy as np
 
-from envs.minecraft.sim.noise import fractal_2d, value_noise_3d
+from envs.minecraft.sim import surface_features
+from envs.minecraft.sim.carvers import LAVA_LEVEL, carve
+from envs.minecraft.sim.noise import fractal_2d
 from envs.minecraft.sim.ore_features import chunk_blobs
 from envs.minecraft.sim.palette import AIR, ID, LAVA, WATER
 
 CHUNK = 16
 HEIGHT = 128
 SEA_LEVEL = 62
-LAVA_LEVEL = 10
 BIOMES = ("plains", "forest", "desert", "mountains")
 
 
@@ -62,23 +64,13 @@ def generate_chunk(seed: int, cx: int, cz: int) -> tuple[np.ndarray, np.ndarray]
     underwater = height < SEA_LEVEL
     blocks[(y > surface) & (y <= SEA_LEVEL) & underwater[:, None, :]] = WATER
     blocks[(y == surface) & underwater[:, None, :]] = ID["sand"]
-    _carve_caves(blocks, seed, x0, z0, height)
+    carve(blocks, seed, cx, cz, CARVABLE, AIR, LAVA, WATER)
     blocks[:, 0, :] = ID["bedrock"]
     blocks[:, 1:4, :][rng.random((CHUNK, 3, CHUNK)) < np.array([0.8, 0.5, 0.2])[None, :, None]] = ID["bedrock"]
     _place_blobs(blocks, seed, cx, cz)
+    surface_features.decorate(blocks, rng, height, biome)
     _decorate(blocks, rng, height, biome)
     return blocks, biome
-
-
-def _carve_caves(blocks: np.ndarray, seed: int, x0: int, z0: int, height: np.ndarray) -> None:
-    first = value_noise_3d(seed + 101, (x0, 0, z0), (CHUNK, HEIGHT, CHUNK), 18.0)
-    second = value_noise_3d(seed + 202, (x0, 0, z0), (CHUNK, HEIGHT, CHUNK), 18.0)
-    tunnel = (np.abs(first) < 0.09) & (np.abs(second) < 0.16)
-    y = np.arange(HEIGHT)[None, :, None]
-    solid_below = y < (height[:, None, :] - 5)  # caves stay under the surface (and the sea)
-    carve = tunnel & solid_below & (y > 4)
-    blocks[carve] = AIR
-    blocks[carve & (y <= LAVA_LEVEL)] = LAVA
 
 
 @lru_cache(maxsize=4096)
@@ -88,6 +80,9 @@ def _blobs(seed: int, cx: int, cz: int) -> tuple[tuple[str, np.ndarray], ...]:
     return tuple(chunk_blobs(seed, cx, cz, BIOMES[int(biome[0, 0])]))
 
 
+CARVABLE = np.zeros(256, dtype=bool)
+CARVABLE[[ID[n] for n in ("stone", "granite", "diorite", "andesite", "dirt", "grass_block", "sandstone",
+                          "snow_block")]] = True
 NATURAL_STONE = np.zeros(256, dtype=bool)
 NATURAL_STONE[[ID["stone"], ID["granite"], ID["diorite"], ID["andesite"]]] = True
 

@@ -14,7 +14,7 @@ def act(env, name, **args):
 
 
 def test_animals_graze_by_day_and_give_their_loot():
-    env = start(7)
+    env = start(9)  # cows in sight of the spawn
     kinds = {mob.kind for mob in env.engine.mobs.mobs.values()}
     assert kinds <= {"cow", "sheep", "pig", "chicken"} and "cow" in kinds
     result = act(env, "attack", object="cow")
@@ -27,7 +27,7 @@ def test_animals_graze_by_day_and_give_their_loot():
 
 
 def test_hostile_mobs_spawn_in_the_dark_only():
-    day, night = start(7, 0), start(7, 13_000)
+    day, night = start(9, 0), start(9, 13_000)
     day.engine.spend(3000)
     night.engine.spend(3000)
     for env, time_of_day in ((day, 0), (night, 13_000)):

@@ -1,0 +1,140 @@
+"""Caves and ravines carved as Minecraft 1.16's carvers carve them.
+
+A chunk starts a cave system with probability 1/7 (the Overworld cave carver's 0.142857):
+rand(rand(rand(15) + 1) + 1) tunnels, each from a point at y = rand(rand(120) + 8), with a
+quarter chance of a round room first. A tunnel is a worm of up to 112 - rand(28) steps: each
+step moves a block along its heading, whose yaw and pitch drift, and carves a sphere whose
+radius swells to its middle (1.5 + sin(pi * i / length) * width, width = 2 rand + rand, now and
+then three times wider); it may fork once into two narrower tunnels. A ravine (probability
+0.02) is one worm whose carved ellipsoids are three times as tall as they are wide. Carving
+replaces the ground blocks with air, and with lava at y <= 10 as in 1.16.
+A worm can reach CARVER_RANGE chunks from where it starts, so a chunk takes the spheres of the
+worms of every chunk within that range (each chunk's worms are drawn once, from its own seed).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+
+CHUNK = 16
+CARVER_RANGE = 6  # chunks a worm may reach from its start (the game's 8; these worms are at most 112 long)
+CAVE_PROBABILITY = 1 / 7
+RAVINE_PROBABILITY = 0.02
+LAVA_LEVEL = 10
+
+
+@dataclass(frozen=True)
+class Spheres:
+    """Carved ellipsoids: centres (N, 3), horizontal radii (N,), vertical radii (N,)."""
+
+    centers: np.ndarray
+    radius: np.ndarray
+    height: np.ndarray
+
+
+def _worm(rng: np.random.Generator, start: np.ndarray, yaw: float, pitch: float, width: float, length: int,
+          vertical: float, out: list, may_fork: bool, steep: bool = False) -> None:
+    x, y, z = (float(v) for v in start)
+    yaw_change = pitch_change = 0.0
+    fork_at = int(rng.integers(length // 4, length * 3 // 4 + 1)) if may_fork and width > 1.0 else -1
+    for step in range(length):
+        radius = 1.5 + math.sin(math.pi * step / length) * width
+        height = radius * vertical
+        cos_pitch = math.cos(pitch)
+        x += math.cos(yaw) * cos_pitch
+        y += math.sin(pitch)
+        z += math.sin(yaw) * cos_pitch
+        pitch *= 0.7 if steep else 0.92
+        pitch += pitch_change * 0.1
+        yaw += yaw_change * 0.1
+        pitch_change = pitch_change * 0.9 + (rng.random() - rng.random()) * rng.random() * 2.0
+        yaw_change = yaw_change * 0.75 + (rng.random() - rng.random()) * rng.random() * 4.0
+        if step == fork_at:
+            for turn in (-math.pi / 2, math.pi / 2):
+                _worm(rng, np.array([x, y, z]), yaw + turn, pitch / 3.0, rng.random() * 0.5 + 0.5,
+                      length - step, 1.0, out, may_fork=False)
+            return
+        if rng.random() < 0.25:
+            continue  # the game skips a quarter of the steps' carving
+        out.append((x, y, z, radius, height))
+
+
+@lru_cache(maxsize=8192)
+def chunk_worms(seed: int, cx: int, cz: int) -> Spheres:
+    """The caves and ravine a chunk starts (cached: the chunks around need them too)."""
+    rng = np.random.default_rng([seed & 0xFFFFFFFF, cx & 0xFFFFFFFF, cz & 0xFFFFFFFF, 0xCA7E])
+    spheres: list[tuple[float, float, float, float, float]] = []
+    if rng.random() < CAVE_PROBABILITY:
+        tunnels = int(rng.integers(0, int(rng.integers(0, int(rng.integers(0, 15)) + 1)) + 1) + 1)
+        for _ in range(tunnels):
+            start = np.array([cx * CHUNK + rng.integers(0, CHUNK),
+                              rng.integers(0, int(rng.integers(0, 120)) + 8),
+                              cz * CHUNK + rng.integers(0, CHUNK)], float)
+            count = 1
+            if rng.random() < 0.25:  # a round room, and more tunnels out of it
+                spheres.append((*start, 1.0 + rng.random() * 6.0, (1.0 + rng.random() * 6.0) * 0.5))
+                count += int(rng.integers(0, 4))
+            for _ in range(count):
+                width = rng.random() * 2.0 + rng.random()
+                if rng.random() < 0.1:
+                    width *= rng.random() * rng.random() * 3.0 + 1.0
+                length = 112 - int(rng.integers(0, 28))
+                _worm(rng, start, rng.random() * 2 * math.pi, (rng.random() - 0.5) / 4.0, width, length, 1.0,
+                      spheres, may_fork=True)
+    if rng.random() < RAVINE_PROBABILITY:
+        start = np.array([cx * CHUNK + rng.integers(0, CHUNK), rng.integers(20, 68),
+                          cz * CHUNK + rng.integers(0, CHUNK)], float)
+        width = (rng.random() * 2.0 + rng.random()) * 2.0
+        _worm(rng, start, rng.random() * 2 * math.pi, (rng.random() - 0.5) / 4.0, width,
+              112 - int(rng.integers(0, 28)), 3.0, spheres, may_fork=False, steep=True)
+    if not spheres:
+        empty = np.zeros((0,))
+        return Spheres(np.zeros((0, 3)), empty, empty)
+    table = np.array(spheres)
+    return Spheres(table[:, :3], table[:, 3], table[:, 4])
+
+
+def carve(blocks: np.ndarray, seed: int, cx: int, cz: int, carvable: np.ndarray, air: int, lava: int,
+          water_id: int) -> None:
+    """Carve the worms of every chunk within CARVER_RANGE that pass through this chunk."""
+    x0, z0 = cx * CHUNK, cz * CHUNK
+    parts = [chunk_worms(seed, cx + dx, cz + dz) for dx in range(-CARVER_RANGE, CARVER_RANGE + 1)
+             for dz in range(-CARVER_RANGE, CARVER_RANGE + 1)]
+    centers = np.concatenate([p.centers for p in parts])
+    if len(centers) == 0:
+        return
+    radius = np.concatenate([p.radius for p in parts])
+    height = np.concatenate([p.height for p in parts])
+    near = (centers[:, 0] + radius >= x0) & (centers[:, 0] - radius < x0 + CHUNK) & \
+        (centers[:, 2] + radius >= z0) & (centers[:, 2] - radius < z0 + CHUNK)
+    size_y = blocks.shape[1]
+    xs = np.arange(x0, x0 + CHUNK) + 0.5
+    zs = np.arange(z0, z0 + CHUNK) + 0.5
+    carved = np.zeros(blocks.shape, bool)
+    for (cxw, cyw, czw), r, h in zip(centers[near], radius[near], height[near]):
+        y_lo, y_hi = max(int(cyw - h) - 1, 1), min(int(cyw + h) + 1, size_y - 1)
+        i_lo, i_hi = max(int(cxw - r) - 1 - x0, 0), min(int(cxw + r) + 2 - x0, CHUNK)
+        k_lo, k_hi = max(int(czw - r) - 1 - z0, 0), min(int(czw + r) + 2 - z0, CHUNK)
+        if y_lo >= y_hi or i_lo >= i_hi or k_lo >= k_hi:
+            continue
+        ys = np.arange(y_lo, y_hi) + 0.5
+        d = ((xs[i_lo:i_hi, None, None] - cxw) / r) ** 2 + ((ys[None, :, None] - cyw) / h) ** 2 + \
+            ((zs[None, None, k_lo:k_hi] - czw) / r) ** 2
+        carved[i_lo:i_hi, y_lo:y_hi, k_lo:k_hi] |= d < 1.0
+    carved &= carvable[blocks]
+    water = blocks == water_id
+    wet = np.zeros_like(water)  # the game does not carve where it would open into water
+    wet[1:] |= water[:-1]
+    wet[:-1] |= water[1:]
+    wet[:, :-1] |= water[:, 1:]
+    wet[:, 1:] |= water[:, :-1]
+    wet[:, :, 1:] |= water[:, :, :-1]
+    wet[:, :, :-1] |= water[:, :, 1:]
+    carved &= ~wet
+    y = np.arange(size_y)[None, :, None]
+    blocks[carved] = air
+    blocks[carved & (y <= LAVA_LEVEL)] = lava
