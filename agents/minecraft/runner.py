@@ -123,8 +123,8 @@ def run_task(task: MinecraftTaskSpec, options: MinecraftOptions, on_event=None, 
     replayed = _replay(env, saved["executed"]) if resume else 0
     if resume:
         log.info("resuming %s from its checkpoint: replayed %d actions", thread, replayed)
-    recorder = MinecraftRecorder(options.record_dir, f"{task.task_id}_seed{options.seed}", replayed) \
-        if options.record_dir else None
+    recorder = MinecraftRecorder(options.record_dir, f"{task.task_id}_seed{options.seed}", replayed,
+                                 frames=getattr(env, "take_frames", None)) if options.record_dir else None
     resources = MinecraftResources(env=env, interface=ActionInterface(env), task=task, decomposer=decomposer,
                                    planner=planner, memory=memory, knowledge=make_knowledge(), recorder=recorder,
                                    on_event=on_event)

@@ -29,7 +29,7 @@ def test_the_graph_reads_as_the_algorithm():
 
 def test_a_diamond_from_scratch_and_the_memory_it_leaves(tmp_path):
     memory_file = tmp_path / "plans.sqlite"
-    record = run_task(obtain_diamond(), MinecraftOptions(seed=15, memory=memory_file)).record
+    record = run_task(obtain_diamond(), MinecraftOptions(seed=17, memory=memory_file)).record
     assert record["success"] and record["reason"] == "obtained diamond" and record["steps"] < 12_000
     steps = [record["milestones"][m] for m in ("crafting_table", "wooden_pickaxe", "stone_pickaxe", "iron_pickaxe",
                                                "diamond")]
@@ -51,9 +51,9 @@ def test_a_diamond_from_scratch_and_the_memory_it_leaves(tmp_path):
 
 def test_a_warm_memory_needs_fewer_planner_queries(tmp_path):
     memory_file = tmp_path / "plans.sqlite"
-    empty = run_task(obtain_diamond(), MinecraftOptions(seed=7)).record
-    run_task(obtain_diamond(), MinecraftOptions(seed=15, memory=memory_file))
-    warm = run_task(obtain_diamond(), MinecraftOptions(seed=7, memory=memory_file)).record
+    empty = run_task(obtain_diamond(), MinecraftOptions(seed=16)).record
+    run_task(obtain_diamond(), MinecraftOptions(seed=10, memory=memory_file))
+    warm = run_task(obtain_diamond(), MinecraftOptions(seed=16, memory=memory_file)).record
     assert empty["success"] and warm["success"]
     # whole remembered subtrees carry most sub-goals; the rest are planned again in this world
     assert warm["planner_queries"] <= empty["planner_queries"] // 2
@@ -96,7 +96,7 @@ def test_cli_runs_a_task_records_it_and_prints_json_last(tmp_path):
     assert "sub-goal tree" in done.stderr and "milestones" in done.stderr
     assert f"actions ({result['actions']}):" in done.stderr and "craft(object=wooden_pickaxe" in done.stderr
     frames = list(iio.imiter(tmp_path / "rec" / "wooden_pickaxe_seed3.mp4"))
-    assert len(frames) == result["actions"] and frames[0].ndim == 3
+    assert len(frames) == result["actions"] + result["steps"] // 40 and frames[0].ndim == 3  # + 1 every 2 s
     log = [json.loads(line) for line in (tmp_path / "rec" / "wooden_pickaxe_seed3.jsonl").read_text().splitlines()]
     assert log[0]["type"] == "tree" and sum(entry["type"] == "action" for entry in log) == result["actions"]
 

@@ -19,6 +19,7 @@ from enum import StrEnum
 import numpy as np
 
 from envs.minecraft.contracts import ActionResult
+from envs.minecraft.sim.first_person import VIEW_RANGE, draw_hud, render_view
 from envs.minecraft.sim.fluids import Fluids
 from envs.minecraft.sim.inventory import Inventory, craft, smelt
 from envs.minecraft.sim.mobs import ATTACK_COOLDOWN_TICKS, WEAPON_DAMAGE, Mob, MobManager
@@ -40,6 +41,7 @@ VOXEL_RADIUS = 10  # GITM's voxel window: the blocks this close are known, for g
 BREAK_PAUSE_TICKS = 5  # survival: after a block breaks, the next one starts 5 ticks later
 LAVA_DAMAGE, LAVA_EVERY_TICKS = 4.0, 10
 FALLING = (ID["sand"], ID["gravel"])
+MAX_KEPT_FRAMES = 300
 
 
 class Primitive(StrEnum):
@@ -102,6 +104,8 @@ class Engine:
         self._next_break = 0  # the first tick the next block may take damage on (the pause after a break)
         self.broken_tools: list[str] = []  # tools that wore out, in order
         self.damage_taken = 0.0
+        self.frame_every: int | None = None  # ticks between first-person frames kept for a video (None: none)
+        self.frames: list[np.ndarray] = []
 
     @property
     def exhausted(self) -> bool:
@@ -143,6 +147,15 @@ class Engine:
             self.hurt(LAVA_DAMAGE)
         if player.health > 0:
             player.health = min(max(player.health + player.hunger.tick(player.health), 0.0), 20.0)
+        if self.frame_every and self.steps % self.frame_every == 0:
+            self.frames = self.frames[-(MAX_KEPT_FRAMES - 1):] + [self.picture()]
+
+    def picture(self) -> np.ndarray:
+        """The first-person view with the heads-up panel."""
+        player = self.player
+        mobs = [m for m in self.mobs.mobs.values() if math.dist((m.x, m.y, m.z), player.cell()) <= VIEW_RANGE]
+        view = render_view(self.world, self.eye(), player.yaw, player.pitch, self.time_of_day, mobs)
+        return draw_hud(view, player.health, player.food, player.equipped, player.inventory.as_dict())
 
     def strike(self, mob: Mob) -> dict[str, int] | None:
         """One hit at a mob with what the player holds; the loot when it dies (None while it lives)."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 import time
 
+import numpy as np
+
 from envs.contracts import EpisodeResult, EpisodeStatus, StepResult, Timings
 from envs.errors import SimulatorError
 from envs.minecraft.contracts import MinecraftObservation, MinecraftTask, StructuredAction
@@ -12,12 +14,12 @@ from envs.minecraft.sim.actions import StructuredActions
 from envs.minecraft.sim.engine import Engine, Player
 from envs.minecraft.sim.inventory import Inventory
 from envs.minecraft.sim.palette import BLOCKS
-from envs.minecraft.sim.render import top_down
 from envs.minecraft.sim.rules import rules
 from envs.minecraft.sim.sight import SIGHT_RANGE
 from envs.minecraft.sim.world import VoxelWorld
 
 VOXEL_RADIUS = 10
+FRAME_EVERY_TICKS = 40  # a first-person frame every 2 s of game time while rendering
 
 
 class EmbeddedMinecraft:
@@ -37,6 +39,7 @@ class EmbeddedMinecraft:
         player = Player(spawn_x + 0.5, float(spawn_y), spawn_z + 0.5, inventory=Inventory(dict(task.initial_inventory)))
         self.engine = Engine(world, rules(), player, seed=task.seed, max_steps=task.max_steps,
                              start_time=task.start_time, break_speed=task.break_speed)
+        self.engine.frame_every = FRAME_EVERY_TICKS if self.render else None
         self.actions = StructuredActions(self.engine)
         self._started = time.perf_counter()
         self._actions = 0
@@ -53,6 +56,13 @@ class EmbeddedMinecraft:
             observation=observation, terminated=dead, truncated=self.engine.exhausted,
             info={"result": result.model_dump(), "died": dead})
 
+    def take_frames(self) -> list[np.ndarray]:
+        """The first-person frames rendered since the last call (one every 2 s of game time)."""
+        if self.engine is None:
+            return []
+        frames, self.engine.frames = self.engine.frames, []
+        return frames
+
     def close(self) -> None:
         self.engine = None
 
@@ -62,7 +72,7 @@ class EmbeddedMinecraft:
         r = VOXEL_RADIUS
         voxels = engine.world.box(x - r, y - r, z - r, 2 * r + 1, 2 * r + 1, 2 * r + 1)
         engine.look()
-        image = top_down(engine.world, x, y, z) if self.render else None
+        image = engine.picture() if self.render else None
         return MinecraftObservation(
             step=engine.steps, time_of_day=engine.time_of_day,
             inventory=player.inventory.as_dict(), equipped=player.equipped, life=player.health, food=player.food,

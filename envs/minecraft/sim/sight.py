@@ -10,6 +10,7 @@ and planning may read. Cells no ray reached stay unknown.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -33,13 +34,22 @@ def ray_directions(step_degrees: int = RAY_STEP_DEGREES) -> np.ndarray:
 DIRECTIONS = ray_directions()
 
 
-def cast(blocks: np.ndarray, origin: np.ndarray, directions: np.ndarray,
-         reach: float) -> tuple[np.ndarray, np.ndarray]:
-    """Walk rays through `blocks` (a box whose corner is the coordinate origin of `origin`).
+@dataclass
+class Rays:
+    """What a cast found. seen: a mask of the box, True for every cell some ray entered (the start
+    cell included); hits (N, 3): the cell where each ray stopped on a block that is not see-through,
+    -1 where it met nothing within reach; face (N,): the axis (0 x, 1 y, 2 z) of the face it entered
+    that cell through; distance (N,): how far along the ray that was."""
 
-    Returns (seen: a mask of the box, True for every cell some ray entered, the start cell included;
-    hits (N, 3) the cell where each ray stopped on a block that is not see-through, -1 where it met
-    nothing within `reach`). Leaving the box ends a ray as if it met nothing."""
+    seen: np.ndarray
+    hits: np.ndarray
+    face: np.ndarray
+    distance: np.ndarray
+
+
+def cast(blocks: np.ndarray, origin: np.ndarray, directions: np.ndarray, reach: float) -> Rays:
+    """Walk rays through `blocks` (a box whose corner is the coordinate origin of `origin`); leaving
+    the box ends a ray as if it met nothing."""
     size_x, size_y, size_z = blocks.shape
     flat = blocks.reshape(-1)
     start = np.floor(origin).astype(np.int64)
@@ -52,6 +62,8 @@ def cast(blocks: np.ndarray, origin: np.ndarray, directions: np.ndarray,
                            (np.where(step[a] > 0, start[a] + 1, start[a]) - origin[a]) / directions[:, a], np.inf)
                   for a in range(3)]
     hits = np.full((n, 3), -1, np.int64)
+    face = np.full(n, -1, np.int8)
+    distance = np.full(n, np.inf)
     seen = np.zeros(flat.size, bool)
     seen[(start[0] * size_y + start[1]) * size_z + start[2]] = True
     active = np.arange(n)
@@ -70,7 +82,10 @@ def cast(blocks: np.ndarray, origin: np.ndarray, directions: np.ndarray,
         seen[index[inside]] = True
         stopped = inside & ~TRANSPARENT[ids]
         if stopped.any():
-            hits[active[stopped]] = np.stack([x[stopped], y[stopped], z[stopped]], axis=1)
+            rays = active[stopped]
+            hits[rays] = np.stack([x[stopped], y[stopped], z[stopped]], axis=1)
+            face[rays] = np.where(along_x, 0, np.where(along_y, 1, 2))[stopped]
+            distance[rays] = t[stopped]
         keep = inside & ~stopped
         if not keep.all():
             active = active[keep]
@@ -78,7 +93,7 @@ def cast(blocks: np.ndarray, origin: np.ndarray, directions: np.ndarray,
             step = [s[keep] for s in step]
             delta = [d[keep] for d in delta]
             t_next = [t_[keep] for t_ in t_next]
-    return seen.reshape(blocks.shape), hits
+    return Rays(seen.reshape(blocks.shape), hits, face, distance)
 
 
 class SeenMap:
@@ -154,9 +169,9 @@ def look(world, seen: SeenMap, eye: tuple[float, float, float], reach: float = S
     corner = np.floor(np.asarray(eye)).astype(np.int64) - margin
     blocks = world.box(int(corner[0]), int(corner[1]), int(corner[2]), 2 * margin + 1, 2 * margin + 1,
                        2 * margin + 1)
-    mask, hits = cast(blocks, np.asarray(eye, float) - corner, DIRECTIONS, reach)
-    seen.merge((int(corner[0]), int(corner[1]), int(corner[2])), blocks, mask)
-    return np.where(hits[:, :1] >= 0, hits + corner, -1)
+    rays = cast(blocks, np.asarray(eye, float) - corner, DIRECTIONS, reach)
+    seen.merge((int(corner[0]), int(corner[1]), int(corner[2])), blocks, rays.seen)
+    return np.where(rays.hits[:, :1] >= 0, rays.hits + corner, -1)
 
 
 def in_view(world, eye: tuple[float, float, float], point: tuple[float, float, float],
@@ -174,5 +189,5 @@ def in_view(world, eye: tuple[float, float, float], point: tuple[float, float, f
     blocks = world.box(int(corner[0]), int(corner[1]), int(corner[2]), 2 * margin + 1, 2 * margin + 1,
                        2 * margin + 1)
     target = tuple(np.floor(np.asarray(point)).astype(np.int64) - corner)
-    _, hits = cast(blocks, np.asarray(eye, float) - corner, (offset / distance)[None, :], distance)
+    hits = cast(blocks, np.asarray(eye, float) - corner, (offset / distance)[None, :], distance).hits
     return hits[0, 0] < 0 or tuple(hits[0]) == target

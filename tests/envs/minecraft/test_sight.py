@@ -24,9 +24,10 @@ def test_rays_every_five_degrees_stop_at_the_first_solid_block():
     blocks[8, 4, 4] = ID["diamond_ore"]  # behind the stone
     blocks[4, 4, 6] = ID["glass"]  # see-through
     blocks[4, 4, 8] = ID["iron_ore"]
-    seen, hits = cast(blocks, np.array([4.5, 4.5, 4.5]), np.array([[1.0, 0, 0], [0, 0, 1.0]]), reach=10)
-    assert hits.tolist() == [[7, 4, 4], [4, 4, 8]]
-    assert seen[7, 4, 4] and not seen[8, 4, 4] and seen[4, 4, 6] and seen[4, 4, 8]
+    rays = cast(blocks, np.array([4.5, 4.5, 4.5]), np.array([[1.0, 0, 0], [0, 0, 1.0]]), reach=10)
+    assert rays.hits.tolist() == [[7, 4, 4], [4, 4, 8]] and rays.face.tolist() == [0, 2]
+    assert rays.distance.tolist() == [2.5, 3.5]
+    assert rays.seen[7, 4, 4] and not rays.seen[8, 4, 4] and rays.seen[4, 4, 6] and rays.seen[4, 4, 8]
 
 
 def test_a_diamond_sealed_in_stone_three_blocks_away_is_not_found():
