@@ -5,9 +5,9 @@ These are the documents a GITM decomposer retrieves from."""
 from __future__ import annotations
 
 from envs.minecraft.sim.mobs import HOSTILE, PASSIVE
+from envs.minecraft.sim.ore_features import ORES
 from envs.minecraft.sim.palette import BLOCKS
 from envs.minecraft.sim.rules import Rules
-from envs.minecraft.sim.ore_features import ORES
 
 NOTES = (
     ("how to obtain diamond", "Diamonds come from diamond ore, found below y=16, most often around y=5 to 12. "

@@ -334,7 +334,8 @@ class Engine:
         self.player.hunger.exhaust(EXHAUSTION["break"])
         what = ", ".join(f"{n} {item}" for item, n in gained.items()) or "nothing"
         worn = ""
-        if tool is not None and float(self.rules.block(block)["hardness"] or 0.0) > 0 and self.wear(tool, break_wear(tool)):
+        hard = float(self.rules.block(block)["hardness"] or 0.0) > 0  # blocks that break at once wear nothing
+        if tool is not None and hard and self.wear(tool, break_wear(tool)):
             worn = f"; the {tool} broke"
         return ActionResult(success=True, feedback=f"broke {block} and got {what}{worn}", inventory_delta=gained,
                             steps=1)

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 
 from envs.minecraft.sim.light import SKY_OPEN, light_level, sky_light
 from envs.minecraft.sim.palette import ID
-from envs.minecraft.sim.worldgen import HEIGHT
 from envs.minecraft.sim.world import VoxelWorld
+from envs.minecraft.sim.worldgen import HEIGHT
 
 PASSIVE = {"cow": 10.0, "sheep": 8.0, "pig": 10.0, "chicken": 4.0}
 HOSTILE = {"zombie": 20.0, "skeleton": 20.0, "spider": 16.0, "creeper": 20.0}

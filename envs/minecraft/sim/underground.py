@@ -81,8 +81,8 @@ class UndergroundSearch:
                 return False
             x, y, z = self.actions.player.cell()
             cells = KnownGrid(self.engine, [(x, y, z)], margin=CAVE_RADIUS).frontier_cells()
-            cells = [tuple(int(v) for v in c) for c in cells
-                     if abs(int(c[1]) - self.level) <= CAVE_LEVEL_BAND and tuple(int(v) for v in c) not in self.walked_to]
+            cells = [c for c in (tuple(int(v) for v in row) for row in cells)
+                     if abs(c[1] - self.level) <= CAVE_LEVEL_BAND and c not in self.walked_to]
             if not cells:
                 return False
             cells.sort(key=lambda c: math.dist(c, (x, y, z)))

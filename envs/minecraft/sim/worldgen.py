@@ -17,7 +17,7 @@ from functools import lru_cache
 import numpy as np
 
 from envs.minecraft.sim import surface_features
-from envs.minecraft.sim.carvers import LAVA_LEVEL, carve
+from envs.minecraft.sim.carvers import carve
 from envs.minecraft.sim.noise import fractal_2d
 from envs.minecraft.sim.ore_features import chunk_blobs
 from envs.minecraft.sim.palette import AIR, ID, LAVA, WATER

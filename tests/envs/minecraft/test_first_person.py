@@ -4,8 +4,16 @@ import numpy as np
 
 from envs.minecraft.contracts import MinecraftTask, StructuredAction
 from envs.minecraft.sim.env import EmbeddedMinecraft
-from envs.minecraft.sim.first_person import (FACE_SHADE, HEIGHT, HUD_HEIGHT, MOB_COLORS, WIDTH, camera_rays, draw_hud,
-                                             render_view)
+from envs.minecraft.sim.first_person import (
+    FACE_SHADE,
+    HEIGHT,
+    HUD_HEIGHT,
+    MOB_COLORS,
+    WIDTH,
+    camera_rays,
+    draw_hud,
+    render_view,
+)
 from envs.minecraft.sim.mobs import Mob
 from envs.minecraft.sim.palette import ID
 from envs.minecraft.sim.render import PALETTE_RGB
