@@ -2,8 +2,8 @@
 
 Stem (two 3x3 stride-2 convs, each followed by a channels-last LayerNorm, GELU between) -> four
 stages of channels C*2^i whose blocks are pre-norm `x += DCNv4(LN(x)); x += MLP(LN(x))` (T), or
-post-norm with layer scale and a depthwise conv feeding the offsets (S, B) -> a 3x3 stride-2 conv + LN between stages. Module
-names follow OpenGVLab's FlashInternImage so its checkpoints load as they are
+post-norm with layer scale and a depthwise conv feeding the offsets (S, B) -> a 3x3 stride-2
+conv + LN between stages. Module names follow OpenGVLab's FlashInternImage so its checkpoints load as they are
 (`load_checkpoint` names missing and unexpected keys). `forward_features` gives the four
 stage outputs (strides 4, 8, 16, 32) for dense heads; `forward` the classification logits.
 """
