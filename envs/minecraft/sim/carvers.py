@@ -1,7 +1,7 @@
 """Caves and ravines carved as Minecraft 1.16's carvers carve them.
 
 A chunk starts a cave system with probability 1/7 (the Overworld cave carver's 0.142857):
-rand(rand(rand(15) + 1) + 1) tunnels, each from a point at y = rand(rand(120) + 8), with a
+rand(rand(rand(15) + 1) + 1) tunnels (0 to 14), each from a point at y = rand(rand(120) + 8), with a
 quarter chance of a round room first. A tunnel is a worm of up to 112 - rand(28) steps: each
 step moves a block along its heading, whose yaw and pitch drift, and carves a sphere whose
 radius swells to its middle (1.5 + sin(pi * i / length) * width, width = 2 rand + rand, now and
@@ -69,7 +69,7 @@ def chunk_worms(seed: int, cx: int, cz: int) -> Spheres:
     rng = np.random.default_rng([seed & 0xFFFFFFFF, cx & 0xFFFFFFFF, cz & 0xFFFFFFFF, 0xCA7E])
     spheres: list[tuple[float, float, float, float, float]] = []
     if rng.random() < CAVE_PROBABILITY:
-        tunnels = int(rng.integers(0, int(rng.integers(0, int(rng.integers(0, 15)) + 1)) + 1) + 1)
+        tunnels = int(rng.integers(0, int(rng.integers(0, int(rng.integers(0, 15)) + 1)) + 1))
         for _ in range(tunnels):
             start = np.array([cx * CHUNK + rng.integers(0, CHUNK),
                               rng.integers(0, int(rng.integers(0, 120)) + 8),

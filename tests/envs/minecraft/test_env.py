@@ -29,7 +29,7 @@ def test_observations_are_gitms():
     assert first.seen_blocks["birch_log"] > 0 and "diamond_ore" not in first.seen_blocks
     assert last.inventory["birch_planks"] == 8 and last.step > 100
     assert last.time_of_day == (1000 + last.step) % 24_000
-    assert last.image.shape == (256, 256, 3) and last.image.dtype == np.uint8
+    assert last.image.shape == (160 + 34, 256, 3) and last.image.dtype == np.uint8  # first person + panel
 
 
 def test_same_seed_same_episode():

@@ -3,7 +3,8 @@ import pytest
 
 from envs.minecraft.sim.palette import BLOCKS, ID
 from envs.minecraft.sim.rules import rules
-from envs.minecraft.sim.worldgen import BIOMES, CHUNK, LAVA_LEVEL, generate_chunk
+from envs.minecraft.sim.carvers import LAVA_LEVEL
+from envs.minecraft.sim.worldgen import BIOMES, CHUNK, generate_chunk
 
 
 def region(seed: int, radius: int = 3) -> tuple[np.ndarray, np.ndarray]:
