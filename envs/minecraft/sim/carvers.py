@@ -41,26 +41,25 @@ def _worm(rng: np.random.Generator, start: np.ndarray, yaw: float, pitch: float,
     x, y, z = (float(v) for v in start)
     yaw_change = pitch_change = 0.0
     fork_at = int(rng.integers(length // 4, length * 3 // 4 + 1)) if may_fork and width > 1.0 else -1
-    for step in range(length):
+    draws = rng.random((length, 7)).tolist()  # each step's random numbers, drawn at once
+    keep_pitch = 0.7 if steep else 0.92
+    for step, (a, b, c, d, e, f, skip) in enumerate(draws):
         radius = 1.5 + math.sin(math.pi * step / length) * width
-        height = radius * vertical
         cos_pitch = math.cos(pitch)
         x += math.cos(yaw) * cos_pitch
         y += math.sin(pitch)
         z += math.sin(yaw) * cos_pitch
-        pitch *= 0.7 if steep else 0.92
-        pitch += pitch_change * 0.1
+        pitch = pitch * keep_pitch + pitch_change * 0.1
         yaw += yaw_change * 0.1
-        pitch_change = pitch_change * 0.9 + (rng.random() - rng.random()) * rng.random() * 2.0
-        yaw_change = yaw_change * 0.75 + (rng.random() - rng.random()) * rng.random() * 4.0
+        pitch_change = pitch_change * 0.9 + (a - b) * c * 2.0
+        yaw_change = yaw_change * 0.75 + (d - e) * f * 4.0
         if step == fork_at:
             for turn in (-math.pi / 2, math.pi / 2):
                 _worm(rng, np.array([x, y, z]), yaw + turn, pitch / 3.0, rng.random() * 0.5 + 0.5,
                       length - step, 1.0, out, may_fork=False)
             return
-        if rng.random() < 0.25:
-            continue  # the game skips a quarter of the steps' carving
-        out.append((x, y, z, radius, height))
+        if skip >= 0.25:  # the game skips a quarter of the steps' carving
+            out.append((x, y, z, radius, radius * vertical))
 
 
 @lru_cache(maxsize=8192)

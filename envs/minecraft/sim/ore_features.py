@@ -23,7 +23,7 @@ from functools import lru_cache
 import numpy as np
 
 CHUNK = 16
-SHAPES_PER_SIZE = 256
+SHAPES_PER_SIZE = 128
 
 
 @dataclass(frozen=True)

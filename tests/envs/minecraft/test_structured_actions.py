@@ -8,7 +8,7 @@ from envs.minecraft.sim.palette import ID
 from envs.minecraft.sim.rules import rules
 from envs.minecraft.sim.world import VoxelWorld
 
-DIAMOND_SEED = 16  # a world whose start has trees, stone, iron and a diamond within a day's tunnelling
+DIAMOND_SEED = 10  # a world whose start has trees, stone, iron and a diamond within a day's tunnelling
 
 
 def start(seed: int) -> tuple[Engine, StructuredActions]:
@@ -105,7 +105,7 @@ def test_mining_diamond_ore_with_a_wooden_pickaxe_is_refused():
 
 
 def test_dig_down_then_go_up_returns_to_the_surface():
-    engine, actions = start(DIAMOND_SEED)
+    engine, actions = start(3)  # dry ground under the start
     engine.player.inventory = Inventory({"stone_pickaxe": 1, "cobblestone": 4})  # (caves may take blocks)
     surface = int(engine.player.y)
     down = actions.execute(StructuredAction(name="dig_down", args={"ylevel": surface - 10, "tool": "stone_pickaxe"}))
