@@ -1,9 +1,9 @@
 import numpy as np
 import pytest
 
+from envs.minecraft.sim.carvers import LAVA_LEVEL
 from envs.minecraft.sim.palette import BLOCKS, ID
 from envs.minecraft.sim.rules import rules
-from envs.minecraft.sim.carvers import LAVA_LEVEL
 from envs.minecraft.sim.worldgen import BIOMES, CHUNK, generate_chunk
 
 
