@@ -18,16 +18,17 @@ from envs.errors import UserInputError
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = ArgumentParser(prog="python -m agents.autopilot", description=__doc__.splitlines()[0])
+    parser = ArgumentParser(prog="python -m agents.autopilot", description=" ".join(__doc__.split("\n\n")[0].split()))
     parser.add_argument("--town", default="Town05", help="town name: built-in procedural town, or a CARLA town "
                         "found under $CARLA_ROOT (default Town05)")
     parser.add_argument("--xodr", help="an OpenDRIVE file to drive on instead")
     parser.add_argument("--routes", help="a Leaderboard route file (default: one seeded procedural route)")
     parser.add_argument("--route", help="route id in the route file (default: the first)")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=0, help="traffic seed, and the procedural route's")
     parser.add_argument("--vehicles", type=int, default=60, help="background vehicles")
     parser.add_argument("--pedestrians", type=int, default=40, help="pedestrians")
-    parser.add_argument("--seconds", type=float, help="stop after this much simulated time")
+    parser.add_argument("--max-time", type=float, metavar="S",
+                        help="stop after this much simulated time (default: the route's time limit)")
     parser.add_argument("--snapshot", help="folder for the final camera and BEV pictures")
     parser.add_argument("--json", action="store_true", help="print the episode result as JSON on the last line")
     return parser
@@ -46,8 +47,8 @@ def run(args: argparse.Namespace) -> int:
     from envs.driving.sim.simulator import EmbeddedDrivingSim, SimConfig
     from scenarios.generate import choose_route
 
-    if args.seconds is not None and args.seconds <= 0:
-        raise UserInputError("--seconds must be positive")
+    if args.max_time is not None and args.max_time <= 0:
+        raise UserInputError("--max-time must be positive")
     console = Console(stderr=True)
     road_map = RoadMap.load(args.town, args.xodr)
     console.print(f"map: {road_map.source.describe()}")
@@ -59,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
         observation = sim.reset(scenario)
         console.print(f"route {route.id}: {sim.route.length_m:.0f} m, timeout {sim.criteria.timeout_s:.0f} s")
         autopilot = RouteAutopilot(sim.route)
-        limit_ticks = int(args.seconds / sim.dt) if args.seconds else None
+        limit_ticks = int(args.max_time / sim.dt) if args.max_time else None
         columns = (TextColumn("[bold]route {task.fields[route]}"), BarColumn(), TextColumn("{task.percentage:>5.1f}%"),
                    TextColumn("{task.fields[speed]:>4.1f} m/s"), TimeElapsedColumn())
         with Progress(*columns, console=console, transient=args.json) as progress:
@@ -75,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
                     if result.terminated:
                         break
                     if limit_ticks is not None and sim.tick >= limit_ticks:
-                        sim.stop_early(f"stopped after --seconds {args.seconds:g}")
+                        sim.stop_early(f"stopped after --max-time {args.max_time:g}")
                         break
             except KeyboardInterrupt:
                 sim.stop_early("interrupted by the user")

@@ -10,12 +10,17 @@ from collections.abc import Callable
 from envs.errors import SimulatorError, UserInputError
 
 
+def hidden_default(value) -> bool:
+    """No default to show: None, False or SUPPRESS, by identity (a default of 0 is shown; 0 == False)."""
+    return any(value is hidden for hidden in (None, False, argparse.SUPPRESS))
+
+
 class DefaultsHelpFormatter(argparse.HelpFormatter):
     """Every option's help ends with its default, unless the help already says it."""
 
     def _get_help_string(self, action: argparse.Action) -> str:
         text = action.help or ""
-        shown = action.default not in (None, False, argparse.SUPPRESS) and action.option_strings
+        shown = action.option_strings and not hidden_default(action.default)
         if shown and "default" not in text.lower():
             text += " (default: %(default)s)"
         return text

@@ -6,7 +6,7 @@ stone is always below, crafting follows Minecraft's recipes (through the same ru
 embedded world uses). It is what a user would write to put another simulator behind the agent.
 
     python examples/tiny_minecraft_env.py
-    python -m agents.minecraft --env examples.tiny_minecraft_env:TinyWorld --task stone_pickaxe --no-memory
+    python -m agents.minecraft --env examples.tiny_minecraft_env:TinyWorld --task stone_pickaxe --memory none
 """
 
 from __future__ import annotations

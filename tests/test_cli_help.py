@@ -5,8 +5,10 @@ import importlib
 
 import pytest
 
+from envs.cli import hidden_default
+
 CLIS = ["agents.drive.__main__", "agents.autopilot", "agents.minecraft.__main__", "agents.bench.__main__",
-        "planners.serve", "scenarios.generate"]
+        "planners.serve", "scenarios.generate", "planners.mllm.tiny"]
 
 
 def parsers(parser: argparse.ArgumentParser):
@@ -22,8 +24,8 @@ def test_every_option_shows_its_default(module):
     for parser in parsers(importlib.import_module(module).build_parser()):
         text = " ".join(parser.format_help().split())
         for action in parser._actions:
-            if not action.option_strings or action.default in (None, False, argparse.SUPPRESS):
-                continue
+            if not action.option_strings or hidden_default(action.default):
+                continue  # (a default of 0 is shown too)
             help_text = parser._get_formatter()._get_help_string(action) % {"default": action.default} \
                 if action.help else ""
             assert "default" in help_text.lower(), (module, action.option_strings)

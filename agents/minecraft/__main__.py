@@ -25,9 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_planner_arguments(parser)
     parser.add_argument("--max-steps", type=int, default=12_000, help="primitive step budget (default 12000)")
     add_world_arguments(parser)
-    parser.add_argument("--memory", metavar="FILE",
-                        help="SQLite plan memory kept across runs (default: plans.sqlite in the mllm-pilot cache)")
-    parser.add_argument("--no-memory", action="store_true", help="start from an empty memory and keep nothing")
+    parser.add_argument("--memory", metavar="FILE|none",
+                        help="SQLite plan memory kept across runs (default: plans.sqlite in the mllm-pilot cache); "
+                             "none starts from an empty memory and keeps nothing")
     parser.add_argument("--import-memory", metavar="JSON", help="add the plans of a memory export before the run")
     parser.add_argument("--export-memory", metavar="JSON", help="write the memory as JSON after the run")
     add_run_arguments(parser, "episode", "task, seed and planner")
@@ -70,7 +70,8 @@ def pursue(args: argparse.Namespace, task, planner, console) -> int:
     from agents.plugins import world_options
     from envs.driving.cache import cache_dir
 
-    memory_path = None if args.no_memory else Path(args.memory) if args.memory else cache_dir("memory") / "plans.sqlite"
+    memory_path = None if args.memory == "none" else Path(args.memory) if args.memory else \
+        cache_dir("memory") / "plans.sqlite"
     _import_memory(args.import_memory, memory_path)
     checkpoint = Path(args.checkpoint) if args.checkpoint else cache_dir("checkpoints") / "minecraft.sqlite"
     options = MinecraftOptions(seed=args.seed, planner=args.planner, memory=memory_path, checkpoint=checkpoint,
@@ -118,7 +119,7 @@ def _import_memory(source: str | None, memory_path: Path | None) -> None:
     except json.JSONDecodeError as error:
         raise UserInputError(f"--import-memory {source}: not valid JSON ({error})") from error
     if memory_path is None:
-        raise UserInputError("--import-memory needs a memory to import into (not --no-memory)")
+        raise UserInputError("--import-memory needs a memory to import into (not --memory none)")
     memory = PlanMemory(memory_path)
     try:
         memory.import_json(data)

@@ -15,11 +15,8 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Callable
 from pathlib import Path
-
-import numpy as np
-import torch
-from PIL import Image
 
 TEACH_ANSWER = '{"speed": "ACCELERATE", "path": "FOLLOW_LANE", "explanation": "The road ahead is clear."}'
 SPECIAL_TOKENS = ("<|endoftext|>", "<|im_start|>", "<|im_end|>", "<img>", "</img>", "<IMG_CONTEXT>", "<video>")
@@ -60,8 +57,10 @@ def build_tokenizer(vocab_size: int = 1200):
 
 
 def build_tiny_internvl(path: str | Path, *, seed: int = 0, answer: str | None = TEACH_ANSWER, steps: int = 200,
-                        max_tiles: int = 6, context_tokens: int = 4096) -> Path:
-    """Write a tiny InternVL to `path` (created) and return it."""
+                        max_tiles: int = 6, context_tokens: int = 4096,
+                        on_step: Callable[[int, float], None] | None = None) -> Path:
+    """Write a tiny InternVL to `path` (created) and return it; `on_step(step, loss)` follows the fit."""
+    import torch
     from transformers import GotOcr2ImageProcessorPil, InternVLConfig, InternVLForConditionalGeneration
     from transformers.utils import logging as transformers_logging
 
@@ -90,7 +89,7 @@ def build_tiny_internvl(path: str | Path, *, seed: int = 0, answer: str | None =
     processor = InternVLImageProcessor(image_processor, tokenizer, image_seq_length=seq_length,
                                        chat_template=CHAT_TEMPLATE)
     if answer:
-        teach(model, processor, answer, steps, seed)
+        teach(model, processor, answer, steps, seed, on_step)
     model.eval()
     model.save_pretrained(root)
     tokenizer.save_pretrained(root)
@@ -101,9 +100,14 @@ def build_tiny_internvl(path: str | Path, *, seed: int = 0, answer: str | None =
     return root
 
 
-def teach(model, processor, answer: str, steps: int, seed: int) -> None:
+def teach(model, processor, answer: str, steps: int, seed: int,
+          on_step: Callable[[int, float], None] | None = None) -> None:
     """A few AdamW steps on varied prompts (the driving system prompt or filler text, 0-2 random
     images) with the loss on the answer only and a linearly decaying learning rate."""
+    import numpy as np
+    import torch
+    from PIL import Image
+
     from planners.driving.prompt import system_prompt
     from planners.driving.rules import TRAFFIC_RULES
 
@@ -113,7 +117,7 @@ def teach(model, processor, answer: str, steps: int, seed: int) -> None:
     optimizer = torch.optim.AdamW(model.parameters(), lr=5e-3)
     schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: 1.0 - step / steps)  # linear decay to 0
     model.train()
-    for _ in range(steps):
+    for step in range(steps):
         images = [Image.fromarray(pixels.integers(0, 255, (rng.randint(64, 300), rng.randint(64, 500), 3),
                                                   dtype=np.uint8)) for _ in range(rng.choice((0, 0, 0, 1, 2)))]
         user = " ".join(rng.choice(FILLER) for _ in range(rng.randint(3, 60)))
@@ -131,17 +135,43 @@ def teach(model, processor, answer: str, steps: int, seed: int) -> None:
         optimizer.step()
         schedule.step()
         optimizer.zero_grad()
+        if on_step is not None:
+            on_step(step + 1, float(loss))
+
+
+def build_parser():
+    from envs.cli import ArgumentParser
+
+    parser = ArgumentParser(prog="python -m planners.mllm.tiny", description=__doc__.splitlines()[0])
+    parser.add_argument("out", help="directory to write the model to")
+    parser.add_argument("--seed", type=int, default=0, help="weights, tokenizer and fit seed")
+    parser.add_argument("--steps", type=int, default=200, help="fit steps teaching the answer")
+    parser.add_argument("--no-teach", action="store_true", help="keep the random weights (answers are noise)")
+    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    import argparse
+    from envs.cli import run_command
 
-    parser = argparse.ArgumentParser(prog="python -m planners.mllm.tiny", description=__doc__.splitlines()[0])
-    parser.add_argument("out", help="directory to write the model to")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--no-teach", action="store_true", help="keep the random weights (answers are noise)")
-    args = parser.parse_args(argv)
-    root = build_tiny_internvl(args.out, seed=args.seed, answer=None if args.no_teach else TEACH_ANSWER)
+    return run_command(_build, build_parser(), argv)
+
+
+def _build(args) -> int:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from envs.errors import UserInputError
+
+    if args.steps < 1:
+        raise UserInputError("--steps must be at least 1")
+    console = Console(stderr=True)
+    columns = (TextColumn("[bold]teaching the tiny InternVL"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("loss {task.fields[loss]}"), TimeElapsedColumn())
+    with Progress(*columns, console=console) as progress:
+        bar = progress.add_task("fit", total=0 if args.no_teach else args.steps, loss="-")
+        root = build_tiny_internvl(args.out, seed=args.seed, steps=args.steps,
+                                   answer=None if args.no_teach else TEACH_ANSWER,
+                                   on_step=lambda step, loss: progress.update(bar, completed=step, loss=f"{loss:.3f}"))
     print(f"tiny InternVL written to {root}")
     return 0
 

@@ -65,7 +65,7 @@ def test_unknown_flag_is_a_usage_error():
 
 @pytest.mark.slow
 def test_drives_a_procedural_route_and_prints_json():
-    done = run_cli("--town", "Town05", "--seconds", "3", "--json")
+    done = run_cli("--town", "Town05", "--max-time", "3", "--json")
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["map"] == "Town05" and result["ticks"] == 60

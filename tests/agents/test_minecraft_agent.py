@@ -89,7 +89,7 @@ def run_cli(*args, timeout=300):
 
 
 def test_cli_runs_a_task_records_it_and_prints_json_last(tmp_path):
-    done = run_cli("--task", "wooden_pickaxe", "--seed", "3", "--no-memory", "--record", str(tmp_path / "rec"),
+    done = run_cli("--task", "wooden_pickaxe", "--seed", "3", "--memory", "none", "--record", str(tmp_path / "rec"),
                    "--checkpoint", str(tmp_path / "c.sqlite"), "--json")
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout.strip().splitlines()[-1])

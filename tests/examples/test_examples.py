@@ -41,7 +41,7 @@ def test_a_human_in_the_loop_instruction_changes_the_decision():
 
 def test_user_pieces_plug_in_by_import_path(tmp_path):
     done = subprocess.run([sys.executable, "-m", "agents.minecraft", "--env", "examples.tiny_minecraft_env:TinyWorld",
-                           "--task", "stone_pickaxe", "--no-memory", "--checkpoint", str(tmp_path / "c.sqlite"),
+                           "--task", "stone_pickaxe", "--memory", "none", "--checkpoint", str(tmp_path / "c.sqlite"),
                            "--json"], capture_output=True, text=True, timeout=300, cwd=REPO, env=ENV)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.strip().splitlines()[-1])["success"]

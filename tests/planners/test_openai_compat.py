@@ -165,7 +165,7 @@ def test_the_minecraft_cli_plans_through_a_server_and_falls_back_when_it_talks_n
     url, behaviour = server
     behaviour.reply = "I think you should punch trees."
     done = subprocess.run([sys.executable, "-m", "agents.minecraft", "--planner", "http", "--endpoint", url,
-                           "--model", "internvl", "--task", "crafting_table", "--no-memory", "--checkpoint",
+                           "--model", "internvl", "--task", "crafting_table", "--memory", "none", "--checkpoint",
                            str(tmp_path / "c.sqlite"), "--json"], capture_output=True, text=True, timeout=300,
                           cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
     assert done.returncode == 0, done.stderr
