@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from envs.minecraft.sim.palette import BLOCKS, TRANSPARENT
+from envs.minecraft.sim.world import chunk_parts
 from envs.minecraft.sim.worldgen import CHUNK, HEIGHT
 
 SIGHT_RANGE = 32  # blocks a ray reaches
@@ -121,38 +122,18 @@ class SeenMap:
 
     def merge(self, corner: tuple[int, int, int], blocks: np.ndarray, seen: np.ndarray) -> None:
         """Remember the cells of a box (its lowest corner at world `corner`) that `seen` marks."""
-        x0, y0, z0 = corner
-        size_x, size_y, size_z = blocks.shape
-        y_lo, y_hi = max(y0, 0), min(y0 + size_y, HEIGHT)
-        if y_lo >= y_hi:
-            return
-        for cx in range(x0 // CHUNK, (x0 + size_x - 1) // CHUNK + 1):
-            for cz in range(z0 // CHUNK, (z0 + size_z - 1) // CHUNK + 1):
-                ax0, ax1 = max(x0, cx * CHUNK), min(x0 + size_x, (cx + 1) * CHUNK)
-                az0, az1 = max(z0, cz * CHUNK), min(z0 + size_z, (cz + 1) * CHUNK)
-                part = (slice(ax0 - x0, ax1 - x0), slice(y_lo - y0, y_hi - y0), slice(az0 - z0, az1 - z0))
-                mask = seen[part]
-                if not mask.any():
-                    continue
-                chunk = self._chunk(cx, cz)[ax0 - cx * CHUNK:ax1 - cx * CHUNK, y_lo:y_hi,
-                                            az0 - cz * CHUNK:az1 - cz * CHUNK]
-                np.copyto(chunk, blocks[part], where=mask)
+        for cx, cz, part, inside in chunk_parts(*corner, *blocks.shape):
+            mask = seen[part]
+            if mask.any():
+                np.copyto(self._chunk(cx, cz)[inside], blocks[part], where=mask)
 
     def box(self, x0: int, y0: int, z0: int, size_x: int, size_y: int, size_z: int) -> np.ndarray:
         """The remembered blocks of a box, UNKNOWN where nothing was seen (as VoxelWorld.box)."""
         out = np.full((size_x, size_y, size_z), UNKNOWN, np.uint8)
-        y_lo, y_hi = max(y0, 0), min(y0 + size_y, HEIGHT)
-        if y_lo >= y_hi:
-            return out
-        for cx in range(x0 // CHUNK, (x0 + size_x - 1) // CHUNK + 1):
-            for cz in range(z0 // CHUNK, (z0 + size_z - 1) // CHUNK + 1):
-                chunk = self._chunks.get((cx, cz))
-                if chunk is None:
-                    continue
-                ax0, ax1 = max(x0, cx * CHUNK), min(x0 + size_x, (cx + 1) * CHUNK)
-                az0, az1 = max(z0, cz * CHUNK), min(z0 + size_z, (cz + 1) * CHUNK)
-                out[ax0 - x0:ax1 - x0, y_lo - y0:y_hi - y0, az0 - z0:az1 - z0] = \
-                    chunk[ax0 - cx * CHUNK:ax1 - cx * CHUNK, y_lo:y_hi, az0 - cz * CHUNK:az1 - cz * CHUNK]
+        for cx, cz, part, inside in chunk_parts(x0, y0, z0, size_x, size_y, size_z):
+            chunk = self._chunks.get((cx, cz))
+            if chunk is not None:
+                out[part] = chunk[inside]
         return out
 
     def counts(self, x: int, y: int, z: int, radius: int) -> dict[str, int]:

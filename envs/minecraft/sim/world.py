@@ -10,6 +10,22 @@ from envs.minecraft.sim.worldgen import BIOMES, CHUNK, HEIGHT, generate_chunk
 SPAWN_GROUND = {"grass_block", "dirt", "sand", "snow_block", "stone", "gravel", "sandstone"}
 
 
+def chunk_parts(x0: int, y0: int, z0: int, size_x: int, size_y: int, size_z: int):
+    """How a box [x0, x0+size_x) x [y0, y0+size_y) x [z0, z0+size_z) lies over the chunks: for each
+    chunk it touches, (cx, cz, the box's slices, the chunk's slices); the box is cut to the world's
+    height, and nothing is yielded when none of it is inside."""
+    y_lo, y_hi = max(y0, 0), min(y0 + size_y, HEIGHT)
+    if y_lo >= y_hi:
+        return
+    for cx in range(x0 // CHUNK, (x0 + size_x - 1) // CHUNK + 1):
+        for cz in range(z0 // CHUNK, (z0 + size_z - 1) // CHUNK + 1):
+            ax0, ax1 = max(x0, cx * CHUNK), min(x0 + size_x, (cx + 1) * CHUNK)
+            az0, az1 = max(z0, cz * CHUNK), min(z0 + size_z, (cz + 1) * CHUNK)
+            yield (cx, cz, (slice(ax0 - x0, ax1 - x0), slice(y_lo - y0, y_hi - y0), slice(az0 - z0, az1 - z0)),
+                   (slice(ax0 - cx * CHUNK, ax1 - cx * CHUNK), slice(y_lo, y_hi),
+                    slice(az0 - cz * CHUNK, az1 - cz * CHUNK)))
+
+
 def _ring(radius: int) -> list[tuple[int, int]]:
     """The columns at Chebyshev distance `radius` from (0, 0), in a fixed order."""
     if radius == 0:
@@ -77,14 +93,6 @@ class VoxelWorld:
     def box(self, x0: int, y0: int, z0: int, size_x: int, size_y: int, size_z: int) -> np.ndarray:
         """A copy of the voxels in [x0, x0+size_x) x [y0, y0+size_y) x [z0, z0+size_z)."""
         out = np.zeros((size_x, size_y, size_z), np.uint8)
-        y_lo, y_hi = max(y0, 0), min(y0 + size_y, HEIGHT)
-        if y_lo >= y_hi:
-            return out
-        for cx in range(x0 // CHUNK, (x0 + size_x - 1) // CHUNK + 1):
-            for cz in range(z0 // CHUNK, (z0 + size_z - 1) // CHUNK + 1):
-                chunk = self.chunk(cx, cz)
-                ax0, ax1 = max(x0, cx * CHUNK), min(x0 + size_x, (cx + 1) * CHUNK)
-                az0, az1 = max(z0, cz * CHUNK), min(z0 + size_z, (cz + 1) * CHUNK)
-                out[ax0 - x0:ax1 - x0, y_lo - y0:y_hi - y0, az0 - z0:az1 - z0] = \
-                    chunk[ax0 - cx * CHUNK:ax1 - cx * CHUNK, y_lo:y_hi, az0 - cz * CHUNK:az1 - cz * CHUNK]
+        for cx, cz, part, inside in chunk_parts(x0, y0, z0, size_x, size_y, size_z):
+            out[part] = self.chunk(cx, cz)[inside]
         return out
