@@ -18,7 +18,7 @@ import numpy as np
 
 from envs.minecraft.sim.light import sky_light
 from envs.minecraft.sim.render import PALETTE_RGB
-from envs.minecraft.sim.sight import cast
+from envs.minecraft.sim.sight import blocks_around, cast
 
 WIDTH, HEIGHT = 256, 160
 FIELD_OF_VIEW = 70.0  # degrees across
@@ -54,10 +54,7 @@ def _sky(time_of_day: int) -> np.ndarray:
 def render_view(world, eye: tuple[float, float, float], yaw: float, pitch: float, time_of_day: int,
                 mobs=(), width: int = WIDTH, height: int = HEIGHT) -> np.ndarray:
     """The (height, width, 3) uint8 picture from the eye."""
-    margin = VIEW_RANGE + 1
-    corner = np.floor(np.asarray(eye)).astype(np.int64) - margin
-    blocks = world.box(int(corner[0]), int(corner[1]), int(corner[2]), 2 * margin + 1, 2 * margin + 1,
-                       2 * margin + 1)
+    blocks, corner = blocks_around(world, eye, VIEW_RANGE)
     directions = camera_rays(yaw, pitch, width, height)
     rays = cast(blocks, np.asarray(eye, float) - corner, directions, VIEW_RANGE)
     hit = rays.hits[:, 0] >= 0

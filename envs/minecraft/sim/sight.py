@@ -143,16 +143,20 @@ class SeenMap:
         return {BLOCKS[i]: int(n) for i, n in zip(ids, counts) if i != UNKNOWN and BLOCKS[i] != "air"}
 
 
-def look(world, seen: SeenMap, eye: tuple[float, float, float], reach: float = SIGHT_RANGE) -> np.ndarray:
-    """Cast the rays from the eye and remember what they show; returns the hit cells (N, 3) in world
-    coordinates (-1 rows: nothing hit)."""
+def blocks_around(world, point: tuple[float, float, float], reach: float) -> tuple[np.ndarray, np.ndarray]:
+    """The cube of blocks a ray from `point` can cross within `reach`, and its lowest corner in
+    world coordinates (what `cast` takes: origin = point - corner)."""
     margin = int(math.ceil(reach)) + 1
-    corner = np.floor(np.asarray(eye)).astype(np.int64) - margin
-    blocks = world.box(int(corner[0]), int(corner[1]), int(corner[2]), 2 * margin + 1, 2 * margin + 1,
-                       2 * margin + 1)
+    corner = np.floor(np.asarray(point)).astype(np.int64) - margin
+    side = 2 * margin + 1
+    return world.box(int(corner[0]), int(corner[1]), int(corner[2]), side, side, side), corner
+
+
+def look(world, seen: SeenMap, eye: tuple[float, float, float], reach: float = SIGHT_RANGE) -> None:
+    """Cast the rays from the eye and remember what they show."""
+    blocks, corner = blocks_around(world, eye, reach)
     rays = cast(blocks, np.asarray(eye, float) - corner, DIRECTIONS, reach)
     seen.merge((int(corner[0]), int(corner[1]), int(corner[2])), blocks, rays.seen)
-    return np.where(rays.hits[:, :1] >= 0, rays.hits + corner, -1)
 
 
 def in_view(world, eye: tuple[float, float, float], point: tuple[float, float, float],
@@ -165,10 +169,7 @@ def in_view(world, eye: tuple[float, float, float], point: tuple[float, float, f
         return False
     if distance < 1e-6:
         return True
-    margin = int(math.ceil(distance)) + 1
-    corner = np.floor(np.asarray(eye)).astype(np.int64) - margin
-    blocks = world.box(int(corner[0]), int(corner[1]), int(corner[2]), 2 * margin + 1, 2 * margin + 1,
-                       2 * margin + 1)
+    blocks, corner = blocks_around(world, eye, distance)
     target = tuple(np.floor(np.asarray(point)).astype(np.int64) - corner)
     hits = cast(blocks, np.asarray(eye, float) - corner, (offset / distance)[None, :], distance).hits
     return hits[0, 0] < 0 or tuple(hits[0]) == target
