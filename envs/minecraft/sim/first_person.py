@@ -29,14 +29,19 @@ MOB_COLORS = {"cow": (90, 60, 40), "pig": (240, 160, 160), "sheep": (235, 235, 2
 HUD_HEIGHT = 34
 
 
-def camera_rays(yaw: float, pitch: float, width: int = WIDTH, height: int = HEIGHT,
-                fov: float = FIELD_OF_VIEW) -> np.ndarray:
-    """Unit ray directions (height * width, 3), row by row from the top left; yaw 0 looks along +x,
-    90 along +z; positive pitch looks down."""
+def camera_basis(yaw: float, pitch: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The camera's forward, right and up unit vectors; yaw 0 looks along +x, 90 along +z; positive
+    pitch looks down."""
     yaw_r, pitch_r = math.radians(yaw), math.radians(pitch)
     forward = np.array([math.cos(yaw_r) * math.cos(pitch_r), -math.sin(pitch_r), math.sin(yaw_r) * math.cos(pitch_r)])
     right = np.array([-math.sin(yaw_r), 0.0, math.cos(yaw_r)])
-    up = np.cross(right, forward)
+    return forward, right, np.cross(right, forward)
+
+
+def camera_rays(yaw: float, pitch: float, width: int = WIDTH, height: int = HEIGHT,
+                fov: float = FIELD_OF_VIEW) -> np.ndarray:
+    """Unit ray directions (height * width, 3), row by row from the top left."""
+    forward, right, up = camera_basis(yaw, pitch)
     half = math.tan(math.radians(fov) / 2)
     u = (np.arange(width) + 0.5) / width * 2 - 1
     v = 1 - (np.arange(height) + 0.5) / height * 2
@@ -72,10 +77,7 @@ def render_view(world, eye: tuple[float, float, float], yaw: float, pitch: float
 
 def _draw_mobs(picture, depth, mobs, eye, yaw, pitch, width, height) -> None:
     """Each mob a box (0.9 wide, 1.8 tall) drawn where it is nearer than the blocks behind."""
-    yaw_r, pitch_r = math.radians(yaw), math.radians(pitch)
-    forward = np.array([math.cos(yaw_r) * math.cos(pitch_r), -math.sin(pitch_r), math.sin(yaw_r) * math.cos(pitch_r)])
-    right = np.array([-math.sin(yaw_r), 0.0, math.cos(yaw_r)])
-    up = np.cross(right, forward)
+    forward, right, up = camera_basis(yaw, pitch)
     focal = width / 2 / math.tan(math.radians(FIELD_OF_VIEW) / 2)
     for mob in mobs:
         offset = np.array([mob.x + 0.5, mob.y + 0.9, mob.z + 0.5]) - np.asarray(eye)

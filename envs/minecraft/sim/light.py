@@ -33,9 +33,15 @@ def sky_light(time_of_day: int) -> int:
     return round(4 + 11 * (t - 22_500) / 1_000)
 
 
+def open_to_sky(world, x: int, y: int, z: int) -> bool:
+    """Nothing above the cell but see-through blocks and leaves."""
+    if y + 1 >= HEIGHT:
+        return True
+    return bool(SKY_OPEN[world.box(x, y + 1, z, 1, HEIGHT - y - 1, 1).ravel()].all())
+
+
 def light_level(world, x: int, y: int, z: int, time_of_day: int) -> int:
-    column = world.box(x, y + 1, z, 1, HEIGHT - y - 1, 1).ravel() if y + 1 < HEIGHT else np.zeros(0, np.uint8)
-    level = sky_light(time_of_day) if bool(np.all(SKY_OPEN[column])) else 0
+    level = sky_light(time_of_day) if open_to_sky(world, x, y, z) else 0
     if level >= 15:
         return level
     r = EMITTER_REACH

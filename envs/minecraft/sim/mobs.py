@@ -18,7 +18,7 @@ import random
 from collections import deque
 from dataclasses import dataclass, field
 
-from envs.minecraft.sim.light import SKY_OPEN, light_level, sky_light
+from envs.minecraft.sim.light import SKY_OPEN, light_level, open_to_sky, sky_light
 from envs.minecraft.sim.palette import ID
 from envs.minecraft.sim.world import VoxelWorld
 from envs.minecraft.sim.worldgen import HEIGHT
@@ -145,8 +145,7 @@ class MobManager:
                 return
 
     def _under_sky(self, mob: Mob) -> bool:
-        column = self.world.box(mob.x, mob.y + 1, mob.z, 1, HEIGHT - mob.y - 1, 1).ravel()
-        return bool(SKY_OPEN[column].all())
+        return open_to_sky(self.world, mob.x, mob.y, mob.z)
 
     def _sees(self, mob: Mob, player) -> bool:
         from envs.minecraft.sim.sight import in_view
