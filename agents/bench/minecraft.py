@@ -104,15 +104,16 @@ def run_minecraft_bench(args: argparse.Namespace) -> int:
     backend = backend_options(args)
     check_planner(args.planner, backend, MINECRAFT_PLANNERS)  # fails here, before Ray starts
     tasks = resolve_task_argument(args.task, args.max_steps)
-    if args.env:
-        from agents.minecraft.runner import make_env
+    from agents.minecraft.runner import make_env
 
-        make_env(args.env)  # a bad --env fails here, before Ray starts
+    env = make_env(args.env)  # a bad --env fails here, before Ray starts
+    perception = str(getattr(env, "perception", "unknown"))  # how the env locates objects, stated in results
+    env.close()
     out = Path(args.out)
     memory = None if args.memory == "none" else str(Path(args.memory or out / "memory.sqlite").resolve())
     settings = {"task": args.task, "episodes": args.episodes, "seed": args.seed, "planner": args.planner,
                 "max_steps": args.max_steps, "memory": memory, "env": args.env, **world,
-                "perception": _perception(args.env)}
+                "perception": perception}
     if args.planner in TEXT_BACKENDS:
         settings["backend"] = backend.to_dict(with_secrets=False)
     results = MinecraftResults(out / "results.json", settings)
@@ -148,17 +149,6 @@ def run_minecraft_bench(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(aggregate))
     return 130 if interrupted else 0
-
-
-def _perception(env_path: str | None) -> str:
-    """How the env locates objects: the embedded world by rays of sight; a user's env says so itself."""
-    if env_path is None:
-        from envs.minecraft.sim.env import EmbeddedMinecraft
-
-        return EmbeddedMinecraft.perception
-    from agents.minecraft.runner import make_env
-
-    return str(getattr(make_env(env_path), "perception", "unknown"))
 
 
 def _print_table(console: Console, aggregate: dict) -> None:

@@ -26,7 +26,6 @@ from envs.minecraft.sim.worldgen import HEIGHT
 SEARCH_RADIUS = SIGHT_RANGE  # how far from the player remembered sightings count
 EXPLORE_CELL = 12  # the surface chessboard's cells are 12 x 12 blocks, aligned to the world's grid
 EXPLORE_BOARD = 20
-EXPLORE_PATH_LIMIT = 2500  # A* budget for the way to the next cell
 EXPLORE_DEAD_ENDS = 8  # cells in a row with no way there end a surface exploration
 EXPLORE_DEAD_END_TICKS = 20
 ACTION_STEP_LIMIT = 4000
@@ -509,23 +508,22 @@ class StructuredActions:
     def mobs_in_view(self) -> dict[str, int]:
         """How many mobs of each kind the player can see."""
         x, y, z = self.player.cell()
-        eye = self.engine.eye()
         counts: dict[str, int] = {}
         for mob in self.engine.mobs.mobs.values():
-            if max(abs(mob.x - x), abs(mob.y - y), abs(mob.z - z)) <= SIGHT_RANGE and \
-                    in_view(self.world, eye, (mob.x + 0.5, mob.y + 1.0, mob.z + 0.5)):
+            if max(abs(mob.x - x), abs(mob.y - y), abs(mob.z - z)) <= SIGHT_RANGE and self._sees_mob(mob):
                 counts[mob.kind] = counts.get(mob.kind, 0) + 1
         return dict(sorted(counts.items()))
+
+    def _sees_mob(self, mob) -> bool:
+        """A clear line from the eye to the mob's body."""
+        return in_view(self.world, self.engine.eye(), (mob.x + 0.5, mob.y + 1.0, mob.z + 0.5))
 
     def _mob_in_view(self, kind: str):
         """The nearest mob of this kind the player can see, or None."""
         x, y, z = self.player.cell()
         self.engine.mobs.populate_around(x, z)
-        eye = self.engine.eye()
-        for mob in self.engine.mobs.around(kind, x, y, z, radius=SIGHT_RANGE):
-            if in_view(self.world, eye, (mob.x + 0.5, mob.y + 1.0, mob.z + 0.5)):
-                return mob
-        return None
+        return next((m for m in self.engine.mobs.around(kind, x, y, z, radius=SIGHT_RANGE) if self._sees_mob(m)),
+                    None)
 
     def _explore_surface(self, object: str, names: list[str], budget: int) -> tuple[bool, str]:
         """A square spiral over a 20 x 20 chessboard of cells around the player: travel (walk, swim,

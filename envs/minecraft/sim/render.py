@@ -1,13 +1,10 @@
-"""A top-down picture of the world around the player, for MLLM prompts and episode videos."""
+"""The colour each block is drawn in (RGB), for the first-person pictures."""
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
 
-from envs.minecraft.sim.palette import BLOCKS, PASSABLE
-from envs.minecraft.sim.world import VoxelWorld
-from envs.minecraft.sim.worldgen import HEIGHT
+from envs.minecraft.sim.palette import BLOCKS
 
 COLORS = {
     "air": (0, 0, 0), "stone": (125, 125, 125), "dirt": (134, 96, 67), "grass_block": (95, 159, 53),
@@ -26,18 +23,3 @@ COLORS = {
     "white_wool": (235, 235, 235),
 }
 PALETTE_RGB = np.array([COLORS[name] for name in BLOCKS], dtype=np.uint8)
-
-
-def top_down(world: VoxelWorld, x: int, y: int, z: int, radius: int = 32, pixels_per_block: int = 4) -> np.ndarray:
-    """The top visible block of every column within `radius`, shaded by height; the player in red."""
-    size = 2 * radius
-    box = world.box(x - radius, 0, z - radius, size, HEIGHT, size)
-    solid = ~PASSABLE[box] | (box == 7) | (box == 8)  # water and lava show from above
-    top = HEIGHT - 1 - np.argmax(solid[:, ::-1, :], axis=1)  # (size, size) highest visible block
-    ids = np.take_along_axis(box, top[:, None, :], axis=1)[:, 0, :]
-    shade = np.clip(0.6 + (top - y) * 0.02, 0.4, 1.2)[..., None]
-    image = np.clip(PALETTE_RGB[ids] * shade, 0, 255).astype(np.uint8).transpose(1, 0, 2)  # rows: z, columns: x
-    image = cv2.resize(image, (size * pixels_per_block, size * pixels_per_block), interpolation=cv2.INTER_NEAREST)
-    center = radius * pixels_per_block + pixels_per_block // 2
-    cv2.circle(image, (center, center), max(pixels_per_block, 3), (230, 30, 30), -1)
-    return image
