@@ -92,12 +92,8 @@ def plan(state: MinecraftState, runtime: Runtime[MinecraftResources]) -> dict:
         return {"agenda": agenda, "done": True, "success": False, "reason": "every sub-goal was tried"}
     entry = agenda[0]
     if entry["tool"] and held(observation.inventory, entry["tool"]) == 0 and entry["nesting"] < MAX_NESTING:
-        try:  # the tool wore out (or was never made): make one first
-            tree = resources.decomposer.decide(GoalRequest(goal=entry["tool"], count=1))
-        except UnknownName:
-            tree = None
-        if tree is not None:
-            first = _entries(tree, entry["nesting"] + 1, state["next_id"])
+        tree, first = _obtain_first(resources, entry["tool"], 1, entry["nesting"] + 1, state["next_id"])
+        if tree is not None:  # the tool wore out (or was never made): make one first
             _emit(resources, "tree", {"tree": tree.render(), "reason": f"{entry['tool']} is gone"})
             return {"agenda": first + agenda, "next_id": state["next_id"] + len(first), "current": None,
                     "plan": []}
@@ -229,12 +225,20 @@ def _with_missing_ingredients(state: MinecraftState, message: str,
             wanted = item  # the recipe wants this very wood
         elif wanted != item and held(inventory, wanted) - inventory.get(item, 0) >= int(amount):
             continue  # other kinds of the same wood cover it: the plan named the wrong kind, not too few
-        try:
-            tree = resources.decomposer.decide(GoalRequest(goal=wanted, count=int(amount) + held(inventory, wanted)))
-        except UnknownName:
-            continue
-        first += _entries(tree, agenda[0]["nesting"] + 1, next_id + len(first))
+        first += _obtain_first(resources, wanted, int(amount) + held(inventory, wanted), agenda[0]["nesting"] + 1,
+                               next_id + len(first))[1]
     return first + agenda, next_id + len(first)
+
+
+def _obtain_first(resources: MinecraftResources, item: str, count: int, nesting: int,
+                  first_id: int) -> tuple[SubGoal | None, list[dict]]:
+    """The sub-goal tree and agenda entries that obtain `count` of `item` before the current
+    sub-goal; (None, []) when the decomposer cannot plan it."""
+    try:
+        tree = resources.decomposer.decide(GoalRequest(goal=item, count=count))
+    except UnknownName:
+        return None, []
+    return tree, _entries(tree, nesting, first_id)
 
 
 def remember(state: MinecraftState, runtime: Runtime[MinecraftResources]) -> dict:

@@ -23,7 +23,7 @@ from envs.minecraft.sim.first_person import VIEW_RANGE, draw_hud, render_view
 from envs.minecraft.sim.fluids import Fluids
 from envs.minecraft.sim.inventory import Inventory, craft, smelt
 from envs.minecraft.sim.mobs import ATTACK_COOLDOWN_TICKS, WEAPON_DAMAGE, Mob, MobManager
-from envs.minecraft.sim.palette import AIR, BLOCKS, ID, LAVA, PASSABLE, WATER
+from envs.minecraft.sim.palette import AIR, BLOCKS, DISPLACED, ID, LAVA, PASSABLE, WATER
 from envs.minecraft.sim.rules import Rules
 from envs.minecraft.sim.sight import SeenMap, look
 from envs.minecraft.sim.survival import EAT_TICKS, EXHAUSTION, Hunger, ToolWear, attack_wear, break_wear
@@ -227,7 +227,7 @@ class Engine:
         while self.world.get(x, y, z) in FALLING:
             block = self.world.get(x, y, z)
             floor = y - 1
-            while floor > 0 and self.world.get(x, floor, z) in (AIR, ID["grass"], ID["torch"]):
+            while floor > 0 and self.world.get(x, floor, z) in DISPLACED:
                 floor -= 1
             if floor + 1 >= y:
                 return

@@ -11,7 +11,7 @@ does not dry up when its source is taken (a simplification).
 
 from __future__ import annotations
 
-from envs.minecraft.sim.palette import AIR, ID, LAVA, WATER
+from envs.minecraft.sim.palette import DISPLACED, ID, LAVA, WATER
 
 REACH = {WATER: 7, LAVA: 3}
 EVERY_TICKS = {WATER: 5, LAVA: 30}
@@ -70,7 +70,7 @@ class Fluids:
             self.distance[cell] = level
             self.active[fluid].add(cell)
             return False
-        if block not in (AIR, ID["grass"], ID["torch"]):
+        if block not in DISPLACED:
             return False
         self.world.set(*cell, fluid)
         self.distance[cell] = level

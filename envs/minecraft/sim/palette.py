@@ -29,5 +29,7 @@ TRANSPARENT = np.zeros(256, dtype=bool)
 for _name in ("air", "water", "grass", "torch", "glass", "sugar_cane", "tall_grass", "oak_sapling", "birch_sapling",
               "spruce_sapling"):
     TRANSPARENT[ID[_name]] = True
+# what flowing water or lava and falling sand or gravel take the place of
+DISPLACED = (AIR, ID["grass"], ID["torch"])
 FLUID = np.zeros(256, dtype=bool)
 FLUID[[WATER, LAVA]] = True
