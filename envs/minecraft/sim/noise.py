@@ -50,33 +50,3 @@ def fractal_2d(seed: int, origin: tuple[int, int], size: tuple[int, int], cell: 
 
 def _smooth(t: np.ndarray) -> np.ndarray:
     return t * t * (3.0 - 2.0 * t)
-
-
-def value_noise_3d(seed: int, origin: tuple[int, int, int], size: tuple[int, int, int], cell: float) -> np.ndarray:
-    """3-D value noise in [-1, 1] over a box of voxels, anchored to world coordinates.
-
-    Only the lattice points around the box are hashed; voxels interpolate between them."""
-    indices, weights, firsts = [], [], []
-    for start, count in zip(origin, size):
-        f = np.arange(start, start + count) / cell
-        i = np.floor(f).astype(np.int64)
-        firsts.append(int(i[0]))
-        indices.append(i - i[0])
-        weights.append(_smooth(f - i).astype(np.float32))
-    span = [int(i[-1]) + 2 for i in indices]
-    gx = np.arange(firsts[0], firsts[0] + span[0], dtype=np.int64)[:, None, None]
-    gy = np.arange(firsts[1], firsts[1] + span[1], dtype=np.int64)[None, :, None]
-    gz = np.arange(firsts[2], firsts[2] + span[2], dtype=np.int64)[None, None, :]
-    lattice = _hash3(seed, gx, gy, gz)
-    (ix, iy, iz), (tx, ty, tz) = indices, weights
-    # interpolate along z, then y, then x, each on the smallest array possible
-    along_z = lattice[:, :, iz] + (lattice[:, :, iz + 1] - lattice[:, :, iz]) * tz[None, None, :]
-    along_y = along_z[:, iy, :] + (along_z[:, iy + 1, :] - along_z[:, iy, :]) * ty[None, :, None]
-    return along_y[ix] + (along_y[ix + 1] - along_y[ix]) * tx[:, None, None]
-
-
-def _hash3(seed: int, x: np.ndarray, y: np.ndarray, z: np.ndarray) -> np.ndarray:
-    h = (x * 73856093) ^ (y * 19349663) ^ (z * 83492791) ^ np.int64(seed * 2654435761 % (2 ** 31) + 7)
-    h = (h ^ (h >> 13)) * 1274126177
-    h = h ^ (h >> 16)
-    return ((h & 0xFFFF).astype(np.float32) / 32767.5) - 1.0
