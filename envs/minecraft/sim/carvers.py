@@ -20,11 +20,16 @@ from functools import lru_cache
 
 import numpy as np
 
+from envs.minecraft.sim.palette import AIR, ID, LAVA, WATER
+
 CHUNK = 16
 CARVER_RANGE = 6  # chunks a worm may reach from its start (the game's 8; these worms are at most 112 long)
 CAVE_PROBABILITY = 1 / 7
 RAVINE_PROBABILITY = 0.02
 LAVA_LEVEL = 10
+CARVABLE = np.zeros(256, dtype=bool)  # the ground a carver cuts through (not sand or gravel, which would fall)
+CARVABLE[[ID[n] for n in ("stone", "granite", "diorite", "andesite", "dirt", "grass_block", "sandstone",
+                          "snow_block")]] = True
 
 
 @dataclass(frozen=True)
@@ -97,8 +102,7 @@ def chunk_worms(seed: int, cx: int, cz: int) -> Spheres:
     return Spheres(table[:, :3], table[:, 3], table[:, 4])
 
 
-def carve(blocks: np.ndarray, seed: int, cx: int, cz: int, carvable: np.ndarray, air: int, lava: int,
-          water_id: int) -> None:
+def carve(blocks: np.ndarray, seed: int, cx: int, cz: int) -> None:
     """Carve the worms of every chunk within CARVER_RANGE that pass through this chunk."""
     x0, z0 = cx * CHUNK, cz * CHUNK
     parts = [chunk_worms(seed, cx + dx, cz + dz) for dx in range(-CARVER_RANGE, CARVER_RANGE + 1)
@@ -124,8 +128,8 @@ def carve(blocks: np.ndarray, seed: int, cx: int, cz: int, carvable: np.ndarray,
         d = ((xs[i_lo:i_hi, None, None] - cxw) / r) ** 2 + ((ys[None, :, None] - cyw) / h) ** 2 + \
             ((zs[None, None, k_lo:k_hi] - czw) / r) ** 2
         carved[i_lo:i_hi, y_lo:y_hi, k_lo:k_hi] |= d < 1.0
-    carved &= carvable[blocks]
-    water = blocks == water_id
+    carved &= CARVABLE[blocks]
+    water = blocks == WATER
     wet = np.zeros_like(water)  # the game does not carve where it would open into water
     wet[1:] |= water[:-1]
     wet[:-1] |= water[1:]
@@ -135,5 +139,5 @@ def carve(blocks: np.ndarray, seed: int, cx: int, cz: int, carvable: np.ndarray,
     wet[:, :, :-1] |= water[:, :, 1:]
     carved &= ~wet
     y = np.arange(size_y)[None, :, None]
-    blocks[carved] = air
-    blocks[carved & (y <= LAVA_LEVEL)] = lava
+    blocks[carved] = AIR
+    blocks[carved & (y <= LAVA_LEVEL)] = LAVA

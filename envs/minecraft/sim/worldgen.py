@@ -20,7 +20,7 @@ from envs.minecraft.sim import surface_features
 from envs.minecraft.sim.carvers import carve
 from envs.minecraft.sim.noise import fractal_2d
 from envs.minecraft.sim.ore_features import chunk_blobs
-from envs.minecraft.sim.palette import AIR, ID, LAVA, WATER
+from envs.minecraft.sim.palette import AIR, ID, WATER
 
 CHUNK = 16
 HEIGHT = 128
@@ -64,7 +64,7 @@ def generate_chunk(seed: int, cx: int, cz: int) -> tuple[np.ndarray, np.ndarray]
     underwater = height < SEA_LEVEL
     blocks[(y > surface) & (y <= SEA_LEVEL) & underwater[:, None, :]] = WATER
     blocks[(y == surface) & underwater[:, None, :]] = ID["sand"]
-    carve(blocks, seed, cx, cz, CARVABLE, AIR, LAVA, WATER)
+    carve(blocks, seed, cx, cz)
     blocks[:, 0, :] = ID["bedrock"]
     blocks[:, 1:4, :][rng.random((CHUNK, 3, CHUNK)) < np.array([0.8, 0.5, 0.2])[None, :, None]] = ID["bedrock"]
     _place_blobs(blocks, seed, cx, cz)
@@ -80,9 +80,6 @@ def _blobs(seed: int, cx: int, cz: int) -> tuple[tuple[str, np.ndarray], ...]:
     return tuple(chunk_blobs(seed, cx, cz, BIOMES[int(biome[0, 0])]))
 
 
-CARVABLE = np.zeros(256, dtype=bool)
-CARVABLE[[ID[n] for n in ("stone", "granite", "diorite", "andesite", "dirt", "grass_block", "sandstone",
-                          "snow_block")]] = True
 NATURAL_STONE = np.zeros(256, dtype=bool)
 NATURAL_STONE[[ID["stone"], ID["granite"], ID["diorite"], ID["andesite"]]] = True
 
