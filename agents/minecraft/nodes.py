@@ -43,7 +43,8 @@ def _entries(tree: SubGoal, nesting: int, first_id: int) -> list[dict]:
     """The tree's nodes in post-order as agenda entries. `opens` names the ancestors (top-most first)
     whose subtree starts with this node, `parent_of` says whether the node has children."""
     entries = [{"id": f"g{first_id + index}", "object": node.object, "count": node.count, "method": node.method,
-                "source": node.source, "tool": node.tool, "nesting": nesting, "parent_of": len(node.children),
+                "source": node.source, "tool": node.tool,
+                "per_action": node.per_action, "nesting": nesting, "parent_of": len(node.children),
                 "opens": []} for index, node in enumerate(tree.post_order())]
     _mark_openings(tree, entries)
     return entries
@@ -117,7 +118,7 @@ def plan(state: MinecraftState, runtime: Runtime[MinecraftResources]) -> dict:
     if changed:
         _emit(resources, "subgoal", entry)
     spec = SubGoalSpec(object=entry["object"], count=entry["count"], method=entry["method"], source=entry["source"],
-                       tool=entry["tool"])
+                       tool=entry["tool"], per_action=entry.get("per_action", 1.0))
     remembered = remembered or resources.memory.reference_plan(entry["object"])
     knowledge = []
     if resources.knowledge is not None:

@@ -11,9 +11,10 @@ from envs.minecraft.contracts import StructuredAction
 class SubGoalSpec(Contract):
     object: str
     count: int
-    method: str  # mine, smelt, craft, attack
+    method: str  # mine, smelt, craft, attack, apply
     source: str | None = None
     tool: str | None = None
+    per_action: float = Field(1.0, gt=0, description="items one break, kill or use gives on average")
 
 
 class Feedback(Contract):

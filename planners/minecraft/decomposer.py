@@ -1,9 +1,12 @@
 """GITM's decomposer, deterministic backend: a goal to a sub-goal tree over Minecraft's rules.
 
-Each node says how to obtain an item: mine the block that drops it (with the weakest tool
-that can harvest it), smelt it from its source, craft it from its recipe, or kill the mob
-that drops it; its children are what that needs first. The tree runs in post-order.
-Planks and logs are item groups: any wood will do, as in the game's recipes.
+Each node says how to obtain an item by its cheapest way in the Overworld (envs/minecraft/
+obtaining.py): mine the block that drops it (with the weakest tool that can harvest it; a drop
+that comes by chance, such as flint from gravel, says how many a break gives on average), kill
+the mob that drops it, use a tool on a mob or block (shears on a sheep, a bucket on a cow), smelt
+it from its source (a mined ore or a mob's meat), or craft it from its cheapest recipe; its
+children are what that needs first. The tree runs in post-order. Planks and logs are item
+groups: any wood will do, as in the game's recipes.
 """
 
 from __future__ import annotations
@@ -14,18 +17,15 @@ from dataclasses import dataclass, field
 from pydantic import Field
 
 from envs.contracts import Contract
-from envs.minecraft.sim.mobs import HOSTILE, PASSIVE
-from envs.minecraft.sim.palette import BLOCKS
+from envs.minecraft.obtaining import Ways
 from envs.minecraft.sim.rules import Rules, UnknownName
 
-GROUPS = {"log": ("oak_log", "birch_log", "spruce_log"), "planks": ("oak_planks", "birch_planks", "spruce_planks")}
-TOOL_TIERS = ("wooden", "stone", "iron", "diamond")
+WOODS = ("oak", "birch", "spruce", "jungle", "acacia", "dark_oak")
+GROUPS = {"log": tuple(f"{wood}_log" for wood in WOODS), "planks": tuple(f"{wood}_planks" for wood in WOODS)}
 SMELTING_FUEL = "planks"
 FUEL_PER_PLANK = 1.5
-MAX_DEPTH = 12
-# what the player builds or what rarely yields anything reliable is not a place to get items from
-NOT_A_SOURCE = {"air", "water", "lava", "bedrock", "oak_planks", "spruce_planks", "birch_planks", "crafting_table",
-                "furnace", "torch", "glass", "cobblestone", "oak_leaves", "birch_leaves", "spruce_leaves", "grass"}
+MAX_DEPTH = 16
+METHODS = ("mine", "smelt", "craft", "attack", "apply")
 
 
 def held(counts: dict[str, int], item: str) -> int:
@@ -44,10 +44,11 @@ def group_of(item: str) -> str:
 class SubGoal:
     object: str
     count: int
-    method: str  # mine, smelt, craft, attack
-    source: str | None = None  # the block mined, the material smelted, the mob killed
+    method: str  # mine, smelt, craft, attack, apply
+    source: str | None = None  # the block mined, the material smelted, the mob killed, the target used on
     tool: str | None = None
     needs_table: bool = False
+    per_action: float = 1.0  # how many one break, kill or use gives on average (flint from gravel: 0.1)
     children: list[SubGoal] = field(default_factory=list)
 
     def post_order(self) -> list[SubGoal]:
@@ -56,7 +57,7 @@ class SubGoal:
     def gather_upfront(self) -> SubGoal:
         """Raise the first gathering sub-goal of each material (post-order) to the tree's total need of
         it, so that one trip gets all the logs or cobblestone siblings will use up; in place."""
-        nodes = [node for node in self.post_order() if node.method in ("mine", "attack")]
+        nodes = [node for node in self.post_order() if node.method in ("mine", "attack", "apply")]
         totals: dict[str, int] = {}
         for node in nodes:
             totals[node.object] = totals.get(node.object, 0) + node.count
@@ -70,7 +71,9 @@ class SubGoal:
     def render(self, depth: int = 0) -> str:
         how = {"mine": f"mine {self.source}" + (f" with {self.tool}" if self.tool else ""),
                "smelt": f"smelt {self.source}", "craft": "craft" + (" at a crafting table" if self.needs_table else ""),
-               "attack": f"kill {self.source}"}[self.method]
+               "attack": f"kill {self.source}", "apply": f"use {self.tool} on {self.source}"}[self.method]
+        if self.per_action < 1.0:
+            how += f" ({self.per_action:g} a try)"
         lines = [f"{'  ' * depth}- {self.count} {self.object}: {how}"]
         return "\n".join(lines + [child.render(depth + 1) for child in self.children])
 
@@ -83,27 +86,13 @@ class GoalRequest(Contract):
 
 
 class KnowledgeGraphDecomposer:
-    """Planner[GoalRequest, SubGoal] over the rules."""
+    """Planner[GoalRequest, SubGoal] over the rules and the Overworld."""
 
     name = "knowledge-graph"
 
-    def __init__(self, rules: Rules):
+    def __init__(self, rules: Rules, ways: Ways | None = None):
         self.rules = rules
-        self._mine_sources = self._index_mining()
-
-    def _index_mining(self) -> dict[str, str]:
-        """item -> a world block that drops it when harvested."""
-        sources: dict[str, str] = {}
-        for block in BLOCKS:
-            if block in NOT_A_SOURCE or not self.rules.is_breakable(block):
-                continue
-            tools = self.rules.block(block).get("harvestTools")
-            tool = self.weakest_tool(block) if tools else None
-            for drop in self.rules.drops(block, tool):
-                if drop.chance >= 0.99:
-                    sources.setdefault(group_of(drop.item), block)
-                    sources.setdefault(drop.item, block)
-        return sources
+        self.ways = ways or Ways(rules)
 
     def any_wood_will_do(self, item: str, ingredient: str) -> bool:
         """An ingredient of a wood group may be any member when the item also has a recipe made from
@@ -116,66 +105,56 @@ class KnowledgeGraphDecomposer:
         return any(name != ingredient and name in GROUPS[group]
                    for recipe in self.rules.recipes_for(item) for name, _ in recipe.ingredients)
 
-    def _animal_dropping(self, item: str) -> str | None:
-        """A passive mob that always drops the item, if any."""
-        for mob in sorted(PASSIVE):
-            if any(d.item == item and d.expected >= 0.99 for d in self.rules.mob_drops(mob)):
-                return mob
-        return None
-
     def weakest_tool(self, block: str) -> str | None:
-        tools = self.rules.block(block).get("harvestTools")
-        if not tools:
-            return None
-        names = {self.rules.item_name(int(t)) for t in tools}
-        for tier in TOOL_TIERS:
-            for name in sorted(names):
-                if name.startswith(tier + "_"):
-                    return name
-        return sorted(names)[0]
+        return self.ways.weakest_tool(block)
 
     def decide(self, request: GoalRequest) -> SubGoal:
         return self.decompose(request.goal, request.count)
 
     def decompose(self, goal: str, count: int = 1, held: dict[str, int] | None = None) -> SubGoal:
-        """The sub-goal tree for `count` of `goal`, skipping what `held` already covers."""
+        """The sub-goal tree for `count` of `goal`."""
         if goal not in GROUPS:
             self.rules.item(goal)  # raises UnknownName for hallucinated items
-        return self._node(goal, count, dict(held or {}), depth=0)
+        return self._node(goal, count, depth=0)
 
-    def _node(self, item: str, count: int, held: dict[str, int], depth: int) -> SubGoal:
+    def _cheapest(self, item: str):
+        """The cheapest way to the item, or for a group the cheapest way to any member."""
+        members = GROUPS.get(item, (item,))
+        ways = [(self.ways.cost(m), index, self.ways.best(m)) for index, m in enumerate(members)]
+        ways = [entry for entry in ways if entry[2] is not None]
+        return min(ways, key=lambda entry: entry[:2])[2] if ways else None
+
+    def _node(self, item: str, count: int, depth: int) -> SubGoal:
         if depth > MAX_DEPTH:
             raise UnknownName(f"cannot plan {item}: its recipe chain is too deep")
-        if item in self._mine_sources:
-            block = self._mine_sources[item]
-            tool = self.weakest_tool(block)
-            node = SubGoal(item, count, "mine", source=block, tool=tool)
-            if tool:
-                node.children.append(self._node(tool, 1, held, depth + 1))
+        way = self._cheapest(item)
+        if way is None:
+            raise UnknownName(f"cannot plan {item}: it cannot be mined, killed for, smelted or crafted from what "
+                              "the Overworld offers")
+        if way.method in ("mine", "attack", "apply"):
+            node = SubGoal(item, count, way.method, source=way.source, tool=way.tool,
+                           per_action=way.per_action)
+            if way.tool:
+                consumed = way.method == "apply" and any(use.consumed for use in self.ways.world.uses_on(
+                    way.source, way.tool))
+                uses = math.ceil(count / way.per_action) if consumed else 1
+                node.children.append(self._node(way.tool, uses, depth + 1))
             return node
-        source = next((s for s, product in sorted(self.rules.smelting.items()) if product == item
-                       and group_of(s) in self._mine_sources), None)
-        if source is not None:
-            node = SubGoal(item, count, "smelt", source=group_of(source))
-            node.children += [self._node(group_of(source), count, held, depth + 1),
-                              self._node("furnace", 1, held, depth + 1),
-                              self._node(SMELTING_FUEL, math.ceil(count / FUEL_PER_PLANK), held, depth + 1)]
+        if way.method == "smelt":
+            source = group_of(way.source) if group_of(way.source) != way.source else way.source
+            node = SubGoal(item, count, "smelt", source=source)
+            node.children += [self._node(source, count, depth + 1), self._node("furnace", 1, depth + 1),
+                              self._node(SMELTING_FUEL, math.ceil(count / FUEL_PER_PLANK), depth + 1)]
             return node
-        animal = self._animal_dropping(item)
-        if animal is not None:  # a cow's leather rather than four rabbit hides
-            return SubGoal(item, count, "attack", source=animal)
-        recipes = self.rules.recipes_for(GROUPS[item][0] if item in GROUPS else item)
-        if recipes:
-            recipe = recipes[0]
-            batches = math.ceil(count / recipe.count)
-            node = SubGoal(item, count, "craft", needs_table=recipe.needs_table)
-            for ingredient, n in recipe.ingredients:
-                wanted = group_of(ingredient) if self.any_wood_will_do(item, ingredient) else ingredient
-                node.children.append(self._node(wanted, n * batches, held, depth + 1))
-            if recipe.needs_table:
-                node.children.append(self._node("crafting_table", 1, held, depth + 1))
-            return node
-        for mob in sorted({**PASSIVE, **HOSTILE}):
-            if any(drop.item == item for drop in self.rules.mob_drops(mob)):
-                return SubGoal(item, count, "attack", source=mob)
-        raise UnknownName(f"cannot plan {item}: it is not mined, smelted, crafted or dropped in this world")
+        target = way.item
+        recipe = self.ways.best_recipe(target)
+        assert recipe is not None
+        batches = math.ceil(count / recipe.count)
+        node = SubGoal(item, count, "craft", needs_table=recipe.needs_table)
+        for ingredient, n in recipe.ingredients:
+            wanted = group_of(ingredient) if self.any_wood_will_do(item if item in GROUPS else target, ingredient) \
+                else ingredient
+            node.children.append(self._node(wanted, n * batches, depth + 1))
+        if recipe.needs_table:
+            node.children.append(self._node("crafting_table", 1, depth + 1))
+        return node

@@ -55,17 +55,18 @@ class LLMActionPlanner:
 class SubGoalAnswer(Contract):
     object: str
     count: int = Field(1, ge=1)
-    method: str = Field(pattern="^(mine|craft|smelt|attack)$")
+    method: str = Field(pattern="^(mine|craft|smelt|attack|apply)$")
     source: str | None = None
     tool: str | None = None
     children: list[SubGoalAnswer] = Field(default_factory=list)
 
 
 DECOMPOSER_SYSTEM = """You are the goal decomposer of a Minecraft agent. Break the goal into a tree of sub-goals:
-each node says how to obtain an item (method mine, craft, smelt or attack), from what (source: the block mined,
-the material smelted, the mob killed) and with which tool; its children are what must be obtained first.
+each node says how to obtain an item (method mine, craft, smelt, attack or apply), from what (source: the block
+mined, the material smelted, the mob killed, the mob or block a tool is applied to) and with which tool; its
+children are what must be obtained first.
 Use only Minecraft item, block and mob names. Answer with JSON only:
-{"object": "<item>", "count": <n>, "method": "<mine|craft|smelt|attack>", "source": "<block|material|mob|null>",
+{"object": "<item>", "count": <n>, "method": "<mine|craft|smelt|attack|apply>", "source": "<block|material|mob|null>",
  "tool": "<item|null>", "children": [<nodes>]}"""
 
 

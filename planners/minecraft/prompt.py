@@ -15,7 +15,7 @@ ACTION_INTERFACE = """Actions you can use (args in parentheses):
 - go_up(tool): climb back to the surface.
 - craft(object, materials, tool, count): craft an item; 3x3 recipes need a crafting table nearby or carried.
 - smelt(object, materials, tool, count): smelt materials into object in a furnace, burning fuel you carry.
-- apply(object, tool): use a tool on something, e.g. a bucket on water.
+- apply(object, tool): use a tool on a mob or block: shears on a sheep, a bucket on a cow or water, an axe on a log.
 - place(object, tool): put a block from the inventory next to you.
 - build(blueprint): place blocks by "dx,dy,dz:block; ..." relative to your feet.
 - eat(object): eat a food from the inventory (health only regenerates when food is 18 or more)."""

@@ -3,6 +3,8 @@ adjust the plan after a failure the way GITM's feedback loop does."""
 
 from __future__ import annotations
 
+import math
+
 from envs.minecraft.contracts import StructuredAction
 from planners.minecraft.context import PlanContext
 from planners.minecraft.decomposer import GROUPS, held
@@ -15,6 +17,8 @@ UNDERGROUND = set(ORE_DEPTH) | {"stone"}
 # tunnelling wears a pickaxe out (a block a use): dig with a cheap one, keep the better one for the ore
 DIGGING_PICKAXE = "stone_pickaxe"
 KEPT_FOR_THE_ORE = {"iron_pickaxe", "golden_pickaxe", "diamond_pickaxe", "netherite_pickaxe"}
+MOST_BREAKS = 64  # breaks one plan asks for (a sapling at 5 % a leaf: 20)
+MOST_KILLS = 8
 
 
 def _concrete(value, inventory: dict[str, int]):
@@ -34,6 +38,14 @@ def _held_kind(group: str | None, inventory: dict[str, int]) -> str | None:
     return max(GROUPS[group], key=lambda member: inventory.get(member, 0))
 
 
+def _tries(context: PlanContext, most: int = MOST_BREAKS) -> int:
+    """How many breaks, kills or uses should give the items still missing, on average (at most `most`
+    a plan: the next plan goes on)."""
+    goal = context.sub_goal
+    still_needed = max(goal.count - held(context.inventory, goal.object), 1)
+    return min(math.ceil(still_needed / goal.per_action), most)
+
+
 def _act(name: str, expectation: str = "", **args) -> StructuredAction:
     return StructuredAction(name=name, args=args, expectation=expectation)
 
@@ -48,7 +60,8 @@ class RuleBasedActionPlanner:
                                  thoughts="A remembered plan is the cheapest start; its general names are made "
                                           "concrete for this inventory and its mining repeated as often as needed.",
                                  action_list=self._adapt(context))
-        method = {"mine": self._mine, "craft": self._craft, "smelt": self._smelt, "attack": self._attack}
+        method = {"mine": self._mine, "craft": self._craft, "smelt": self._smelt, "attack": self._attack,
+                  "apply": self._apply}
         return method[goal.method](context)
 
     def _adapt(self, context: PlanContext) -> list[StructuredAction]:
@@ -87,8 +100,8 @@ class RuleBasedActionPlanner:
         if in_sight == 0 or failures:
             actions.append(_act("explore", f"{target} in sight", object=target,
                                 strategy="underground" if underground else "surface"))
-        still_needed = max(goal.count - context.inventory.get(goal.object, 0), 1)
-        actions += [_act("mine", f"1 more {goal.object}", object=target, tool=goal.tool)] * still_needed
+        actions += [_act("mine", f"{goal.object} by chance" if goal.per_action < 1 else f"1 more {goal.object}",
+                         object=target, tool=goal.tool)] * _tries(context)
         why = f"mine {target}" + (f" with {goal.tool}" if goal.tool else "")
         thoughts = "; ".join(failures[-2:]) if failures else "first attempt"
         return MinecraftPlan(explanation=f"I need {goal.count} {goal.object}: {why}.", thoughts=thoughts,
@@ -115,7 +128,16 @@ class RuleBasedActionPlanner:
 
     def _attack(self, context: PlanContext) -> MinecraftPlan:
         goal = context.sub_goal
+        hunt = [_act("explore", f"a {goal.source}", object=goal.source, strategy="surface"),
+                _act("attack", f"{goal.object}", object=goal.source)]
         return MinecraftPlan(explanation=f"Hunt a {goal.source} for {goal.object}.", thoughts="mobs wander",
-                             action_list=[_act("explore", f"a {goal.source}", object=goal.source,
-                                               strategy="surface"),
-                                          _act("attack", f"{goal.object}", object=goal.source)])
+                             action_list=hunt * _tries(context, MOST_KILLS))
+
+    def _apply(self, context: PlanContext) -> MinecraftPlan:
+        goal = context.sub_goal
+        strategy = "underground" if goal.source in ("lava",) else "surface"
+        use = [_act("explore", f"{goal.source} in sight", object=goal.source, strategy=strategy),
+               _act("apply", f"{goal.object} from the {goal.source}", object=goal.source, tool=goal.tool)]
+        return MinecraftPlan(explanation=f"Use {goal.tool} on {goal.source} for {goal.object}.",
+                             thoughts="; ".join(f.message for f in context.failures[-2:]) or "first attempt",
+                             action_list=use * _tries(context, MOST_KILLS))

@@ -21,6 +21,7 @@ from envs.minecraft.sim.navigation import Navigator
 from envs.minecraft.sim.palette import AIR, BLOCKS, ID, LAVA, PASSABLE, WATER
 from envs.minecraft.sim.sight import SIGHT_RANGE, in_view
 from envs.minecraft.sim.underground import UndergroundSearch
+from envs.minecraft.sim.uses import apply
 from envs.minecraft.sim.worldgen import HEIGHT
 
 SEARCH_RADIUS = SIGHT_RANGE  # how far from the player remembered sightings count
@@ -395,23 +396,16 @@ class StructuredActions:
             if self.player.inventory[tool] < 1:
                 return False, f"cannot attack {object} with {tool}: no {tool} in the inventory"
             self.engine.step(Primitive.EQUIP, tool)
-        mob = self._mob_in_view(object)
+        mob = self.mob_in_view(object)
         if mob is None:
             return False, f"cannot attack {object}: none in sight; explore first"
         for _ in range(40):
-            px, py, pz = self.player.cell()
-            if abs(mob.x - px) + abs(mob.z - pz) > 1 or abs(mob.y - py) > 1:
-                goals = {(mob.x + dx, mob.y + dy, mob.z + dz) for dx, dz in ((1, 0), (-1, 0), (0, 1), (0, -1))
-                         for dy in (0, 1, -1)}
-                path = self.nav.path_to(goals)
-                if path is None:  # not known all the way: walk towards it, looking, and plan again
-                    before = self.player.cell()
-                    self.nav.travel_towards(mob.x, mob.z, near=2.0)
-                    if self.player.cell() == before:
-                        return False, f"cannot reach the {object}"
+            if not self.next_to(mob):
+                problem = self.step_to_mob(mob, object)
+                if problem:
+                    return False, problem
+                if not self.next_to(mob):
                     continue
-                if not self.nav.follow(path)[0]:
-                    continue  # the way was not as seen: it looked again, plan again
             self.engine.spend(ATTACK_COOLDOWN_TICKS)
             if mob.id not in self.engine.mobs.mobs:  # the interface's own strike back finished it
                 return True, f"killed the {object}"
@@ -423,35 +417,28 @@ class StructuredActions:
                 break
         return False, f"the {object} got away"
 
+    def next_to(self, mob) -> bool:
+        px, py, pz = self.player.cell()
+        return abs(mob.x - px) + abs(mob.z - pz) <= 1 and abs(mob.y - py) <= 1
+
+    def step_to_mob(self, mob, object: str) -> str | None:
+        """One move towards the mob (a known path, or a walk towards it looking): None, or why it
+        cannot be reached."""
+        goals = {(mob.x + dx, mob.y + dy, mob.z + dz) for dx, dz in ((1, 0), (-1, 0), (0, 1), (0, -1))
+                 for dy in (0, 1, -1)}
+        path = self.nav.path_to(goals)
+        if path is None:  # not known all the way: walk towards it, looking, and plan again
+            before = self.player.cell()
+            self.nav.travel_towards(mob.x, mob.z, near=2.0)
+            return f"cannot reach the {object}" if self.player.cell() == before else None
+        self.nav.follow(path)  # when the way was not as seen it looked again: plan again next move
+        return None
+
     # using items
 
     def _apply(self, object: str, tool: str) -> tuple[bool, str]:
-        """Use a tool on something: a bucket on water or lava (or a cow, for milk)."""
-        if tool != "bucket":
-            return False, f"cannot apply {tool} to {object}: only a bucket can be applied here"
-        if self.player.inventory["bucket"] < 1:
-            return False, f"cannot apply bucket to {object}: no bucket in the inventory"
-        filled = {"water": "water_bucket", "lava": "lava_bucket", "cow": "milk_bucket"}.get(object)
-        if filled is None:
-            return False, f"cannot apply bucket to {object}: a bucket takes water, lava or milk from a cow"
-        if object == "cow":
-            x, y, z = self.player.cell()
-            if self.engine.mobs.nearest("cow", x, y, z, radius=2) is None:
-                return False, "cannot apply bucket to cow: no cow next to the player"
-        else:
-            self.engine.look()
-            source = self.find([object])
-            if source is None:
-                return False, f"cannot apply bucket to {object}: none seen within {SEARCH_RADIUS} blocks"
-            if self._distance_to(self.player.cell(), source) > 4.0:
-                reached, feedback = self._go_next_to(source, object)
-                if not reached:
-                    return False, feedback
-            self.engine.set_block(*source, AIR)
-        self.engine.step(Primitive.USE, None)
-        self.player.inventory.remove("bucket")
-        self.player.inventory.add(filled)
-        return True, f"filled a bucket: got 1 {filled}"
+        """Use a tool on a mob or a block (uses.py): shears on a sheep, a bucket on a cow or water..."""
+        return apply(self, object, tool)
 
     def _build(self, blueprint: str) -> tuple[bool, str]:
         """Place blocks by a blueprint 'dx,dy,dz:block; ...' relative to the player's feet."""
@@ -503,7 +490,7 @@ class StructuredActions:
         self.engine.look()
         if names:
             return self.find(names, exclude=self.unreachable) is not None
-        return self._mob_in_view(object) is not None
+        return self.mob_in_view(object) is not None
 
     def mobs_in_view(self) -> dict[str, int]:
         """How many mobs of each kind the player can see."""
@@ -518,12 +505,12 @@ class StructuredActions:
         """A clear line from the eye to the mob's body."""
         return in_view(self.world, self.engine.eye(), (mob.x + 0.5, mob.y + 1.0, mob.z + 0.5))
 
-    def _mob_in_view(self, kind: str):
-        """The nearest mob of this kind the player can see, or None."""
+    def mob_in_view(self, kind: str, wanted=None):
+        """The nearest mob of this kind the player can see (and `wanted` accepts), or None."""
         x, y, z = self.player.cell()
         self.engine.mobs.populate_around(x, z)
-        return next((m for m in self.engine.mobs.around(kind, x, y, z, radius=SIGHT_RANGE) if self._sees_mob(m)),
-                    None)
+        return next((m for m in self.engine.mobs.around(kind, x, y, z, radius=SIGHT_RANGE)
+                     if (wanted is None or wanted(m)) and self._sees_mob(m)), None)
 
     def _explore_surface(self, object: str, names: list[str], budget: int) -> tuple[bool, str]:
         """A square spiral over a 20 x 20 chessboard of cells around the player: travel (walk, swim,

@@ -57,6 +57,7 @@ class Mob:
     health: float
     path: list[tuple[int, int, int]] = field(default_factory=list)  # the way to the player, next cell last
     lost_until: int = 0  # no way to the player was found: it wanders until this tick
+    sheared: bool = False
 
     @property
     def hostile(self) -> bool:

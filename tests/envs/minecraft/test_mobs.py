@@ -52,10 +52,10 @@ def test_bucket_and_blueprint():
     x, y, z = env.engine.player.cell()
     env.engine.world.set(x + 1, y - 1, z, ID["water"])
     result = act(env, "apply", object="water", tool="bucket")
-    assert result["feedback"] == "filled a bucket: got 1 water_bucket"
+    assert result["feedback"] == "used bucket on water: got 1 water_bucket"
     assert result["inventory_delta"] == {"bucket": -1, "water_bucket": 1}
     assert act(env, "apply", object="water", tool="shears")["feedback"] == \
-        "cannot apply shears to water: only a bucket can be applied here"
+        "cannot apply shears to water: shears can be applied to pumpkin, sheep"
     x, y, z = env.engine.player.cell()
     result = act(env, "build", blueprint="2,0,0:cobblestone; 2,1,0:cobblestone")
     assert result["success"] and result["feedback"] == "built 2 of 2 blocks"
