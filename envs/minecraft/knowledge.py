@@ -4,9 +4,9 @@ These are the documents a GITM decomposer retrieves from."""
 
 from __future__ import annotations
 
-from envs.minecraft.sim.mobs import HOSTILE, PASSIVE
+from envs.minecraft.obtaining import HOSTILE
+from envs.minecraft.overworld import overworld
 from envs.minecraft.sim.ore_features import ORES
-from envs.minecraft.sim.palette import BLOCKS
 from envs.minecraft.sim.rules import Rules
 
 NOTES = (
@@ -37,21 +37,34 @@ def knowledge_documents(rules: Rules) -> list[tuple[str, str]]:
         documents.append((f"smelt {product}", f"Smelt {source} in a furnace to get {product}; fuels: coal, "
                                               "charcoal, logs, planks."))
     ore_depth = {ore.block: (ore.min_y, ore.max_y - 1) for ore in ORES}
-    for block in BLOCKS:
-        if block in ("air", "water", "lava"):
+    world = overworld()
+    for block, natural in world.blocks.items():
+        if block in ("water", "lava") or not rules.is_breakable(block):
             continue
         data = rules.block(block)
         tools = data.get("harvestTools")
         tool_text = ("needs " + " or ".join(sorted(rules.item_name(int(t)) for t in tools))) if tools else \
             "can be mined by hand"
-        drops = ", ".join(f"{d.count} {d.item}" for d in rules.drops(block, _best_tool(rules, block))) or "nothing"
+        drops = ", ".join(_drop_text(d) for d in rules.drops(block, _best_tool(rules, block))) or "nothing"
         depth = f" Found between y={ore_depth[block][0]} and y={ore_depth[block][1]}." if block in ore_depth else ""
-        documents.append((f"mine {block}", f"{block} {tool_text}; it drops {drops}.{depth}"))
-    for mob in sorted({**PASSIVE, **HOSTILE}):
+        documents.append((f"mine {block}", f"{block} {tool_text}; it drops {drops}. Where: {natural.where}."
+                                           f"{depth}"))
+    for mob, natural in sorted(world.mobs.items()):
         loot = ", ".join(drop.item for drop in rules.mob_drops(mob) if drop.expected >= 0.3)
-        when = "at night" if mob in HOSTILE else "on grass by day"
-        documents.append((f"kill {mob}", f"{mob} appears {when}; killing it drops {loot or 'nothing'}."))
+        kind = "a hostile mob" if mob in HOSTILE else "an animal"
+        documents.append((f"kill {mob}", f"{mob}, {kind}, appears in {natural.where}; killing it drops "
+                                         f"{loot or 'nothing'}."))
+    for use in world.uses:
+        also = f" and a {use.also}" if use.also else ""
+        documents.append((f"apply {use.tool} to {use.target}", f"Apply {use.tool} to {use.target} to get "
+                                                                f"{use.gives}{also}."))
     return documents
+
+
+def _drop_text(drop) -> str:
+    if drop.chance < 1.0:
+        return f"{drop.item} ({100 * drop.chance:g} % of breaks)"
+    return f"{drop.count} {drop.item}"
 
 
 def _best_tool(rules: Rules, block: str) -> str | None:

@@ -23,7 +23,7 @@ from envs.minecraft.sim.first_person import VIEW_RANGE, draw_hud, render_view
 from envs.minecraft.sim.fluids import Fluids
 from envs.minecraft.sim.inventory import Inventory, craft, smelt
 from envs.minecraft.sim.mobs import ATTACK_COOLDOWN_TICKS, WEAPON_DAMAGE, Mob, MobManager
-from envs.minecraft.sim.palette import AIR, BLOCKS, DISPLACED, ID, LAVA, PASSABLE, WATER
+from envs.minecraft.sim.palette import AIR, BLOCKS, DISPLACED, EMPTY, ID, LAVA, PASSABLE, WATER
 from envs.minecraft.sim.rules import Rules
 from envs.minecraft.sim.sight import SeenMap, look
 from envs.minecraft.sim.survival import EAT_TICKS, EXHAUSTION, Hunger, ToolWear, attack_wear, break_wear
@@ -304,7 +304,7 @@ class Engine:
             cell = (math.floor(x + dx * step * 0.1), math.floor(y + dy * step * 0.1), math.floor(z + dz * step * 0.1))
             if cell == previous:
                 continue
-            if not PASSABLE[self.world.get(*cell)] or self.world.get(*cell) == ID["grass"]:
+            if not EMPTY[self.world.get(*cell)]:  # plants and torches have a shape to aim at, as in the game
                 return cell, previous
             previous = cell
         return None, previous

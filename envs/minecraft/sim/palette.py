@@ -15,21 +15,29 @@ BLOCKS: tuple[str, ...] = (
     "cobblestone", "oak_planks", "spruce_planks", "birch_planks", "crafting_table", "furnace", "torch", "glass",
     "obsidian", "sugar_cane", "pumpkin", "emerald_ore", "tall_grass", "oak_sapling", "birch_sapling", "spruce_sapling",
     "white_wool",
+    "dandelion", "poppy", "azure_bluet", "oxeye_daisy", "cornflower", "red_tulip", "orange_tulip", "white_tulip",
+    "pink_tulip", "lily_of_the_valley", "lilac", "rose_bush", "peony", "brown_mushroom", "red_mushroom", "fern",
+    "dead_bush", "sweet_berry_bush",
 )
+PLANTS = ("grass", "tall_grass", "sugar_cane", "oak_sapling", "birch_sapling", "spruce_sapling", "dandelion", "poppy",
+          "azure_bluet", "oxeye_daisy", "cornflower", "red_tulip", "orange_tulip", "white_tulip", "pink_tulip",
+          "lily_of_the_valley", "lilac", "rose_bush", "peony", "brown_mushroom", "red_mushroom", "fern", "dead_bush",
+          "sweet_berry_bush")
 ID: dict[str, int] = {name: index for index, name in enumerate(BLOCKS)}
 AIR, WATER, LAVA = ID["air"], ID["water"], ID["lava"]
 
 # blocks you walk through and see through
 PASSABLE = np.zeros(256, dtype=bool)
-for _name in ("air", "water", "lava", "grass", "torch", "sugar_cane", "tall_grass", "oak_sapling", "birch_sapling",
-              "spruce_sapling"):
+for _name in ("air", "water", "lava", "torch") + PLANTS:
     PASSABLE[ID[_name]] = True
 # blocks a ray of sight passes through (it still sees them: water, a plant, a torch)
 TRANSPARENT = np.zeros(256, dtype=bool)
-for _name in ("air", "water", "grass", "torch", "glass", "sugar_cane", "tall_grass", "oak_sapling", "birch_sapling",
-              "spruce_sapling"):
+for _name in ("air", "water", "torch", "glass") + PLANTS:
     TRANSPARENT[ID[_name]] = True
+# nothing to aim at: the line of sight to a block passes through these
+EMPTY = np.zeros(256, dtype=bool)
+EMPTY[[AIR, ID["water"], ID["lava"]]] = True
 # what flowing water or lava and falling sand or gravel take the place of
-DISPLACED = (AIR, ID["grass"], ID["torch"])
+DISPLACED = (AIR, ID["torch"]) + tuple(ID[name] for name in PLANTS)
 FLUID = np.zeros(256, dtype=bool)
 FLUID[[WATER, LAVA]] = True

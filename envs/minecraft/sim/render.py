@@ -21,5 +21,11 @@ COLORS = {
     "pumpkin": (220, 130, 30), "emerald_ore": (60, 200, 110), "tall_grass": (100, 160, 60),
     "oak_sapling": (70, 120, 40), "birch_sapling": (110, 150, 70), "spruce_sapling": (50, 90, 50),
     "white_wool": (235, 235, 235),
+    "dandelion": (240, 220, 40), "poppy": (200, 30, 30), "azure_bluet": (210, 215, 230),
+    "oxeye_daisy": (230, 230, 210), "cornflower": (80, 110, 210), "red_tulip": (210, 50, 40),
+    "orange_tulip": (230, 130, 40), "white_tulip": (230, 235, 230), "pink_tulip": (230, 160, 190),
+    "lily_of_the_valley": (240, 245, 240), "lilac": (190, 140, 200), "rose_bush": (170, 40, 50),
+    "peony": (220, 170, 210), "brown_mushroom": (150, 110, 80), "red_mushroom": (200, 40, 40),
+    "fern": (80, 130, 60), "dead_bush": (140, 100, 50), "sweet_berry_bush": (60, 100, 50),
 }
 PALETTE_RGB = np.array([COLORS[name] for name in BLOCKS], dtype=np.uint8)

@@ -1,11 +1,18 @@
 """What 1.16 scatters on and under the surface besides trees: lakes of water and lava, clay on
-lake and sea floors, sugar cane beside water, pumpkin patches.
+lake and sea floors, sugar cane beside water, pumpkin patches, flowers, mushrooms, ferns, berry
+bushes and dead bushes.
 
 Rarities follow the game's: a water lake in one chunk of 4, a lava lake in one of 80 (deep
 down, and only one in ten of those above sea level), one clay disk a chunk where the floor is
 under water, 10 tries at sugar cane (1-3 tall, on grass, dirt or sand beside water), a pumpkin
 patch in one chunk of 32. Lakes are unions of 4-7 flattened ellipsoids in a 16 x 8 x 16 box
 (the LakeFeature shape), fluid in the lower half and air above, kept inside their chunk.
+Plants (`plants`, drawn from a random stream of their own) grow as the biomes' flower features
+put them: a patch of one kind a chunk (up to 12 tries within 3 blocks of a spot) of the plains'
+flowers (dandelions and poppies most, azure bluets, oxeye daisies, cornflowers, tulips) or the
+forest's (dandelions, poppies, lilies of the valley and the tall lilac, rose bush and peony);
+brown mushrooms in one chunk of 4 and red in one of 8, on the ground of any biome; ferns and
+sweet berry bushes on the spruce slopes of the mountains; dead bushes on desert sand.
 """
 
 from __future__ import annotations
@@ -99,3 +106,44 @@ def _pumpkins(blocks: np.ndarray, rng: np.random.Generator, height: np.ndarray) 
         ground = _top(blocks, x, z)
         if blocks[x, ground, z] == ID["grass_block"] and ground + 1 < blocks.shape[1]:
             blocks[x, ground + 1, z] = ID["pumpkin"]
+
+
+PLAINS_FLOWERS = {"dandelion": 4, "poppy": 4, "azure_bluet": 2, "oxeye_daisy": 2, "cornflower": 2, "red_tulip": 1,
+                  "orange_tulip": 1, "white_tulip": 1, "pink_tulip": 1}
+FOREST_FLOWERS = {"dandelion": 4, "poppy": 4, "lily_of_the_valley": 2, "lilac": 1, "rose_bush": 1, "peony": 1}
+PATCH_TRIES = 12
+PATCH_SPREAD = 3
+BROWN_MUSHROOM_RARITY = 4
+RED_MUSHROOM_RARITY = 8
+
+
+def plants(blocks: np.ndarray, rng: np.random.Generator, biome: np.ndarray) -> None:
+    """Flowers, mushrooms, ferns, berry bushes and dead bushes on the chunk's ground."""
+    dominant = int(np.bincount(biome.ravel(), minlength=4).argmax())
+    flowers = {0: PLAINS_FLOWERS, 1: FOREST_FLOWERS}.get(dominant)
+    if flowers is not None:
+        names, weights = list(flowers), np.array(list(flowers.values()), float)
+        _patch(blocks, rng, names[int(rng.choice(len(names), p=weights / weights.sum()))], ("grass_block",))
+    if dominant == 3:
+        _patch(blocks, rng, "fern", ("grass_block", "dirt"))
+        if rng.integers(4) == 0:
+            _patch(blocks, rng, "sweet_berry_bush", ("grass_block",))
+    if dominant == 2 and rng.integers(2) == 0:
+        _patch(blocks, rng, "dead_bush", ("sand",), tries=3)
+    if rng.integers(BROWN_MUSHROOM_RARITY) == 0:
+        _patch(blocks, rng, "brown_mushroom", ("grass_block", "dirt", "stone"), tries=4)
+    if rng.integers(RED_MUSHROOM_RARITY) == 0:
+        _patch(blocks, rng, "red_mushroom", ("grass_block", "dirt", "stone"), tries=4)
+
+
+def _patch(blocks: np.ndarray, rng: np.random.Generator, plant: str, ground: tuple[str, ...],
+           tries: int = PATCH_TRIES) -> None:
+    """Up to `tries` plants around one spot, each on free ground of the listed kinds."""
+    cx, cz = (int(rng.integers(PATCH_SPREAD, CHUNK - PATCH_SPREAD)) for _ in range(2))
+    soil = [ID[name] for name in ground]
+    for _ in range(tries):
+        x = cx + int(rng.integers(-PATCH_SPREAD, PATCH_SPREAD + 1))
+        z = cz + int(rng.integers(-PATCH_SPREAD, PATCH_SPREAD + 1))
+        top = _top(blocks, x, z)
+        if blocks[x, top, z] in soil and top + 1 < blocks.shape[1]:
+            blocks[x, top + 1, z] = ID[plant]

@@ -6,8 +6,8 @@ bottom; caves and ravines by 1.16's carvers (carvers.py), lava below y = 11;
 then the blobs of 1.16's OreFeature (ore_features.py: dirt, gravel, granite, diorite and
 andesite, then coal, iron, gold, redstone, diamond, lapis, and emerald in mountains) from this
 chunk and its neighbours; lakes, clay, sugar cane and pumpkins (surface_features.py); trees,
-cacti and grass on the surface. A chunk depends only on the
-seed and its position.
+cacti and grass on the surface; then flowers, mushrooms and other plants (surface_features.py).
+A chunk depends only on the seed and its position.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ CHUNK = 16
 HEIGHT = 128
 SEA_LEVEL = 62
 BIOMES = ("plains", "forest", "desert", "mountains")
+PLANT_STREAM = 7  # plants draw from a random stream of their own
 
 
 def column_fields(seed: int, x0: int, z0: int, size: int = CHUNK) -> tuple[np.ndarray, np.ndarray]:
@@ -70,6 +71,8 @@ def generate_chunk(seed: int, cx: int, cz: int) -> tuple[np.ndarray, np.ndarray]
     _place_blobs(blocks, seed, cx, cz)
     surface_features.decorate(blocks, rng, height, biome)
     _decorate(blocks, rng, height, biome)
+    surface_features.plants(blocks, np.random.default_rng([seed & 0xFFFFFFFF, cx & 0xFFFFFFFF, cz & 0xFFFFFFFF,
+                                                           PLANT_STREAM]), biome)
     return blocks, biome
 
 

@@ -1,0 +1,75 @@
+import numpy as np
+
+from envs.minecraft.contracts import MinecraftTask, StructuredAction
+from envs.minecraft.sim.env import EmbeddedMinecraft
+from envs.minecraft.sim.palette import AIR, ID
+from envs.minecraft.sim.worldgen import generate_chunk
+
+
+def start(seed: int, **inventory) -> EmbeddedMinecraft:
+    env = EmbeddedMinecraft()
+    env.reset(MinecraftTask(seed=seed, initial_inventory=inventory))
+    return env
+
+
+def act(env, name, **args):
+    return env.step(StructuredAction(name=name, args=args)).info["result"]
+
+
+def test_shears_on_a_sheep_give_wool_once_and_wear():
+    env = start(7, shears=1)
+    engine = env.engine
+    engine.mobs.mobs.clear()
+    x, y, z = engine.player.cell()
+    sheep = engine.mobs._spawn("sheep", x + 1, y, z)
+    result = act(env, "apply", object="sheep", tool="shears")
+    assert result["success"] and sheep.sheared and sheep.id in engine.mobs.mobs  # shorn, not killed
+    assert 1 <= result["inventory_delta"]["white_wool"] <= 3 and "shears" not in result["inventory_delta"]
+    assert engine.player.wear.spent == {"shears": 1}
+    again = act(env, "apply", object="sheep", tool="shears")
+    assert again["feedback"] == "cannot apply shears to sheep: an unsheared sheep is not in sight; explore first"
+
+
+def test_a_bucket_on_a_cow_gives_milk_and_an_axe_strips_a_log():
+    env = start(7, bucket=1, wooden_axe=1)
+    engine = env.engine
+    engine.mobs.mobs.clear()
+    x, y, z = engine.player.cell()
+    engine.mobs._spawn("cow", x, y, z + 1)
+    milk = act(env, "apply", object="cow", tool="bucket")
+    assert milk["inventory_delta"] == {"bucket": -1, "milk_bucket": 1}
+    engine.set_block(x + 2, y, z, ID["oak_log"])
+    stripped = act(env, "apply", object="oak_log", tool="wooden_axe")
+    assert stripped["success"] and stripped["inventory_delta"] == {"stripped_oak_log": 1}
+    assert engine.world.get(x + 2, y, z) == AIR
+    refused = act(env, "apply", object="cow", tool="wooden_axe")
+    assert refused["feedback"].startswith("cannot apply wooden_axe to cow: wooden_axe can be applied to acacia_log")
+
+
+def test_flowers_mushrooms_and_bushes_grow_where_their_biomes_put_them():
+    kinds = {}
+    for cx in range(-3, 4):
+        for cz in range(-3, 4):
+            blocks, biome = generate_chunk(0, cx, cz)
+            for name in ("dandelion", "poppy", "oxeye_daisy", "lily_of_the_valley", "lilac", "brown_mushroom",
+                         "red_mushroom", "fern", "dead_bush", "sweet_berry_bush"):
+                cells = np.argwhere(blocks == ID[name])
+                if len(cells):
+                    kinds[name] = kinds.get(name, 0) + len(cells)
+                    x, y, z = cells[0]
+                    assert blocks[x, y - 1, z] in (ID["grass_block"], ID["dirt"], ID["sand"], ID["stone"])
+    assert {"dandelion", "poppy", "brown_mushroom", "fern"} <= set(kinds)
+
+
+def test_a_flower_is_mined_by_hand_and_flint_comes_by_chance():
+    env = start(7)
+    engine = env.engine
+    x, y, z = engine.player.cell()
+    engine.set_block(x + 1, y, z, ID["poppy"])
+    result = act(env, "mine", object="poppy")
+    assert result["success"] and result["inventory_delta"] == {"poppy": 1}
+    flint = 0
+    for index in range(20):
+        engine.set_block(x - 1, y, z + (index % 2), ID["gravel"])
+        flint += act(env, "mine", object="gravel")["inventory_delta"].get("flint", 0)
+    assert 0 < flint < 20  # seeded rolls: about one break in ten gives flint instead of gravel
