@@ -18,7 +18,7 @@ from envs.minecraft.contracts import ActionResult, StructuredAction
 from envs.minecraft.sim.engine import VOXEL_RADIUS, Engine, Primitive
 from envs.minecraft.sim.mobs import ATTACK_COOLDOWN_TICKS, HOSTILE, PASSIVE
 from envs.minecraft.sim.navigation import Navigator
-from envs.minecraft.sim.palette import AIR, BLOCKS, ID, LAVA, PASSABLE, WATER
+from envs.minecraft.sim.palette import AIR, BLOCKS, ID, LAVA, PASSABLE, PLANTS, WATER
 from envs.minecraft.sim.sight import SIGHT_RANGE, in_view
 from envs.minecraft.sim.underground import UndergroundSearch
 from envs.minecraft.sim.uses import apply
@@ -34,6 +34,8 @@ MINE_CANDIDATES = 4  # blocks tried, nearest first, before mining gives up
 BEST_PICKAXE_FIRST = ("diamond_pickaxe", "iron_pickaxe", "stone_pickaxe", "wooden_pickaxe")
 FILLERS = ("cobblestone", "dirt", "stone", "oak_planks", "spruce_planks", "birch_planks")
 TREE_BLOCKS = [ID[name] for name in BLOCKS if name.endswith(("_log", "_leaves"))]
+# trees and plants stand in the open: walk to them, never tunnel
+IN_THE_OPEN = set(TREE_BLOCKS) | {ID[name] for name in PLANTS} | {ID["pumpkin"], ID["cactus"]}
 SAFE_DROP = 3
 LOWEST_DIG_LEVEL = 5  # below this lava lakes and bedrock make digging down to an ore unsafe
 UNDERGROUND_CLIMB = 4  # blocks climbed when boxed in underground before searching again
@@ -222,6 +224,7 @@ class StructuredActions:
             self.engine.step(Primitive.EQUIP, tool)
         feedback = ""
         self.engine.look()
+        budget = self.engine.steps + ACTION_STEP_LIMIT
         for _ in range(MINE_CANDIDATES):
             target = self.find(names, exclude=self.unreachable)
             if target is None:
@@ -229,7 +232,7 @@ class StructuredActions:
             if self._distance_to(self.player.cell(), target) <= 4.0:
                 break
             reached, feedback = self._go_next_to(target, object)
-            if reached or self._dig_towards(target):
+            if reached or (self.world.get(*target) not in IN_THE_OPEN and self._dig_towards(target, budget)):
                 break
             self.unreachable.add(target)  # not tried again in this episode
         else:
@@ -245,12 +248,14 @@ class StructuredActions:
                           f"{', '.join(needed)}"
         return self.nav.mine_cell(target)
 
-    def _dig_towards(self, target: tuple[int, int, int]) -> bool:
-        """Reach a buried block: dig down to its level, then tunnel towards it until it is in reach."""
+    def _dig_towards(self, target: tuple[int, int, int], budget: int) -> bool:
+        """Reach a buried block: dig down to its level, then tunnel towards it until it is in reach
+        (or the step budget is spent)."""
         if target[1] < math.floor(self.player.y):
             self._dig_down(max(target[1], LOWEST_DIG_LEVEL))
         for _ in range(64):
-            if self._distance_to(self.player.cell(), target) <= 4.0 or self.engine.exhausted:
+            if self._distance_to(self.player.cell(), target) <= 4.0 or self.engine.exhausted or \
+                    self.engine.steps >= budget:
                 return self._distance_to(self.player.cell(), target) <= 4.0
             if not self._step_towards(target[0], target[2], avoid_drops=False):
                 return False
