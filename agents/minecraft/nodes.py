@@ -27,6 +27,7 @@ MAX_QUERIES = 30  # planner queries per sub-goal (GITM)
 MAX_NESTING = 3  # missing ingredients fetched inside missing ingredients, at most this deep
 KNOWLEDGE_PER_QUERY = 3
 MISSING = re.compile(r"(\d+) ([a-z_]+)")
+NOT_FOUND = re.compile(r"(explored the surface|tunnelled) without finding [a-z_]+$|no such block or mob in this world")
 SUBTREE_KEY = "{} with its sub-goals"  # memory key of the plan that reached a sub-goal and everything under it
 
 
@@ -34,7 +35,7 @@ def initial_state(task_id: str, goal: str, count: int) -> MinecraftState:
     return MinecraftState(task_id=task_id, goal=goal, count=count, tree="", agenda=[], queries={}, failures=[],
                           plan=[], achieved_with=[], executed=[], action_log=[], last_result={}, planner_queries=0,
                           repairs=0,
-                          fallbacks=0, invalid_actions=0, actions=0, steps=0, milestones={}, current=None,
+                          fallbacks=0, invalid_actions=0, actions=0, steps=0, milestones={}, unfound=[], current=None,
                           reached=False, next_id=0, trail=[], trail_start={}, subtree_tried=[], done=False,
                           success=False, reason="")
 
@@ -197,6 +198,9 @@ def feedback(state: MinecraftState, runtime: Runtime[MinecraftResources]) -> dic
     entry = state["current"]
     if not result["success"]:
         failures = state["failures"] + [{"action": action, "success": False, "message": result["feedback"]}]
+        around = _plan_around(state, action, result["feedback"], resources)
+        if around is not None:
+            return around
         agenda, next_id = _with_missing_ingredients(state, result["feedback"], resources)
         return {"failures": failures, "plan": [], "agenda": agenda, "next_id": next_id, "reached": False}
     update = {"achieved_with": state["achieved_with"] + [action], "trail": state["trail"] + [general_action(action)],
@@ -208,6 +212,32 @@ def feedback(state: MinecraftState, runtime: Runtime[MinecraftResources]) -> dic
                                                    "message": f"the plan ended without {entry['count']} "
                                                               f"{entry['object']}"}]
     return update
+
+
+def _plan_around(state: MinecraftState, action: dict, message: str, resources: MinecraftResources) -> dict | None:
+    """An exploration that found none of what the current sub-goal is mined, hunted or used from:
+    plan the goal again without it (another recipe, another source), as GITM's decomposer does
+    with feedback. None when it was something else, or there is no other way."""
+    found_none = NOT_FOUND.search(message)
+    entry = state["current"]
+    if action["name"] != "explore" or found_none is None or entry is None:
+        return None
+    missing = str(action["args"].get("object", ""))
+    unfound = list(state.get("unfound", []))
+    if missing in unfound or missing not in (entry["source"], entry["object"]):
+        return None
+    unfound.append(missing)
+    try:
+        tree = resources.decomposer.decide(GoalRequest(goal=state["goal"], count=state["count"],
+                                                       avoid=unfound)).gather_upfront()
+    except UnknownName:
+        return {"unfound": unfound}  # no other way: keep trying this one
+    if tree.render() == state["tree"]:
+        return {"unfound": unfound}
+    _emit(resources, "tree", {"tree": tree.render(), "reason": f"no {missing} found"})
+    agenda = _entries(tree, 0, state["next_id"])
+    return {"unfound": unfound, "tree": tree.render(), "agenda": agenda, "next_id": state["next_id"] + len(agenda),
+            "current": None, "plan": [], "failures": [], "reached": False}
 
 
 def _with_missing_ingredients(state: MinecraftState, message: str,

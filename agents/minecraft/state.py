@@ -44,6 +44,7 @@ class MinecraftState(TypedDict, total=False):
     actions: int
     steps: int
     milestones: dict[str, int]  # item -> step at which it was first held
+    unfound: list[str]  # blocks and mobs explored for in vain: the goal is planned again without them
     done: bool
     success: bool
     reason: str

@@ -12,7 +12,8 @@ groups: any wood will do, as in the game's recipes.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 
 from pydantic import Field
 
@@ -83,6 +84,7 @@ class GoalRequest(Contract):
 
     goal: str
     count: int = Field(1, ge=1)
+    avoid: list[str] = Field(default_factory=list, description="blocks and mobs looked for and not found")
 
 
 class KnowledgeGraphDecomposer:
@@ -93,6 +95,7 @@ class KnowledgeGraphDecomposer:
     def __init__(self, rules: Rules, ways: Ways | None = None):
         self.rules = rules
         self.ways = ways or Ways(rules)
+        self._avoiding: dict[frozenset[str], Ways] = {}
 
     def any_wood_will_do(self, item: str, ingredient: str) -> bool:
         """An ingredient of a wood group may be any member when the item also has a recipe made from
@@ -109,25 +112,34 @@ class KnowledgeGraphDecomposer:
         return self.ways.weakest_tool(block)
 
     def decide(self, request: GoalRequest) -> SubGoal:
-        return self.decompose(request.goal, request.count)
+        return self.decompose(request.goal, request.count, avoid=request.avoid)
 
-    def decompose(self, goal: str, count: int = 1, held: dict[str, int] | None = None) -> SubGoal:
-        """The sub-goal tree for `count` of `goal`."""
+    def decompose(self, goal: str, count: int = 1, held: dict[str, int] | None = None,
+                  avoid: Iterable[str] = ()) -> SubGoal:
+        """The sub-goal tree for `count` of `goal`; `avoid` names blocks and mobs not to plan on (the
+        player looked for them and found none)."""
         if goal not in GROUPS:
             self.rules.item(goal)  # raises UnknownName for hallucinated items
-        return self._node(goal, count, depth=0)
+        avoided = frozenset(avoid)
+        if avoided and avoided not in self._avoiding:
+            world = self.ways.world
+            self._avoiding[avoided] = Ways(self.rules, replace(
+                world, blocks={k: v for k, v in world.blocks.items() if k not in avoided},
+                mobs={k: v for k, v in world.mobs.items() if k not in avoided},
+                uses=tuple(use for use in world.uses if use.target not in avoided)))
+        return self._node(goal, count, 0, self._avoiding[avoided] if avoided else self.ways)
 
-    def _cheapest(self, item: str):
+    def _cheapest(self, item: str, ways: Ways):
         """The cheapest way to the item, or for a group the cheapest way to any member."""
         members = GROUPS.get(item, (item,))
-        ways = [(self.ways.cost(m), index, self.ways.best(m)) for index, m in enumerate(members)]
-        ways = [entry for entry in ways if entry[2] is not None]
-        return min(ways, key=lambda entry: entry[:2])[2] if ways else None
+        found = [(ways.cost(m), index, ways.best(m)) for index, m in enumerate(members)]
+        found = [entry for entry in found if entry[2] is not None]
+        return min(found, key=lambda entry: entry[:2])[2] if found else None
 
-    def _node(self, item: str, count: int, depth: int) -> SubGoal:
+    def _node(self, item: str, count: int, depth: int, ways: Ways) -> SubGoal:
         if depth > MAX_DEPTH:
             raise UnknownName(f"cannot plan {item}: its recipe chain is too deep")
-        way = self._cheapest(item)
+        way = self._cheapest(item, ways)
         if way is None:
             raise UnknownName(f"cannot plan {item}: it cannot be mined, killed for, smelted or crafted from what "
                               "the Overworld offers")
@@ -135,26 +147,26 @@ class KnowledgeGraphDecomposer:
             node = SubGoal(item, count, way.method, source=way.source, tool=way.tool,
                            per_action=way.per_action)
             if way.tool:
-                consumed = way.method == "apply" and any(use.consumed for use in self.ways.world.uses_on(
+                consumed = way.method == "apply" and any(use.consumed for use in ways.world.uses_on(
                     way.source, way.tool))
                 uses = math.ceil(count / way.per_action) if consumed else 1
-                node.children.append(self._node(way.tool, uses, depth + 1))
+                node.children.append(self._node(way.tool, uses, depth + 1, ways))
             return node
         if way.method == "smelt":
             source = group_of(way.source) if group_of(way.source) != way.source else way.source
             node = SubGoal(item, count, "smelt", source=source)
-            node.children += [self._node(source, count, depth + 1), self._node("furnace", 1, depth + 1),
-                              self._node(SMELTING_FUEL, math.ceil(count / FUEL_PER_PLANK), depth + 1)]
+            node.children += [self._node(source, count, depth + 1, ways), self._node("furnace", 1, depth + 1, ways),
+                              self._node(SMELTING_FUEL, math.ceil(count / FUEL_PER_PLANK), depth + 1, ways)]
             return node
         target = way.item
-        recipe = self.ways.best_recipe(target)
+        recipe = ways.best_recipe(target)
         assert recipe is not None
         batches = math.ceil(count / recipe.count)
         node = SubGoal(item, count, "craft", needs_table=recipe.needs_table)
         for ingredient, n in recipe.ingredients:
             wanted = group_of(ingredient) if self.any_wood_will_do(item if item in GROUPS else target, ingredient) \
                 else ingredient
-            node.children.append(self._node(wanted, n * batches, depth + 1))
+            node.children.append(self._node(wanted, n * batches, depth + 1, ways))
         if recipe.needs_table:
-            node.children.append(self._node("crafting_table", 1, depth + 1))
+            node.children.append(self._node("crafting_table", 1, depth + 1, ways))
         return node

@@ -83,13 +83,15 @@ class LLMDecomposer:
         self.last_problem: str | None = None
 
     def decide(self, request: GoalRequest) -> SubGoal:
-        return self.decompose(request.goal, request.count)
+        return self.decompose(request.goal, request.count, request.avoid)
 
-    def decompose(self, goal: str, count: int = 1) -> SubGoal:
+    def decompose(self, goal: str, count: int = 1, avoid: list[str] | tuple[str, ...] = ()) -> SubGoal:
         if goal not in GROUPS:
             self.rules.item(goal)  # a hallucinated goal is the caller's error, as with the fallback
         notes = self.knowledge.search(goal, 8) if self.knowledge else []
         user = f"Goal: obtain {count} {goal}."
+        if avoid:
+            user += f"\nLooked for and not found nearby: {', '.join(avoid)}; plan without them."
         if notes:
             user += "\nKnowledge:\n" + "\n".join(f"- {entry.body}" for entry in notes)
         answer = ask(self.model, DECOMPOSER_SYSTEM, user, lambda text: self._read(text, goal), REPAIR_REQUEST)
@@ -97,7 +99,7 @@ class LLMDecomposer:
         if answer.value is not None:
             return answer.value
         log.info("decomposer answer unusable (%s); falling back to the knowledge graph", answer.problem)
-        return self.fallback.decompose(goal, count)
+        return self.fallback.decompose(goal, count, avoid=avoid)
 
     def _read(self, text: str, goal: str) -> tuple[SubGoal | None, bool, str | None]:
         fields = json_object(text)

@@ -30,6 +30,7 @@ EXPLORE_BOARD = 20
 EXPLORE_DEAD_ENDS = 8  # cells in a row with no way there end a surface exploration
 EXPLORE_DEAD_END_TICKS = 20
 ACTION_STEP_LIMIT = 4000
+DIG_TOWARDS_STEPS = 1500  # tunnelling to a buried block gives up after this
 MINE_CANDIDATES = 4  # blocks tried, nearest first, before mining gives up
 BEST_PICKAXE_FIRST = ("diamond_pickaxe", "iron_pickaxe", "stone_pickaxe", "wooden_pickaxe")
 FILLERS = ("cobblestone", "dirt", "stone", "oak_planks", "spruce_planks", "birch_planks")
@@ -224,7 +225,7 @@ class StructuredActions:
             self.engine.step(Primitive.EQUIP, tool)
         feedback = ""
         self.engine.look()
-        budget = self.engine.steps + ACTION_STEP_LIMIT
+        budget = self.engine.steps + DIG_TOWARDS_STEPS
         for _ in range(MINE_CANDIDATES):
             target = self.find(names, exclude=self.unreachable)
             if target is None:
@@ -232,7 +233,7 @@ class StructuredActions:
             if self._distance_to(self.player.cell(), target) <= 4.0:
                 break
             reached, feedback = self._go_next_to(target, object)
-            if reached or (self.world.get(*target) not in IN_THE_OPEN and self._dig_towards(target, budget)):
+            if reached or (self._can_tunnel_to(target) and self._dig_towards(target, budget)):
                 break
             self.unreachable.add(target)  # not tried again in this episode
         else:
@@ -247,6 +248,11 @@ class StructuredActions:
             return False, f"cannot mine {block} with {self.player.equipped or 'bare hands'}: it needs one of " \
                           f"{', '.join(needed)}"
         return self.nav.mine_cell(target)
+
+    def _can_tunnel_to(self, target: tuple[int, int, int]) -> bool:
+        """Tunnel only to what lies in rock, and only with a pickaxe: trees and plants stand in the
+        open, and nobody digs through stone by hand."""
+        return self.world.get(*target) not in IN_THE_OPEN and (self.player.equipped or "").endswith("_pickaxe")
 
     def _dig_towards(self, target: tuple[int, int, int], budget: int) -> bool:
         """Reach a buried block: dig down to its level, then tunnel towards it until it is in reach

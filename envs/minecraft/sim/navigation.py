@@ -35,6 +35,8 @@ HORIZONTAL = ((1, 0), (-1, 0), (0, 1), (0, -1))
 WALL = ID["bedrock"]
 OPEN = tuple(PASSABLE.tolist())  # PASSABLE as plain bools, for the search loop
 LOOK_EVERY = 4  # blocks walked between looks around
+TREE_BLOCKS = {ID[name] for name in BLOCKS if name.endswith(("_log", "_leaves"))}
+MAX_TREE_HEIGHT = 10
 TRAVEL_LEGS = 6  # walks to the edge of what is known, looking again after each, on the way somewhere unseen
 TRAVEL_RADIUS = 32
 
@@ -79,7 +81,28 @@ class Navigator:
     def path_to(self, goals: set[Cell], dig: bool = True,
                 limit: int = PATH_LIMIT) -> list[tuple[Cell, tuple[Cell, ...]]] | None:
         """The cheapest way to any goal cell: a list of (cell, blocks to break before stepping there),
-        starting with the player's own cell; None when there is none within `limit` expanded cells."""
+        starting with the player's own cell; None when there is none within `limit` expanded cells.
+        A player stranded on a tree top with no way on breaks its way down through the tree first."""
+        path = self._search(goals, dig, limit)
+        if path is None and self.climb_down_tree():
+            path = self._search(goals, dig, limit)
+        return path
+
+    def climb_down_tree(self) -> bool:
+        """Break the leaves and logs under the feet until standing on the ground; True if it moved."""
+        moved = False
+        for _ in range(MAX_TREE_HEIGHT):
+            x, y, z = self.player.cell()
+            if self.world.get(x, y - 1, z) not in TREE_BLOCKS or not self.mine_cell((x, y - 1, z))[0]:
+                break
+            for _ in range(20):  # fall onto what is below
+                self.engine.step(Primitive.NOOP)
+                if self.player.on_ground:
+                    break
+            moved = True
+        return moved
+
+    def _search(self, goals: set[Cell], dig: bool, limit: int) -> list[tuple[Cell, tuple[Cell, ...]]] | None:
         start = self.player.cell()
         if start in goals:
             return [(start, ())]
