@@ -179,6 +179,16 @@ def test_task_names_are_checked():
         resolve_tasks("diamond_pick")
 
 
+def test_a_source_explored_for_in_vain_is_planned_around():
+    events = []
+    record = run_task(item_task("light_blue_dye"), MinecraftOptions(seed=0),
+                      on_event=lambda kind, details: events.append((kind, details))).record
+    assert record["success"]
+    reasons = [details.get("reason") for kind, details in events if kind == "tree" and details.get("reason")]
+    assert reasons[:2] == ["no cornflower found", "no blue_orchid found"]  # then lapis and a lily of the valley
+    assert any("lapis_ore" in line and "broke" in line for line in record["action_log"])
+
+
 def test_an_env_without_the_protocol_is_refused_by_name():
     from agents.minecraft.interface import check_env
     from envs.errors import UserInputError

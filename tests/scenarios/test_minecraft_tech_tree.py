@@ -94,3 +94,18 @@ def test_the_cheapest_way_weighs_rarity_and_chance():
     assert ways.best("white_dye").recipe.needs() == {"lily_of_the_valley": 1}
     assert ways.cost("apple") == pytest.approx(200.0)  # 0.5 % a leaf
     assert ways.best("wheat") is None and ways.cost("wheat") == float("inf")
+
+
+def test_a_source_not_found_is_planned_around():
+    decomposer = KnowledgeGraphDecomposer(rules())
+    sources = [leaf.source for leaf in leaves(decomposer.decompose("light_blue_dye"))]
+    assert sources == ["cornflower", "lily_of_the_valley"]
+    assert [leaf.source for leaf in leaves(decomposer.decompose("light_blue_dye", avoid=["cornflower"]))] == \
+        ["blue_orchid"]
+    around = decomposer.decompose("light_blue_dye", avoid=["cornflower", "blue_orchid"])
+    assert [leaf.source for leaf in leaves(around) if leaf.method == "mine" and leaf.object != "log"][-2:] == \
+        ["lapis_ore", "lily_of_the_valley"]
+    wool = decomposer.decompose("white_wool", avoid=["sheep"])
+    assert (wool.method, [(c.object, c.count, c.source) for c in wool.children]) == ("craft", [("string", 4, "spider")])
+    with pytest.raises(UnknownName):
+        decomposer.decompose("poppy", avoid=["poppy"])

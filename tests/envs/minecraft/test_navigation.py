@@ -72,3 +72,18 @@ def test_water_is_swum_at_half_speed_and_lava_never_entered():
                 engine2.world.set(x, y1, z, ID["lava"])
                 engine2.world.set(x, y1 + 1, z, ID["lava"])
     assert nav2.path_to({(x1 + 6, y1, z1)}) is None  # a ring of lava: no way out, not even by digging
+
+
+def test_a_player_stranded_on_a_tree_top_breaks_its_way_down():
+    engine, nav, (x0, y0, z0) = flat_stage()
+    for y in range(y0, y0 + 5):  # a trunk five high with a crown of leaves round its top
+        engine.world.set(x0 + 4, y, z0, ID["oak_log"])
+    for dx in (-1, 0, 1):
+        for dz in (-1, 0, 1):
+            engine.world.set(x0 + 4 + dx, y0 + 5, z0 + dz, ID["oak_leaves"])
+    engine.player.x, engine.player.y, engine.player.z = x0 + 4.5, float(y0 + 6), z0 + 0.5
+    engine.look()
+    path = nav.path_to({(x0 - 4, y0, z0)})  # a six-block drop: no way down but through the tree
+    assert path is not None and engine.player.cell()[1] == y0
+    assert engine.world.get(x0 + 4, y0 + 5, z0) == AIR and engine.world.get(x0 + 4, y0, z0) == AIR
+    assert engine.world.get(x0 + 5, y0 + 5, z0) == ID["oak_leaves"]  # only the column under the feet went

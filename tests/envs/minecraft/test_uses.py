@@ -73,3 +73,24 @@ def test_a_flower_is_mined_by_hand_and_flint_comes_by_chance():
         engine.set_block(x - 1, y, z + (index % 2), ID["gravel"])
         flint += act(env, "mine", object="gravel")["inventory_delta"].get("flint", 0)
     assert 0 < flint < 20  # seeded rolls: about one break in ten gives flint instead of gravel
+
+
+def test_nothing_is_tunnelled_to_by_hand_and_trees_never():
+    from tests.envs.minecraft.helpers import carve, engine_at, flat_world
+
+    from envs.minecraft.sim.actions import StructuredActions
+
+    world = flat_world()
+    carve(world, (0, 60, 6), (0, 60, 6), "sand")  # sand sealed in the stone floor, six blocks away
+    engine = engine_at(world, (0, 64, 0), wooden_pickaxe=1)
+    engine.seen.set(0, 60, 6, ID["sand"])  # as if seen before it was covered
+    actions = StructuredActions(engine)
+    assert not actions._can_tunnel_to((0, 60, 6))  # bare hands
+    engine.player.equipped = "wooden_pickaxe"
+    assert actions._can_tunnel_to((0, 60, 6))
+    world.set(0, 64, 6, ID["oak_leaves"])
+    assert not actions._can_tunnel_to((0, 64, 6))  # a tree stands in the open
+    steps = engine.steps
+    engine.player.equipped = None
+    result = actions.execute(StructuredAction(name="mine", args={"object": "sand"}))
+    assert not result.success and engine.steps - steps < 100  # refused without a long dig by hand
