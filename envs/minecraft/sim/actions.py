@@ -190,10 +190,16 @@ class StructuredActions:
         if not names:
             return False, f"cannot approach {object}: no such block in this world"
         self.engine.look()
-        target = self.find(names)
-        if target is None:
-            return False, f"cannot approach {object}: none seen within {SEARCH_RADIUS} blocks; explore first"
-        return self._go_next_to(target, object)
+        feedback = f"cannot approach {object}: none seen within {SEARCH_RADIUS} blocks; explore first"
+        for _ in range(MINE_CANDIDATES):  # the nearest first; one with no known way is not tried again
+            target = self.find(names, exclude=self.unreachable)
+            if target is None:
+                break
+            reached, feedback = self._go_next_to(target, object)
+            if reached:
+                return True, feedback
+            self.unreachable.add(target)
+        return False, feedback
 
     def _go_next_to(self, target: tuple[int, int, int], what: str) -> tuple[bool, str]:
         x, y, z = target
@@ -201,6 +207,8 @@ class StructuredActions:
                  if (dx, dz) != (0, 0) or dy < 0}
         goals = {g for g in goals if self._distance_to(g, target) <= 4.0}
         path = self.nav.path_to(goals)
+        if path is None and self.nav.travel_towards(x, z, near=6.0)[0]:  # through country not seen yet
+            path = self.nav.path_to(goals)
         if path is None:
             return False, f"cannot approach {what} at {target}: no known way there within the search budget"
         arrived, feedback = self.nav.follow(path)

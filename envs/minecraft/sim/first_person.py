@@ -25,7 +25,11 @@ FIELD_OF_VIEW = 70.0  # degrees across
 VIEW_RANGE = 48
 FACE_SHADE = np.array([0.78, 1.0, 0.62])  # x faces, tops and bottoms, z faces
 MOB_COLORS = {"cow": (90, 60, 40), "pig": (240, 160, 160), "sheep": (235, 235, 235), "chicken": (250, 250, 250),
-              "zombie": (60, 140, 70), "skeleton": (200, 200, 200), "spider": (50, 40, 40), "creeper": (40, 190, 50)}
+              "zombie": (60, 140, 70), "skeleton": (200, 200, 200), "spider": (50, 40, 40), "creeper": (40, 190, 50),
+              "husk": (150, 130, 90), "stray": (150, 170, 170), "slime": (100, 190, 80), "rabbit": (160, 130, 100),
+              "horse": (130, 90, 50), "donkey": (120, 110, 100), "llama": (220, 210, 180), "parrot": (220, 40, 40),
+              "squid": (40, 50, 90), "cod": (180, 160, 120), "salmon": (170, 70, 60), "tropical_fish": (240, 140, 40),
+              "pufferfish": (230, 200, 60)}
 HUD_HEIGHT = 34
 
 

@@ -18,15 +18,23 @@ import random
 from collections import deque
 from dataclasses import dataclass, field
 
+from envs.minecraft.sim.biomes import LIFE, NAMES, WARM
 from envs.minecraft.sim.light import SKY_OPEN, light_level, open_to_sky, sky_light
-from envs.minecraft.sim.palette import ID
+from envs.minecraft.sim.palette import BLOCKS, ID
 from envs.minecraft.sim.world import VoxelWorld
-from envs.minecraft.sim.worldgen import HEIGHT
+from envs.minecraft.sim.worldgen import HEIGHT, SEA_LEVEL
 
-PASSIVE = {"cow": 10.0, "sheep": 8.0, "pig": 10.0, "chicken": 4.0}
-HOSTILE = {"zombie": 20.0, "skeleton": 20.0, "spider": 16.0, "creeper": 20.0}
-HOSTILE_DAMAGE = {"zombie": 3.0, "skeleton": 3.0, "spider": 2.0}  # normal difficulty; a skeleton's arrow
-SENSE_RANGE = {"zombie": 35, "skeleton": 16, "spider": 16, "creeper": 16}
+PASSIVE = {"cow": 10.0, "sheep": 8.0, "pig": 10.0, "chicken": 4.0, "rabbit": 3.0, "horse": 22.0, "donkey": 22.0,
+           "llama": 22.0, "parrot": 6.0, "squid": 10.0, "cod": 3.0, "salmon": 3.0, "tropical_fish": 3.0,
+           "pufferfish": 3.0}
+AQUATIC = ("squid", "cod", "salmon", "tropical_fish", "pufferfish")
+WATER_TRIES = 4
+HOSTILE = {"zombie": 20.0, "skeleton": 20.0, "spider": 16.0, "creeper": 20.0, "husk": 20.0, "stray": 20.0,
+           "slime": 4.0}
+HOSTILE_POOL = ("creeper", "skeleton", "spider", "zombie")  # what a dark cell spawns, before biome variants
+HOSTILE_DAMAGE = {"zombie": 3.0, "skeleton": 3.0, "spider": 2.0, "husk": 3.0, "stray": 3.0, "slime": 2.0}
+SHOOTERS = ("skeleton", "stray")  # the damage is an arrow's
+SENSE_RANGE = {"zombie": 35, "skeleton": 16, "spider": 16, "creeper": 16, "husk": 35, "stray": 16, "slime": 16}
 WEAPON_DAMAGE = {None: 1.0, "wooden_sword": 4.0, "stone_sword": 5.0, "iron_sword": 6.0, "diamond_sword": 7.0,
                  "wooden_axe": 7.0, "stone_axe": 9.0, "iron_axe": 9.0, "diamond_axe": 9.0,
                  "wooden_pickaxe": 2.0, "stone_pickaxe": 3.0, "iron_pickaxe": 4.0, "diamond_pickaxe": 5.0,
@@ -41,7 +49,7 @@ SHOT_EVERY_TICKS = 40
 CREEPER_POWER = 3.0
 CHASE_NODES = 500
 LOST_TICKS = 200  # a mob that found no way to the player tries again 10 s later
-BURNS_IN_DAYLIGHT = ("zombie", "skeleton")
+BURNS_IN_DAYLIGHT = ("zombie", "skeleton", "stray")
 STEPS_DOWN = (0, 1, -1, -2, -3)  # a mob steps up a block or drops up to three
 NO_SPAWN_ON = SKY_OPEN.copy()  # not on leaves, glass or fluids
 NO_SPAWN_ON[[ID["water"], ID["lava"]]] = True
@@ -99,17 +107,31 @@ class MobManager:
                 for _ in range(rng.randint(0, 2)):
                     mx, mz = cx * 16 + rng.randrange(16), cz * 16 + rng.randrange(16)
                     my = self.world.surface_y(mx, mz) + 1
-                    if self.world.get(mx, my - 1, mz) == ID["grass_block"] and self.world.standable(mx, my, mz):
-                        self._spawn(rng.choice(sorted(PASSIVE)), mx, my, mz)
+                    life = LIFE[NAMES.index(self.world.biome(mx, mz))]
+                    if life.animals and BLOCKS[self.world.get(mx, my - 1, mz)] in life.ground and \
+                            self.world.standable(mx, my, mz):
+                        self._spawn(rng.choice(life.animals), mx, my, mz)
+                self._populate_water(rng, cx, cz)
+
+    def _populate_water(self, rng: random.Random, cx: int, cz: int) -> None:
+        """Squid and fish a block under the surface of water two or more deep (tropical fish and
+        pufferfish where it is warm), WATER_TRIES tries a chunk."""
+        for _ in range(WATER_TRIES):
+            mx, mz = cx * 16 + rng.randrange(16), cz * 16 + rng.randrange(16)
+            if self.world.get(mx, SEA_LEVEL, mz) != ID["water"] or self.world.get(mx, SEA_LEVEL - 1, mz) != ID["water"]:
+                continue
+            warm = NAMES.index(self.world.biome(mx, mz)) in WARM
+            kinds = ("squid", "cod", "tropical_fish", "pufferfish") if warm else ("squid", "cod", "salmon")
+            self._spawn(rng.choice(kinds), mx, SEA_LEVEL - 1, mz)
 
     def tick(self, step: int, time_of_day: int, player) -> float:
         """Advance mobs one tick; returns the damage dealt to the player."""
         px, py, pz = player.cell()
         damage = 0.0
         for mob in list(self.mobs.values()):
-            if mob.kind == "skeleton" and step % SHOT_EVERY_TICKS == mob.id % SHOT_EVERY_TICKS and \
+            if mob.kind in SHOOTERS and step % SHOT_EVERY_TICKS == mob.id % SHOT_EVERY_TICKS and \
                     _distance(mob, px, py, pz) <= SHOT_RANGE and self._sees(mob, player):
-                damage += HOSTILE_DAMAGE["skeleton"]
+                damage += HOSTILE_DAMAGE[mob.kind]
         if step % MOVE_EVERY_TICKS:
             return damage
         if sum(m.hostile for m in self.mobs.values()) < HOSTILE_CAP:
@@ -126,7 +148,7 @@ class MobManager:
                 if mob.kind == "creeper":
                     damage += explosion_damage(math.dist((mob.x, mob.y, mob.z), (px, py, pz)))
                     del self.mobs[mob.id]  # it explodes
-                elif mob.kind != "skeleton":
+                elif mob.kind not in SHOOTERS:
                     damage += HOSTILE_DAMAGE[mob.kind]
                 continue
             if not self._chase(mob, (px, py, pz)):
@@ -142,8 +164,20 @@ class MobManager:
             if self.world.standable(hx, hy, hz) and self.world.get(hx, hy, hz) == 0 and \
                     not NO_SPAWN_ON[self.world.get(hx, hy - 1, hz)]:
                 if light_level(self.world, hx, hy, hz, time_of_day) <= self.rng.randint(0, SPAWN_LIGHT):
-                    self._spawn(self.rng.choice(sorted(HOSTILE)), hx, hy, hz)
+                    self._spawn(self._variant(self.rng.choice(HOSTILE_POOL), hx, hy, hz), hx, hy, hz)
                 return
+
+    def _variant(self, kind: str, x: int, y: int, z: int) -> str:
+        """The biome's own kind: husks for zombies under the desert sky, strays for skeletons under
+        the snowy sky, and in swamps slimes where spiders would come."""
+        biome = self.world.biome(x, z)
+        if biome == "desert" and kind == "zombie" and open_to_sky(self.world, x, y, z):
+            return "husk"
+        if biome == "snowy_tundra" and kind == "skeleton" and open_to_sky(self.world, x, y, z):
+            return "stray"
+        if biome == "swamp" and kind == "spider":
+            return "slime"
+        return kind
 
     def _under_sky(self, mob: Mob) -> bool:
         return open_to_sky(self.world, mob.x, mob.y, mob.z)
@@ -202,6 +236,10 @@ class MobManager:
         return False
 
     def _move(self, mob: Mob, dx: int, dz: int) -> None:
+        if mob.kind in AQUATIC:  # they stay in the water
+            if self.world.get(mob.x + dx, mob.y, mob.z + dz) == ID["water"]:
+                mob.x, mob.z = mob.x + dx, mob.z + dz
+            return
         for dy in (0, 1, -1):
             if self.world.standable(mob.x + dx, mob.y + dy, mob.z + dz):
                 mob.x, mob.y, mob.z = mob.x + dx, mob.y + dy, mob.z + dz

@@ -54,7 +54,9 @@ ORES = (
     BlobRule("lapis_ore", 7, 1, 0, 32, spread="depth_average"),
     BlobRule("emerald_ore", 1, 3, 4, 32, spread="single", biome="mountains"),
 )
-BLOBS = STONE_BLOBS + ORES
+# the badlands' extra gold (1.16: 20 more attempts a chunk, y 32-79)
+BIOME_ORES = (BlobRule("gold_ore", 9, 20, 32, 80, biome="badlands"),)
+BLOBS = STONE_BLOBS + ORES + BIOME_ORES
 
 
 def blob_cells(rng: np.random.Generator, starts: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:

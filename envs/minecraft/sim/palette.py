@@ -18,11 +18,18 @@ BLOCKS: tuple[str, ...] = (
     "dandelion", "poppy", "azure_bluet", "oxeye_daisy", "cornflower", "red_tulip", "orange_tulip", "white_tulip",
     "pink_tulip", "lily_of_the_valley", "lilac", "rose_bush", "peony", "brown_mushroom", "red_mushroom", "fern",
     "dead_bush", "sweet_berry_bush",
+    "jungle_log", "jungle_leaves", "acacia_log", "acacia_leaves", "dark_oak_log", "dark_oak_leaves", "vine", "cocoa",
+    "melon", "bamboo", "blue_orchid", "allium", "sunflower", "lily_pad", "brown_mushroom_block", "red_mushroom_block",
+    "mushroom_stem", "red_sand", "terracotta", "white_terracotta", "orange_terracotta", "yellow_terracotta",
+    "brown_terracotta", "red_terracotta", "light_gray_terracotta", "snow", "ice", "seagrass", "kelp", "kelp_plant",
+    "sea_pickle", "tube_coral_block", "brain_coral_block", "bubble_coral_block", "fire_coral_block",
+    "horn_coral_block",
 )
 PLANTS = ("grass", "tall_grass", "sugar_cane", "oak_sapling", "birch_sapling", "spruce_sapling", "dandelion", "poppy",
           "azure_bluet", "oxeye_daisy", "cornflower", "red_tulip", "orange_tulip", "white_tulip", "pink_tulip",
           "lily_of_the_valley", "lilac", "rose_bush", "peony", "brown_mushroom", "red_mushroom", "fern", "dead_bush",
-          "sweet_berry_bush")
+          "sweet_berry_bush", "vine", "blue_orchid", "allium", "sunflower", "lily_pad", "snow", "seagrass", "kelp",
+          "kelp_plant", "sea_pickle")
 ID: dict[str, int] = {name: index for index, name in enumerate(BLOCKS)}
 AIR, WATER, LAVA = ID["air"], ID["water"], ID["lava"]
 
@@ -32,7 +39,7 @@ for _name in ("air", "water", "lava", "torch") + PLANTS:
     PASSABLE[ID[_name]] = True
 # blocks a ray of sight passes through (it still sees them: water, a plant, a torch)
 TRANSPARENT = np.zeros(256, dtype=bool)
-for _name in ("air", "water", "torch", "glass") + PLANTS:
+for _name in ("air", "water", "torch", "glass", "ice") + PLANTS:
     TRANSPARENT[ID[_name]] = True
 # nothing to aim at: the line of sight to a block passes through these
 EMPTY = np.zeros(256, dtype=bool)

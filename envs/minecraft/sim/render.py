@@ -27,5 +27,16 @@ COLORS = {
     "lily_of_the_valley": (240, 245, 240), "lilac": (190, 140, 200), "rose_bush": (170, 40, 50),
     "peony": (220, 170, 210), "brown_mushroom": (150, 110, 80), "red_mushroom": (200, 40, 40),
     "fern": (80, 130, 60), "dead_bush": (140, 100, 50), "sweet_berry_bush": (60, 100, 50),
+    "jungle_log": (85, 68, 25), "jungle_leaves": (45, 140, 30), "acacia_log": (105, 100, 90),
+    "acacia_leaves": (90, 130, 40), "dark_oak_log": (60, 45, 25), "dark_oak_leaves": (40, 95, 30),
+    "vine": (50, 120, 30), "cocoa": (150, 90, 40), "melon": (120, 170, 40), "bamboo": (110, 160, 50),
+    "blue_orchid": (40, 160, 220), "allium": (180, 110, 220), "sunflower": (250, 200, 30), "lily_pad": (30, 110, 40),
+    "brown_mushroom_block": (150, 110, 80), "red_mushroom_block": (190, 40, 40), "mushroom_stem": (200, 195, 180),
+    "red_sand": (190, 100, 40), "terracotta": (150, 90, 65), "white_terracotta": (210, 180, 160),
+    "orange_terracotta": (160, 85, 40), "yellow_terracotta": (185, 130, 35), "brown_terracotta": (75, 50, 35),
+    "red_terracotta": (145, 60, 45), "light_gray_terracotta": (135, 105, 95), "snow": (245, 250, 250),
+    "ice": (150, 180, 250), "seagrass": (60, 130, 50), "kelp": (70, 120, 40), "kelp_plant": (70, 120, 40),
+    "sea_pickle": (100, 110, 50), "tube_coral_block": (50, 90, 210), "brain_coral_block": (210, 90, 160),
+    "bubble_coral_block": (160, 30, 170), "fire_coral_block": (200, 40, 50), "horn_coral_block": (210, 200, 60),
 }
 PALETTE_RGB = np.array([COLORS[name] for name in BLOCKS], dtype=np.uint8)

@@ -117,13 +117,26 @@ BROWN_MUSHROOM_RARITY = 4
 RED_MUSHROOM_RARITY = 8
 
 
+FLOWER_FOREST_FLOWERS = {**PLAINS_FLOWERS, "allium": 2, "lily_of_the_valley": 2, "lilac": 1, "rose_bush": 1,
+                         "peony": 1}
+FLOWERS = {0: PLAINS_FLOWERS, 1: FOREST_FLOWERS, 6: FOREST_FLOWERS, 10: FLOWER_FOREST_FLOWERS}
+FLOWER_PATCHES = {10: 3}
+SUNFLOWER_RARITY = 8  # sunflower plains: one plains chunk in eight
+SEAGRASS_CHANCE = 0.3
+KELP_CHANCE = 0.06
+CORAL_CHANCE = 0.08
+SEA_PICKLE_CHANCE = 0.03
+CORALS = ("tube_coral_block", "brain_coral_block", "bubble_coral_block", "fire_coral_block", "horn_coral_block")
+
+
 def plants(blocks: np.ndarray, rng: np.random.Generator, biome: np.ndarray) -> None:
     """Flowers, mushrooms, ferns, berry bushes and dead bushes on the chunk's ground."""
-    dominant = int(np.bincount(biome.ravel(), minlength=4).argmax())
-    flowers = {0: PLAINS_FLOWERS, 1: FOREST_FLOWERS}.get(dominant)
+    dominant = int(np.bincount(biome.ravel(), minlength=11).argmax())
+    flowers = FLOWERS.get(dominant)
     if flowers is not None:
         names, weights = list(flowers), np.array(list(flowers.values()), float)
-        _patch(blocks, rng, names[int(rng.choice(len(names), p=weights / weights.sum()))], ("grass_block",))
+        for _ in range(FLOWER_PATCHES.get(dominant, 1)):
+            _patch(blocks, rng, names[int(rng.choice(len(names), p=weights / weights.sum()))], ("grass_block",))
     if dominant == 3:
         _patch(blocks, rng, "fern", ("grass_block", "dirt"))
         if rng.integers(4) == 0:
@@ -134,6 +147,63 @@ def plants(blocks: np.ndarray, rng: np.random.Generator, biome: np.ndarray) -> N
         _patch(blocks, rng, "brown_mushroom", ("grass_block", "dirt", "stone"), tries=4)
     if rng.integers(RED_MUSHROOM_RARITY) == 0:
         _patch(blocks, rng, "red_mushroom", ("grass_block", "dirt", "stone"), tries=4)
+    if dominant == 0 and rng.integers(SUNFLOWER_RARITY) == 0:
+        _patch(blocks, rng, "sunflower", ("grass_block",))
+    if dominant == 4:  # jungle
+        _patch(blocks, rng, "fern", ("grass_block",))
+        if rng.integers(2) == 0:
+            _patch(blocks, rng, "melon", ("grass_block",), tries=6)
+        if rng.integers(4) == 0:
+            _bamboo(blocks, rng)
+    elif dominant == 7:  # swamp
+        _patch(blocks, rng, "blue_orchid", ("grass_block",))
+        _patch(blocks, rng, "lily_pad", ("water",), tries=10)
+        _patch(blocks, rng, "brown_mushroom", ("grass_block",), tries=4)
+    elif dominant == 8:  # badlands
+        _patch(blocks, rng, "dead_bush", ("red_sand", "terracotta"), tries=4)
+    elif dominant == 9:  # snowy tundra
+        _patch(blocks, rng, "sweet_berry_bush", ("grass_block",), tries=3)
+    elif dominant == 6:  # dark forest
+        _patch(blocks, rng, "red_mushroom", ("grass_block",), tries=4)
+
+
+def _bamboo(blocks: np.ndarray, rng: np.random.Generator) -> None:
+    cx, cz = (int(rng.integers(PATCH_SPREAD, CHUNK - PATCH_SPREAD)) for _ in range(2))
+    for _ in range(6):
+        x = cx + int(rng.integers(-PATCH_SPREAD, PATCH_SPREAD + 1))
+        z = cz + int(rng.integers(-PATCH_SPREAD, PATCH_SPREAD + 1))
+        top = _top(blocks, x, z)
+        if blocks[x, top, z] in (ID["grass_block"], ID["dirt"]) and top + 12 < blocks.shape[1]:
+            blocks[x, top + 1:top + 1 + int(rng.integers(4, 11)), z] = ID["bamboo"]
+
+
+def water_plants(blocks: np.ndarray, rng: np.random.Generator, height: np.ndarray, biome: np.ndarray) -> None:
+    """Seagrass and kelp on the floors under the sea; corals and sea pickles where the water is warm."""
+    floors = np.argwhere((height < SEA_LEVEL - 1) & (blocks[np.arange(CHUNK)[:, None], np.minimum(height + 1,
+                                                                                                SEA_LEVEL),
+                                                            np.arange(CHUNK)[None, :]] == WATER))
+    warm = np.isin(biome, (2, 4, 5, 8))
+    for x, z in floors:
+        floor, roll = int(height[x, z]), rng.random()
+        depth = SEA_LEVEL - floor
+        if warm[x, z] and roll < CORAL_CHANCE:
+            blocks[x, floor, z] = ID[CORALS[int(rng.integers(len(CORALS)))]]
+        elif warm[x, z] and roll < CORAL_CHANCE + SEA_PICKLE_CHANCE:
+            blocks[x, floor + 1, z] = ID["sea_pickle"]
+        elif depth >= 3 and roll < CORAL_CHANCE + SEA_PICKLE_CHANCE + KELP_CHANCE:
+            tall = int(rng.integers(1, depth))
+            blocks[x, floor + 1:floor + tall, z] = ID["kelp_plant"]
+            blocks[x, floor + tall, z] = ID["kelp"]
+        elif roll < CORAL_CHANCE + SEA_PICKLE_CHANCE + KELP_CHANCE + SEAGRASS_CHANCE:
+            blocks[x, floor + 1, z] = ID["seagrass"]
+
+
+def snow_cover(blocks: np.ndarray, height: np.ndarray, snowy: np.ndarray) -> None:
+    """A layer of snow on the open ground of snowy columns."""
+    for x, z in np.argwhere(snowy):
+        top = _top(blocks, x, z)
+        if blocks[x, top, z] in (ID["grass_block"], ID["dirt"], ID["spruce_leaves"]) and top + 1 < blocks.shape[1]:
+            blocks[x, top + 1, z] = ID["snow"]
 
 
 def _patch(blocks: np.ndarray, rng: np.random.Generator, plant: str, ground: tuple[str, ...],
@@ -145,5 +215,5 @@ def _patch(blocks: np.ndarray, rng: np.random.Generator, plant: str, ground: tup
         x = cx + int(rng.integers(-PATCH_SPREAD, PATCH_SPREAD + 1))
         z = cz + int(rng.integers(-PATCH_SPREAD, PATCH_SPREAD + 1))
         top = _top(blocks, x, z)
-        if blocks[x, top, z] in soil and top + 1 < blocks.shape[1]:
+        if blocks[x, top, z] in soil and top + 1 < blocks.shape[1] and blocks[x, top + 1, z] == AIR:
             blocks[x, top + 1, z] = ID[plant]

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from envs.minecraft.sim import surface_features
+from envs.minecraft.sim import biomes, surface_features, trees
 from envs.minecraft.sim.carvers import carve
 from envs.minecraft.sim.noise import fractal_2d
 from envs.minecraft.sim.ore_features import chunk_blobs
@@ -25,7 +25,7 @@ from envs.minecraft.sim.palette import AIR, ID, WATER
 CHUNK = 16
 HEIGHT = 128
 SEA_LEVEL = 62
-BIOMES = ("plains", "forest", "desert", "mountains")
+BIOMES = biomes.NAMES
 PLANT_STREAM = 7  # plants draw from a random stream of their own
 
 
@@ -35,10 +35,10 @@ def column_fields(seed: int, x0: int, z0: int, size: int = CHUNK) -> tuple[np.nd
     humidity = fractal_2d(seed + 23, (x0, z0), (size, size), 140.0, octaves=2)
     mountain = fractal_2d(seed + 37, (x0, z0), (size, size), 200.0, octaves=3)
     detail = fractal_2d(seed + 41, (x0, z0), (size, size), 48.0, octaves=4)
-    biome = np.where(humidity > 0.05, 1, 0)
-    biome = np.where((temperature > 0.08) & (humidity < 0.0), 2, biome)
-    biome = np.where(mountain > 0.4, 3, biome)
-    height = SEA_LEVEL + 3 + 7 * detail + np.where(biome == 2, -2.0, 0.0)
+    variety = fractal_2d(seed + 53, (x0, z0), (size, size), 260.0, octaves=2)
+    biome = biomes.choose(temperature, humidity, mountain, variety)
+    height = SEA_LEVEL + 3 + 7 * detail + np.where(biome == biomes.DESERT, -2.0, 0.0)
+    height = np.where(biome == biomes.SWAMP, SEA_LEVEL + 2.0 * detail, height)  # swamps lie at the water's level
     height = height + np.clip(mountain - 0.25, 0.0, None) * 120.0 * (0.6 + 0.4 * detail)
     return np.clip(height, 8, HEIGHT - 12).astype(np.int32), biome.astype(np.int8)
 
@@ -62,17 +62,30 @@ def generate_chunk(seed: int, cx: int, cz: int) -> tuple[np.ndarray, np.ndarray]
     blocks[(y >= surface - 3) & (y <= surface) & mountain & (surface > 84)] = ID["stone"]
     blocks[(y == surface) & mountain & (surface > 98)] = ID["snow_block"]
     blocks[(y == surface) & mountain & (surface <= 84)] = ID["grass_block"]
+    badlands = (biome == biomes.BADLANDS)[:, None, :]
+    bands = np.array([ID[name] for name in biomes.BADLANDS_BANDS], np.uint8)[np.arange(HEIGHT) % len(
+        biomes.BADLANDS_BANDS)]
+    blocks[(y >= surface - 16) & (y < surface - 1) & badlands] = np.broadcast_to(bands[None, :, None],
+                                                                              blocks.shape)[(y >= surface - 16) &
+                                                                                            (y < surface - 1) &
+                                                                                            badlands]
+    blocks[(y >= surface - 1) & (y <= surface) & badlands] = ID["red_sand"]
     underwater = height < SEA_LEVEL
     blocks[(y > surface) & (y <= SEA_LEVEL) & underwater[:, None, :]] = WATER
     blocks[(y == surface) & underwater[:, None, :]] = ID["sand"]
+    snowy = (biome == biomes.SNOWY_TUNDRA)[:, None, :]
+    blocks[(y == SEA_LEVEL) & underwater[:, None, :] & snowy] = ID["ice"]  # frozen water
     carve(blocks, seed, cx, cz)
     blocks[:, 0, :] = ID["bedrock"]
     blocks[:, 1:4, :][rng.random((CHUNK, 3, CHUNK)) < np.array([0.8, 0.5, 0.2])[None, :, None]] = ID["bedrock"]
     _place_blobs(blocks, seed, cx, cz)
     surface_features.decorate(blocks, rng, height, biome)
     _decorate(blocks, rng, height, biome)
-    surface_features.plants(blocks, np.random.default_rng([seed & 0xFFFFFFFF, cx & 0xFFFFFFFF, cz & 0xFFFFFFFF,
-                                                           PLANT_STREAM]), biome)
+    plant_rng = np.random.default_rng([seed & 0xFFFFFFFF, cx & 0xFFFFFFFF, cz & 0xFFFFFFFF, PLANT_STREAM])
+    surface_features.plants(blocks, plant_rng, biome)
+    surface_features.water_plants(blocks, plant_rng, height, biome)
+    if (biome == biomes.SNOWY_TUNDRA).any():
+        surface_features.snow_cover(blocks, height, biome == biomes.SNOWY_TUNDRA)
     return blocks, biome
 
 
@@ -105,17 +118,26 @@ def _place_blobs(blocks: np.ndarray, seed: int, cx: int, cz: int) -> None:
         blocks[x[target], y[target], z[target]] = ID[block]
 
 
-TREES_PER_CHUNK = {0: 1, 1: 7, 2: 0, 3: 2}
+TREES_PER_CHUNK = {index: life.trees for index, life in biomes.LIFE.items()}
 TREE_KIND = {0: ("oak_log", "oak_leaves"), 1: ("birch_log", "birch_leaves"), 3: ("spruce_log", "spruce_leaves")}
+GRASS = {biomes.JUNGLE: 0.1, biomes.SAVANNA: 0.3, biomes.DARK_FOREST: 0.05, biomes.SWAMP: 0.05,
+         biomes.FLOWER_FOREST: 0.05}
 
 
 def _decorate(blocks: np.ndarray, rng: np.random.Generator, height: np.ndarray, biome: np.ndarray) -> None:
     grass_block, sand = ID["grass_block"], ID["sand"]
-    dominant = int(np.bincount(biome.ravel(), minlength=4).argmax())
+    dominant = int(np.bincount(biome.ravel(), minlength=len(BIOMES)).argmax())
     for _ in range(TREES_PER_CHUNK[dominant]):
         x, z = int(rng.integers(2, CHUNK - 2)), int(rng.integers(2, CHUNK - 2))
         ground = int(height[x, z])
         if blocks[x, ground, z] != grass_block or ground + 8 >= HEIGHT:
+            continue
+        if dominant not in TREE_KIND:
+            if ground + 16 >= HEIGHT:
+                continue
+            kinds = biomes.LIFE[dominant].kinds
+            weights = np.array([w for _, w in kinds])
+            trees.grow(kinds[int(rng.choice(len(kinds), p=weights / weights.sum()))][0], blocks, rng, x, ground, z)
             continue
         kind = dominant if dominant != 1 else (1 if rng.random() < 0.3 else 0)
         log, leaves = TREE_KIND[kind]
@@ -126,14 +148,18 @@ def _decorate(blocks: np.ndarray, rng: np.random.Generator, height: np.ndarray, 
         cap = blocks[x - 1:x + 2, top:top + 2, z - 1:z + 2]
         cap[cap == AIR] = ID[leaves]
         blocks[x, ground + 1:top + 1, z] = ID[log]
-    if dominant == 2:
+    if dominant == biomes.DARK_FOREST and rng.random() < 0.5:
+        x, z = int(rng.integers(3, CHUNK - 3)), int(rng.integers(3, CHUNK - 3))
+        if blocks[x, int(height[x, z]), z] == grass_block:
+            trees.huge_mushroom(blocks, rng, x, int(height[x, z]), z)
+    if dominant in (biomes.DESERT, biomes.BADLANDS):
         for _ in range(int(rng.integers(0, 3))):
             x, z = int(rng.integers(1, CHUNK - 1)), int(rng.integers(1, CHUNK - 1))
             ground = int(height[x, z])
-            if blocks[x, ground, z] == sand and blocks[x, ground + 1, z] == AIR:
+            if blocks[x, ground, z] in (sand, ID["red_sand"]) and blocks[x, ground + 1, z] == AIR:
                 blocks[x, ground + 1:ground + 1 + int(rng.integers(1, 4)), z] = ID["cactus"]
-    if dominant in (0, 1):
-        grass = rng.random((CHUNK, CHUNK)) < (0.12 if dominant == 0 else 0.05)
+    if dominant in (0, 1) or dominant in GRASS:
+        grass = rng.random((CHUNK, CHUNK)) < GRASS.get(dominant, 0.12 if dominant == 0 else 0.05)
         xs, zs = np.nonzero(grass)
         ground = height[xs, zs]
         free = (blocks[xs, ground, zs] == grass_block) & (blocks[xs, np.minimum(ground + 1, HEIGHT - 1), zs] == AIR)

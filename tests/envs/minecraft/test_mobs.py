@@ -64,3 +64,27 @@ def test_bucket_and_blueprint():
         "cannot build: missing 1 cobblestone"
     assert act(env, "build", blueprint="up:stone")["feedback"] == \
         "cannot build: a blueprint is 'dx,dy,dz:block; dx,dy,dz:block; ...'"
+
+
+def test_each_biome_spawns_its_own_kinds_and_fish_stay_in_the_water():
+    from envs.minecraft.sim.mobs import MobManager
+    from envs.minecraft.sim.world import VoxelWorld
+
+    desert, snowy = MobManager(VoxelWorld(1), 1), MobManager(VoxelWorld(0), 0)
+    x, z = -87, -79
+    y = desert.world.surface_y(x, z) + 1
+    assert desert.world.biome(x, z) == "desert"
+    assert desert._variant("zombie", x, y, z) == "husk" and desert._variant("zombie", x, 20, z) == "zombie"
+    x, z = -70, 134
+    assert snowy.world.biome(x, z) == "snowy_tundra"
+    assert snowy._variant("skeleton", x, snowy.world.surface_y(x, z) + 2, z) == "stray"
+    assert snowy._variant("creeper", x, 70, z) == "creeper"
+    env = start(0)
+    engine = env.engine
+    engine.mobs.populate_around(0, 0, radius=96)
+    fish = [m for m in engine.mobs.mobs.values() if m.kind in ("squid", "cod", "salmon", "tropical_fish",
+                                                                "pufferfish")]
+    assert fish and all(engine.world.get(m.x, m.y, m.z) == ID["water"] for m in fish)
+    for step in range(0, 2000, 20):
+        engine.mobs.tick(step, 6000, engine.player)
+    assert all(engine.world.get(m.x, m.y, m.z) == ID["water"] for m in fish if m.id in engine.mobs.mobs)

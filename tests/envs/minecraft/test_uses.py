@@ -2,7 +2,7 @@ import numpy as np
 
 from envs.minecraft.contracts import MinecraftTask, StructuredAction
 from envs.minecraft.sim.env import EmbeddedMinecraft
-from envs.minecraft.sim.palette import AIR, ID
+from envs.minecraft.sim.palette import AIR, BLOCKS, ID
 from envs.minecraft.sim.worldgen import generate_chunk
 
 
@@ -46,19 +46,24 @@ def test_a_bucket_on_a_cow_gives_milk_and_an_axe_strips_a_log():
     assert refused["feedback"].startswith("cannot apply wooden_axe to cow: wooden_axe can be applied to acacia_log")
 
 
-def test_flowers_mushrooms_and_bushes_grow_where_their_biomes_put_them():
-    kinds = {}
-    for cx in range(-3, 4):
-        for cz in range(-3, 4):
+def test_each_biome_grows_its_own_trees_plants_and_ground():
+    from envs.minecraft.sim.worldgen import BIOMES
+
+    found: dict[str, set[str]] = {name: set() for name in BIOMES}
+    for cx in range(-12, 13, 2):
+        for cz in range(-12, 13, 2):
             blocks, biome = generate_chunk(0, cx, cz)
-            for name in ("dandelion", "poppy", "oxeye_daisy", "lily_of_the_valley", "lilac", "brown_mushroom",
-                         "red_mushroom", "fern", "dead_bush", "sweet_berry_bush"):
-                cells = np.argwhere(blocks == ID[name])
-                if len(cells):
-                    kinds[name] = kinds.get(name, 0) + len(cells)
-                    x, y, z = cells[0]
-                    assert blocks[x, y - 1, z] in (ID["grass_block"], ID["dirt"], ID["sand"], ID["stone"])
-    assert {"dandelion", "poppy", "brown_mushroom", "fern"} <= set(kinds)
+            dominant = BIOMES[int(np.bincount(biome.ravel(), minlength=len(BIOMES)).argmax())]
+            found[dominant] |= {name for name in np.unique(blocks).tolist() for name in [BLOCKS[name]]}
+    assert {"dandelion", "poppy", "oak_log"} <= found["plains"]
+    assert {"jungle_log", "jungle_leaves", "cocoa", "vine"} <= found["jungle"]
+    assert {"acacia_log", "acacia_leaves"} <= found["savanna"]
+    assert {"dark_oak_log", "dark_oak_leaves"} <= found["dark_forest"]
+    assert {"blue_orchid", "lily_pad", "vine", "clay"} <= found["swamp"]
+    assert {"red_sand", "terracotta", "orange_terracotta"} <= found["badlands"]
+    assert {"snow", "spruce_log"} <= found["snowy_tundra"]
+    assert {"allium", "cornflower", "white_tulip", "peony"} <= found["flower_forest"]
+    assert "jungle_log" not in set().union(*(blocks for name, blocks in found.items() if name != "jungle"))
 
 
 def test_a_flower_is_mined_by_hand_and_flint_comes_by_chance():

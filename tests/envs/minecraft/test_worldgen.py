@@ -48,11 +48,15 @@ def test_surface_has_trees_or_cacti_and_caves_exist(seed):
     assert logs > 0 and cave_air > 100
 
 
-def test_all_four_biomes_occur_across_the_world():
+def test_every_biome_occurs_across_the_world():
+    from envs.minecraft.sim.worldgen import column_fields
+
     seen = set()
-    for seed in range(8):
-        seen |= {BIOMES[i] for i in np.unique(region(seed, radius=2)[1])}
-    assert seen == {"plains", "forest", "desert", "mountains"}
+    for seed in (0, 1):
+        _, biome = column_fields(seed, -160, -160, size=320)  # 20 x 20 chunks around the spawn
+        seen |= {BIOMES[i] for i in np.unique(biome)}
+    assert seen == {"plains", "forest", "desert", "mountains", "jungle", "savanna", "dark_forest", "swamp",
+                    "badlands", "snowy_tundra", "flower_forest"}
 
 
 def test_ore_blobs_per_chunk_as_1_16_oregen_gives():
