@@ -81,9 +81,8 @@ def test_a_flower_is_mined_by_hand_and_flint_comes_by_chance():
 
 
 def test_nothing_is_tunnelled_to_by_hand_and_trees_never():
-    from tests.envs.minecraft.helpers import carve, engine_at, flat_world
-
     from envs.minecraft.sim.actions import StructuredActions
+    from tests.envs.minecraft.helpers import carve, engine_at, flat_world
 
     world = flat_world()
     carve(world, (0, 60, 6), (0, 60, 6), "sand")  # sand sealed in the stone floor, six blocks away
