@@ -1,11 +1,12 @@
 """Every way an item can be obtained in the Overworld, and the cheapest.
 
 A way is one of: mine a natural block (with the weakest tool that harvests it, or shears for what
-only shears take), kill a natural mob, use a tool on a mob or a block (overworld.yaml), smelt an
-item, or craft a recipe. Each has a cost in rough units of work: a break, a kill or a use weighs
-the target's rarity divided by the items one action gives on average (a sapling at 5 % costs 20
-breaks), plus what its tool, source or ingredients cost. Costs are the fixed point of
-cost(item) = min over its ways; an item with no finite cost cannot be obtained from the Overworld.
+only shears take), kill a natural mob (a hostile one in the dark caves: a pickaxe digs the way),
+use a tool on a mob or a block (overworld.yaml), smelt an item, or craft a recipe. Each has a
+cost in rough units of work: a break, a kill or a use weighs the target's rarity divided by the
+items one action gives on average (a sapling at 5 % costs 20 breaks), plus what its tool, source
+or ingredients cost. Costs are the fixed point of cost(item) = min over its ways; an item with
+no finite cost cannot be obtained from the Overworld.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ USE_COST = 2.0
 SMELT_COST = 1.0
 CRAFT_COST = 0.1
 TABLE_COST = 0.5
+HUNTING_PICKAXE = "stone_pickaxe"  # hostile mobs are hunted in the caves: a pickaxe digs the way in
 HOSTILE = {"zombie", "husk", "drowned", "skeleton", "stray", "spider", "creeper", "slime", "witch", "enderman"}
 
 
@@ -74,8 +76,9 @@ class Ways:
                 for item, expected in _expected(drops).items():
                     add(Way(item, "mine", source=block, tool=tool, per_action=expected))
         for mob in self.world.mobs:
+            tool = HUNTING_PICKAXE if mob in HOSTILE else None  # by day they are in the dark caves
             for item, expected in _expected(self.rules.mob_drops(mob)).items():
-                add(Way(item, "attack", source=mob, per_action=expected))
+                add(Way(item, "attack", source=mob, tool=tool, per_action=expected))
         for use in self.world.uses:
             add(Way(use.gives, "apply", source=use.target, tool=use.tool, per_action=use.expected))
             if use.also:
@@ -101,7 +104,7 @@ class Ways:
             return self.world.blocks[way.source].rarity * BREAK_COST / way.per_action + tool
         if way.method == "attack":
             weight = HOSTILE_KILL_COST if way.source in HOSTILE else KILL_COST
-            return self.world.mobs[way.source].rarity * weight / way.per_action
+            return self.world.mobs[way.source].rarity * weight / way.per_action + tool
         target = self.world.mobs.get(way.source) or self.world.blocks.get(way.source)
         rarity = target.rarity if target else 1.0
         use = next(u for u in self.world.uses if u.target == way.source and u.tool == way.tool)

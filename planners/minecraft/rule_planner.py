@@ -19,6 +19,7 @@ DIGGING_PICKAXE = "stone_pickaxe"
 KEPT_FOR_THE_ORE = {"iron_pickaxe", "golden_pickaxe", "diamond_pickaxe", "netherite_pickaxe"}
 MOST_BREAKS = 64  # breaks one plan asks for (a sapling at 5 % a leaf: 20)
 MOST_KILLS = 8
+HUNTING_DEPTH = 40  # where caves are common
 
 
 def _concrete(value, inventory: dict[str, int]):
@@ -128,6 +129,15 @@ class RuleBasedActionPlanner:
 
     def _attack(self, context: PlanContext) -> MinecraftPlan:
         goal = context.sub_goal
+        if goal.tool:  # a hostile mob: by day it keeps to the dark caves, dig in and hunt there
+            first = [_act("equip", f"holding {goal.tool}", object=goal.tool)]
+            if context.y_level > HUNTING_DEPTH + 4:
+                first.append(_act("dig_down", f"at y={HUNTING_DEPTH}", ylevel=HUNTING_DEPTH, tool=goal.tool))
+            hunt = [_act("explore", f"a {goal.source}", object=goal.source, strategy="underground"),
+                    _act("attack", f"{goal.object}", object=goal.source)]
+            return MinecraftPlan(explanation=f"Hunt a {goal.source} in the caves for {goal.object}.",
+                                 thoughts="hostile mobs spawn where it is dark", action_list=first + hunt * _tries(
+                                     context, MOST_KILLS))
         hunt = [_act("explore", f"a {goal.source}", object=goal.source, strategy="surface"),
                 _act("attack", f"{goal.object}", object=goal.source)]
         return MinecraftPlan(explanation=f"Hunt a {goal.source} for {goal.object}.", thoughts="mobs wander",

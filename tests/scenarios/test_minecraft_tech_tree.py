@@ -109,3 +109,18 @@ def test_a_source_not_found_is_planned_around():
     assert (wool.method, [(c.object, c.count, c.source) for c in wool.children]) == ("craft", [("string", 4, "spider")])
     with pytest.raises(UnknownName):
         decomposer.decompose("poppy", avoid=["poppy"])
+
+
+def test_hostile_drops_are_hunted_in_the_caves_with_a_pickaxe():
+    from planners.minecraft.context import PlanContext, SubGoalSpec
+    from planners.minecraft.rule_planner import RuleBasedActionPlanner
+
+    string = KnowledgeGraphDecomposer(rules()).decompose("string")
+    assert (string.method, string.source, string.tool) == ("attack", "spider", "stone_pickaxe")
+    assert [c.object for c in string.children] == ["stone_pickaxe"]
+    context = PlanContext(goal="string", sub_goal=SubGoalSpec(object="string", count=1, method="attack",
+                                                              source="spider", tool="stone_pickaxe"),
+                          inventory={"stone_pickaxe": 1}, y_level=70, biome="plains", seen_blocks={})
+    plan = RuleBasedActionPlanner().decide(context)
+    assert [(a.name, a.args.get("strategy")) for a in plan.action_list[:4]] == [
+        ("equip", None), ("dig_down", None), ("explore", "underground"), ("attack", None)]

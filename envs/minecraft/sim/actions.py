@@ -33,7 +33,8 @@ ACTION_STEP_LIMIT = 4000
 DIG_TOWARDS_STEPS = 1500  # tunnelling to a buried block gives up after this
 MINE_CANDIDATES = 4  # blocks tried, nearest first, before mining gives up
 BEST_PICKAXE_FIRST = ("diamond_pickaxe", "iron_pickaxe", "stone_pickaxe", "wooden_pickaxe")
-FILLERS = ("cobblestone", "dirt", "stone", "oak_planks", "spruce_planks", "birch_planks")
+FILLERS = ("cobblestone", "dirt", "stone", "oak_planks", "spruce_planks", "birch_planks", "jungle_planks",
+           "acacia_planks", "dark_oak_planks")
 TREE_BLOCKS = [ID[name] for name in BLOCKS if name.endswith(("_log", "_leaves"))]
 # trees and plants stand in the open: walk to them, never tunnel
 IN_THE_OPEN = set(TREE_BLOCKS) | {ID[name] for name in PLANTS} | {ID["pumpkin"], ID["cactus"]}
@@ -195,17 +196,17 @@ class StructuredActions:
             target = self.find(names, exclude=self.unreachable)
             if target is None:
                 break
-            reached, feedback = self._go_next_to(target, object)
+            reached, feedback = self.go_next_to(target, object)
             if reached:
                 return True, feedback
             self.unreachable.add(target)
         return False, feedback
 
-    def _go_next_to(self, target: tuple[int, int, int], what: str) -> tuple[bool, str]:
+    def go_next_to(self, target: tuple[int, int, int], what: str) -> tuple[bool, str]:
         x, y, z = target
         goals = {(x + dx, y + dy, z + dz) for dx in range(-3, 4) for dy in range(-3, 2) for dz in range(-3, 4)
                  if (dx, dz) != (0, 0) or dy < 0}
-        goals = {g for g in goals if self._distance_to(g, target) <= 4.0}
+        goals = {g for g in goals if self.distance_to(g, target) <= 4.0}
         path = self.nav.path_to(goals)
         if path is None and self.nav.travel_towards(x, z, near=6.0)[0]:  # through country not seen yet
             path = self.nav.path_to(goals)
@@ -217,7 +218,7 @@ class StructuredActions:
         return True, f"reached {what} at {target}"
 
     @staticmethod
-    def _distance_to(cell, target) -> float:
+    def distance_to(cell, target) -> float:
         return math.dist((cell[0] + 0.5, cell[1] + 1.62, cell[2] + 0.5), (target[0] + 0.5, target[1] + 0.5,
                                                                          target[2] + 0.5))
 
@@ -238,9 +239,9 @@ class StructuredActions:
             target = self.find(names, exclude=self.unreachable)
             if target is None:
                 break
-            if self._distance_to(self.player.cell(), target) <= 4.0:
+            if self.distance_to(self.player.cell(), target) <= 4.0:
                 break
-            reached, feedback = self._go_next_to(target, object)
+            reached, feedback = self.go_next_to(target, object)
             if reached or (self._can_tunnel_to(target) and self._dig_towards(target, budget)):
                 break
             self.unreachable.add(target)  # not tried again in this episode
@@ -268,9 +269,9 @@ class StructuredActions:
         if target[1] < math.floor(self.player.y):
             self._dig_down(max(target[1], LOWEST_DIG_LEVEL))
         for _ in range(64):
-            if self._distance_to(self.player.cell(), target) <= 4.0 or self.engine.exhausted or \
+            if self.distance_to(self.player.cell(), target) <= 4.0 or self.engine.exhausted or \
                     self.engine.steps >= budget:
-                return self._distance_to(self.player.cell(), target) <= 4.0
+                return self.distance_to(self.player.cell(), target) <= 4.0
             if not self._step_towards(target[0], target[2], avoid_drops=False):
                 return False
         return False
@@ -569,7 +570,7 @@ class StructuredActions:
         if not (tool or "").endswith("_pickaxe"):
             return False, f"cannot explore underground for {object}: hold a pickaxe to tunnel with"
         for _ in range(UNDERGROUND_CLIMBS + 1):
-            search = UndergroundSearch(self, names, budget)
+            search = UndergroundSearch(self, object, names, budget)
             found, moved = search.run()
             if found:
                 return True, f"found {object} near {self.player.cell()}"

@@ -1,4 +1,6 @@
-"""Mobs: passive animals on grass from the start, hostile mobs wherever it is dark; attack and loot.
+"""Mobs: animals from the start (each biome's: farm animals on grass, rabbits in deserts and snow,
+horses, donkeys and llamas on savannas, parrots in jungles; squid and fish in water two or more
+deep, which they never leave), hostile mobs wherever it is dark; attack and loot.
 
 Health and attack damage follow Minecraft 1.16 on normal difficulty; loot is rolled by the
 rules (loot.yaml). Once a second a hostile mob may spawn 24-40 blocks from the player on a
@@ -7,7 +9,9 @@ HOSTILE_CAP are about; mobs move a block a second. Hostiles that sense the playe
 blocks, the others 16) walk to it by a short breadth-first search over the cells they can stand
 in; zombies and spiders hit when next to it, skeletons shoot when they see it within 15 blocks,
 a creeper next to it explodes (the game's explosion damage for power 3 at its distance).
-Zombies and skeletons burn up under the open sky by day. The player's interface strikes back
+Zombies, skeletons and strays burn up under the open sky by day. A biome puts its own kind in
+the place of one drawn: husks for zombies under the desert sky, strays for skeletons under the
+snowy sky, and in swamps slimes (small ones, 4 health) where spiders would come. The player's interface strikes back
 at a hostile next to it with what it holds (GITM's interface fights off attackers).
 """
 

@@ -12,7 +12,12 @@ put them: a patch of one kind a chunk (up to 12 tries within 3 blocks of a spot)
 flowers (dandelions and poppies most, azure bluets, oxeye daisies, cornflowers, tulips) or the
 forest's (dandelions, poppies, lilies of the valley and the tall lilac, rose bush and peony);
 brown mushrooms in one chunk of 4 and red in one of 8, on the ground of any biome; ferns and
-sweet berry bushes on the spruce slopes of the mountains; dead bushes on desert sand.
+sweet berry bushes on the spruce slopes of the mountains; dead bushes on desert sand. The other
+biomes: the flower forest has three patches of every flower and alliums, one plains chunk in 8
+has sunflowers, jungles have ferns, melons and bamboo, swamps blue orchids and lily pads,
+badlands dead bushes, snowy tundra berry bushes. On sea floors two or more deep, 30 % of columns
+have seagrass and 6 % kelp to near the surface, warm waters (by deserts, jungles, savannas and
+badlands) coral blocks and sea pickles; snow covers the open ground of the snowy tundra.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
-"""Looking for a block underground: walk the caves the player can see into, tunnel where there
-are none.
+"""Looking for a block (or a mob) underground: walk the caves the player can see into, tunnel
+where there are none.
 
 At each stop the search first walks (without digging) to the nearest known place to stand that
 has unseen cells beside it, at about the level it searches, looking around on the way and there;
@@ -28,8 +28,8 @@ CAVE_PATH_LIMIT = 3000
 
 
 class UndergroundSearch:
-    def __init__(self, actions: StructuredActions, names: list[str], budget: int):
-        self.actions, self.names, self.budget = actions, names, budget
+    def __init__(self, actions: StructuredActions, object: str, names: list[str], budget: int):
+        self.actions, self.object, self.names, self.budget = actions, object, names, budget
         self.engine = actions.engine
         self.level = actions.player.cell()[1]
         self.walked_to: set[tuple[int, int, int]] = set()
@@ -93,7 +93,7 @@ class UndergroundSearch:
                 continue
             self.walked_to.add(path[-1][0])
             arrived, _ = nav.follow(path)
-            if self.actions._sees("", self.names):
+            if self.actions._sees(self.object, self.names):
                 return True
             if not arrived:
                 continue
@@ -108,6 +108,6 @@ class UndergroundSearch:
                 return False, True
             if not self.actions._step_towards(target_x, target_z, avoid_drops=True):
                 return False, False  # never towards lava, water or a drop
-            if self.actions._sees("", self.names):
+            if self.actions._sees(self.object, self.names):
                 return True, False
         return False, False

@@ -55,8 +55,8 @@ def apply(actions: StructuredActions, object: str, tool: str) -> tuple[bool, str
         target = actions.find([object])
         if target is None:
             return False, f"cannot apply {tool} to {object}: none seen within {SIGHT_RANGE} blocks; explore first"
-        if actions._distance_to(player.cell(), target) > 4.0:
-            reached, feedback = actions._go_next_to(target, object)
+        if actions.distance_to(player.cell(), target) > 4.0:
+            reached, feedback = actions.go_next_to(target, object)
             if not reached:
                 return False, feedback
         if use.removes:

@@ -1,12 +1,15 @@
 """World generation, one 16 x 128 x 16 chunk at a time, seeded and position-stable.
 
-Terrain from fractal height noise per biome (plains, forest, desert, mountains, chosen by
-temperature, humidity and a mountain noise); sea level 62 with water; bedrock at the
-bottom; caves and ravines by 1.16's carvers (carvers.py), lava below y = 11;
+Terrain from fractal height noise per biome (biomes.py: plains, forest, desert and mountains,
+and where a variety noise is high jungle, savanna, dark forest, swamp, badlands, snowy tundra
+and flower forest, chosen by temperature, humidity and a mountain noise; swamps lie at the
+water's level, badlands are red sand over bands of terracotta, snowy water freezes); sea level
+62 with water; bedrock at the bottom; caves and ravines by 1.16's carvers (carvers.py), lava below y = 11;
 then the blobs of 1.16's OreFeature (ore_features.py: dirt, gravel, granite, diorite and
 andesite, then coal, iron, gold, redstone, diamond, lapis, and emerald in mountains) from this
-chunk and its neighbours; lakes, clay, sugar cane and pumpkins (surface_features.py); trees,
-cacti and grass on the surface; then flowers, mushrooms and other plants (surface_features.py).
+chunk and its neighbours; lakes, clay, sugar cane and pumpkins (surface_features.py); each
+biome's trees (trees.py), huge mushrooms, cacti and grass; then flowers, mushrooms and other
+plants, seagrass, kelp and corals under water, and snow (surface_features.py).
 A chunk depends only on the seed and its position.
 """
 

@@ -123,4 +123,4 @@ def test_explore_the_surface_then_approach_with_a_star():
     approached = actions.execute(StructuredAction(name="approach", args={"object": "sand"}))
     assert approached.success and approached.feedback.startswith("reached sand at")
     target = actions.find(["sand"])
-    assert actions._distance_to(engine.player.cell(), target) <= 4.0
+    assert actions.distance_to(engine.player.cell(), target) <= 4.0
