@@ -20,7 +20,8 @@ ACTION_INTERFACE = """Actions you can use (args in parentheses):
 - build(blueprint): place blocks by "dx,dy,dz:block; ..." relative to your feet.
 - eat(object): eat a food from the inventory (health only regenerates when food is 18 or more)."""
 
-QUERY_ILLUSTRATION = """A query gives the goal, the current sub-goal (object, count, how: mine/craft/smelt/attack),
+QUERY_ILLUSTRATION = """A query gives the goal, the current sub-goal (object, count, how: mine/craft/smelt/attack/apply,
+and for what comes by chance how many one try gives on average),
 your inventory, what you hold, life and food, your y level and biome, the blocks and mobs you have
 seen (you know only what you have seen: blocks inside rock are unknown), a reference plan that worked
 before (if any), the actions that failed for this sub-goal with their feedback, and knowledge."""
@@ -42,6 +43,8 @@ def system_prompt() -> str:
 def query(context: PlanContext) -> str:
     goal = context.sub_goal
     how = goal.method + (f" {goal.source}" if goal.source else "") + (f" with {goal.tool}" if goal.tool else "")
+    if goal.per_action < 1.0:
+        how += f", {goal.per_action:g} a try"
     lines = [f"Goal: {context.goal}", f"Sub-goal: obtain {goal.count} {goal.object} ({how})",
              f"Inventory: {context.inventory or 'empty'}", f"Holding: {context.equipped or 'nothing'}",
              f"Life: {context.life:g}/20, food: {context.food:g}/20",
