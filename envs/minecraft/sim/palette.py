@@ -23,7 +23,7 @@ BLOCKS: tuple[str, ...] = (
     "mushroom_stem", "red_sand", "terracotta", "white_terracotta", "orange_terracotta", "yellow_terracotta",
     "brown_terracotta", "red_terracotta", "light_gray_terracotta", "snow", "ice", "seagrass", "kelp", "kelp_plant",
     "sea_pickle", "tube_coral_block", "brain_coral_block", "bubble_coral_block", "fire_coral_block",
-    "horn_coral_block",
+    "horn_coral_block", "jungle_planks", "acacia_planks", "dark_oak_planks",
 )
 PLANTS = ("grass", "tall_grass", "sugar_cane", "oak_sapling", "birch_sapling", "spruce_sapling", "dandelion", "poppy",
           "azure_bluet", "oxeye_daisy", "cornflower", "red_tulip", "orange_tulip", "white_tulip", "pink_tulip",

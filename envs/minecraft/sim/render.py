@@ -38,5 +38,6 @@ COLORS = {
     "ice": (150, 180, 250), "seagrass": (60, 130, 50), "kelp": (70, 120, 40), "kelp_plant": (70, 120, 40),
     "sea_pickle": (100, 110, 50), "tube_coral_block": (50, 90, 210), "brain_coral_block": (210, 90, 160),
     "bubble_coral_block": (160, 30, 170), "fire_coral_block": (200, 40, 50), "horn_coral_block": (210, 200, 60),
+    "jungle_planks": (160, 115, 80), "acacia_planks": (170, 90, 50), "dark_oak_planks": (65, 45, 20),
 }
 PALETTE_RGB = np.array([COLORS[name] for name in BLOCKS], dtype=np.uint8)

@@ -98,3 +98,16 @@ def test_nothing_is_tunnelled_to_by_hand_and_trees_never():
     engine.player.equipped = None
     result = actions.execute(StructuredAction(name="mine", args={"object": "sand"}))
     assert not result.success and engine.steps - steps < 100  # refused without a long dig by hand
+
+
+def test_every_block_the_actions_place_is_one_the_world_stores():
+    from envs.minecraft.sim.actions import FILLERS, StructuredActions
+    from envs.minecraft.sim.palette import BLOCKS as STORED
+    from tests.envs.minecraft.helpers import engine_at, flat_world
+
+    assert set(FILLERS) <= set(STORED)
+    world = flat_world()
+    world.set(0, 70, 0, ID["stone"])  # a roof, so the climb does not stop at the open sky
+    engine = engine_at(world, (0, 64, 0), acacia_planks=3)  # a pillar of the only planks held
+    climbed, _ = StructuredActions(engine)._pillar_up(None, blocks=2)
+    assert climbed and engine.player.cell()[1] == 66 and engine.world.get(0, 64, 0) == ID["acacia_planks"]
