@@ -18,7 +18,7 @@ from envs.minecraft.contracts import ActionResult, StructuredAction
 from envs.minecraft.sim.engine import VOXEL_RADIUS, Engine, Primitive
 from envs.minecraft.sim.mobs import ATTACK_COOLDOWN_TICKS, HOSTILE, PASSIVE
 from envs.minecraft.sim.navigation import Navigator
-from envs.minecraft.sim.palette import AIR, BLOCKS, ID, LAVA, PASSABLE, PLANTS, WATER
+from envs.minecraft.sim.palette import AIR, BLOCKS, ID, LAVA, PASSABLE, PLANTS, TREE_BLOCKS, WATER
 from envs.minecraft.sim.sight import SIGHT_RANGE, in_view
 from envs.minecraft.sim.underground import UndergroundSearch
 from envs.minecraft.sim.uses import apply
@@ -35,9 +35,8 @@ MINE_CANDIDATES = 4  # blocks tried, nearest first, before mining gives up
 BEST_PICKAXE_FIRST = ("diamond_pickaxe", "iron_pickaxe", "stone_pickaxe", "wooden_pickaxe")
 FILLERS = ("cobblestone", "dirt", "stone", "oak_planks", "spruce_planks", "birch_planks", "jungle_planks",
            "acacia_planks", "dark_oak_planks")
-TREE_BLOCKS = [ID[name] for name in BLOCKS if name.endswith(("_log", "_leaves"))]
 # trees and plants stand in the open: walk to them, never tunnel
-IN_THE_OPEN = set(TREE_BLOCKS) | {ID[name] for name in PLANTS} | {ID["pumpkin"], ID["cactus"]}
+IN_THE_OPEN = TREE_BLOCKS | {ID[name] for name in PLANTS} | {ID["pumpkin"], ID["cactus"]}
 SAFE_DROP = 3
 LOWEST_DIG_LEVEL = 5  # below this lava lakes and bedrock make digging down to an ore unsafe
 UNDERGROUND_CLIMB = 4  # blocks climbed when boxed in underground before searching again
@@ -561,7 +560,7 @@ class StructuredActions:
         """Nothing but air, plants and tree tops above the player (the sky's light on it)."""
         x, y, z = self.player.cell()
         above = self.world.box(x, y, z, 1, HEIGHT - y, 1).ravel()
-        return bool(np.all(PASSABLE[above] | np.isin(above, TREE_BLOCKS)))
+        return bool(np.all(PASSABLE[above] | np.isin(above, list(TREE_BLOCKS))))
 
     def _explore_underground(self, object: str, names: list[str], budget: int) -> tuple[bool, str]:
         """Walk the caves in sight and tunnel where there are none (underground.py); boxed in where

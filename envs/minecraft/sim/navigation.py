@@ -19,7 +19,7 @@ import math
 import numpy as np
 
 from envs.minecraft.sim.engine import WALK_PER_TICK, Engine, Primitive
-from envs.minecraft.sim.palette import BLOCKS, ID, LAVA, PASSABLE, WATER
+from envs.minecraft.sim.palette import BLOCKS, ID, LAVA, PASSABLE, TREE_BLOCKS, WATER
 from envs.minecraft.sim.sight import UNKNOWN
 from envs.minecraft.sim.worldgen import HEIGHT
 
@@ -35,7 +35,6 @@ HORIZONTAL = ((1, 0), (-1, 0), (0, 1), (0, -1))
 WALL = ID["bedrock"]
 OPEN = tuple(PASSABLE.tolist())  # PASSABLE as plain bools, for the search loop
 LOOK_EVERY = 4  # blocks walked between looks around
-TREE_BLOCKS = {ID[name] for name in BLOCKS if name.endswith(("_log", "_leaves"))}
 MAX_TREE_HEIGHT = 10
 TRAVEL_LEGS = 6  # walks to the edge of what is known, looking again after each, on the way somewhere unseen
 TRAVEL_RADIUS = 32

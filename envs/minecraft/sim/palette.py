@@ -41,6 +41,8 @@ for _name in ("air", "water", "lava", "torch") + PLANTS:
 TRANSPARENT = np.zeros(256, dtype=bool)
 for _name in ("air", "water", "torch", "glass", "ice") + PLANTS:
     TRANSPARENT[ID[_name]] = True
+# the blocks of trees: logs and leaves
+TREE_BLOCKS = frozenset(ID[name] for name in BLOCKS if name.endswith(("_log", "_leaves")))
 # nothing to aim at: the line of sight to a block passes through these
 EMPTY = np.zeros(256, dtype=bool)
 EMPTY[[AIR, ID["water"], ID["lava"]]] = True

@@ -159,7 +159,7 @@ def plants(blocks: np.ndarray, rng: np.random.Generator, biome: np.ndarray) -> N
         if rng.integers(2) == 0:
             _patch(blocks, rng, "melon", ("grass_block",), tries=6)
         if rng.integers(4) == 0:
-            _bamboo(blocks, rng)
+            _patch(blocks, rng, "bamboo", ("grass_block", "dirt"), tries=6, tall=(4, 10))
     elif dominant == 7:  # swamp
         _patch(blocks, rng, "blue_orchid", ("grass_block",))
         _patch(blocks, rng, "lily_pad", ("water",), tries=10)
@@ -170,16 +170,6 @@ def plants(blocks: np.ndarray, rng: np.random.Generator, biome: np.ndarray) -> N
         _patch(blocks, rng, "sweet_berry_bush", ("grass_block",), tries=3)
     elif dominant == 6:  # dark forest
         _patch(blocks, rng, "red_mushroom", ("grass_block",), tries=4)
-
-
-def _bamboo(blocks: np.ndarray, rng: np.random.Generator) -> None:
-    cx, cz = (int(rng.integers(PATCH_SPREAD, CHUNK - PATCH_SPREAD)) for _ in range(2))
-    for _ in range(6):
-        x = cx + int(rng.integers(-PATCH_SPREAD, PATCH_SPREAD + 1))
-        z = cz + int(rng.integers(-PATCH_SPREAD, PATCH_SPREAD + 1))
-        top = _top(blocks, x, z)
-        if blocks[x, top, z] in (ID["grass_block"], ID["dirt"]) and top + 12 < blocks.shape[1]:
-            blocks[x, top + 1:top + 1 + int(rng.integers(4, 11)), z] = ID["bamboo"]
 
 
 def water_plants(blocks: np.ndarray, rng: np.random.Generator, height: np.ndarray, biome: np.ndarray) -> None:
@@ -212,13 +202,15 @@ def snow_cover(blocks: np.ndarray, height: np.ndarray, snowy: np.ndarray) -> Non
 
 
 def _patch(blocks: np.ndarray, rng: np.random.Generator, plant: str, ground: tuple[str, ...],
-           tries: int = PATCH_TRIES) -> None:
-    """Up to `tries` plants around one spot, each on free ground of the listed kinds."""
+           tries: int = PATCH_TRIES, tall: tuple[int, int] = (1, 1)) -> None:
+    """Up to `tries` plants around one spot, each on free ground of the listed kinds; a plant that
+    grows in stalks (bamboo) is `tall` blocks high, from least to most."""
     cx, cz = (int(rng.integers(PATCH_SPREAD, CHUNK - PATCH_SPREAD)) for _ in range(2))
     soil = [ID[name] for name in ground]
     for _ in range(tries):
         x = cx + int(rng.integers(-PATCH_SPREAD, PATCH_SPREAD + 1))
         z = cz + int(rng.integers(-PATCH_SPREAD, PATCH_SPREAD + 1))
         top = _top(blocks, x, z)
-        if blocks[x, top, z] in soil and top + 1 < blocks.shape[1] and blocks[x, top + 1, z] == AIR:
-            blocks[x, top + 1, z] = ID[plant]
+        if blocks[x, top, z] in soil and top + tall[1] + 1 < blocks.shape[1] and blocks[x, top + 1, z] == AIR:
+            height = 1 if tall == (1, 1) else int(rng.integers(tall[0], tall[1] + 1))
+            blocks[x, top + 1:top + 1 + height, z] = ID[plant]
