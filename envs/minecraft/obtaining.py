@@ -38,6 +38,7 @@ class Way:
     tool: str | None = None
     per_action: float = 1.0  # items one break, kill, use or craft gives on average
     recipe: Recipe | None = None
+    consumed: bool = False  # the tool is used up by each use (a bucket filled)
 
 
 class Ways:
@@ -80,9 +81,10 @@ class Ways:
             for item, expected in _expected(self.rules.mob_drops(mob)).items():
                 add(Way(item, "attack", source=mob, tool=tool, per_action=expected))
         for use in self.world.uses:
-            add(Way(use.gives, "apply", source=use.target, tool=use.tool, per_action=use.expected))
+            add(Way(use.gives, "apply", source=use.target, tool=use.tool, per_action=use.expected,
+                    consumed=use.consumed))
             if use.also:
-                add(Way(use.also, "apply", source=use.target, tool=use.tool, per_action=1.0))
+                add(Way(use.also, "apply", source=use.target, tool=use.tool, per_action=1.0, consumed=use.consumed))
         for source, product in sorted(self.rules.smelting.items()):
             if self.rules.is_item(source) and self.rules.is_item(product):
                 add(Way(product, "smelt", source=source))
@@ -107,8 +109,7 @@ class Ways:
             return self.world.mobs[way.source].rarity * weight / way.per_action + tool
         target = self.world.mobs.get(way.source) or self.world.blocks.get(way.source)
         rarity = target.rarity if target else 1.0
-        use = next(u for u in self.world.uses if u.target == way.source and u.tool == way.tool)
-        return rarity * USE_COST / way.per_action + (tool / way.per_action if use.consumed else tool)
+        return rarity * USE_COST / way.per_action + (tool / way.per_action if way.consumed else tool)
 
     @cached_property
     def _solved(self) -> tuple[dict[str, float], dict[str, Way]]:

@@ -147,13 +147,11 @@ class KnowledgeGraphDecomposer:
             node = SubGoal(item, count, way.method, source=way.source, tool=way.tool,
                            per_action=way.per_action)
             if way.tool:
-                consumed = way.method == "apply" and any(use.consumed for use in ways.world.uses_on(
-                    way.source, way.tool))
-                uses = math.ceil(count / way.per_action) if consumed else 1
+                uses = math.ceil(count / way.per_action) if way.consumed else 1
                 node.children.append(self._node(way.tool, uses, depth + 1, ways))
             return node
         if way.method == "smelt":
-            source = group_of(way.source) if group_of(way.source) != way.source else way.source
+            source = group_of(way.source)
             node = SubGoal(item, count, "smelt", source=source)
             node.children += [self._node(source, count, depth + 1, ways), self._node("furnace", 1, depth + 1, ways),
                               self._node(SMELTING_FUEL, math.ceil(count / FUEL_PER_PLANK), depth + 1, ways)]
