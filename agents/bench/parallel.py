@@ -5,7 +5,9 @@ Ctrl-C cancels what is left and keeps what finished."""
 from __future__ import annotations
 
 import os
+import signal
 import socket
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -64,30 +66,59 @@ def run_jobs(function, jobs: dict[str, tuple], label: str, total: int, console: 
     start_ray(address, workers)
     columns = (TextColumn(f"[bold]{label}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     futures: dict = {}
+    interrupt = _InterruptFlag()
     try:
-        if setup is not None:
-            setup()
-        remote = ray.remote(num_cpus=1)(function)
-        futures = {remote.remote(*args): key for key, args in jobs.items()}
-        with Progress(*columns, console=console, transient=quiet) as progress:
-            bar = progress.add_task(label, total=total, completed=total - len(jobs))
-            remaining = list(futures)
-            while remaining:
-                done, remaining = ray.wait(remaining, num_returns=1)
-                key = futures[done[0]]
-                try:
-                    record = ray.get(done[0])
-                except ray.exceptions.RayTaskError as error:
-                    progress.console.print(f"[red]{key} failed: {error.cause}")
-                    if on_failure is not None:
-                        on_failure(key, error.cause, progress.console)
-                else:
-                    on_record(key, record, progress.console)
-                progress.advance(bar)
+        with interrupt:
+            if setup is not None:
+                setup()
+            remote = ray.remote(num_cpus=1)(function)
+            futures = {remote.remote(*args): key for key, args in jobs.items()}
+            with Progress(*columns, console=console, transient=quiet) as progress:
+                bar = progress.add_task(label, total=total, completed=total - len(jobs))
+                remaining = list(futures)
+                while remaining and not interrupt.raised:
+                    done, remaining = ray.wait(remaining, num_returns=1, timeout=0.5)
+                    if not done:
+                        continue
+                    key = futures[done[0]]
+                    try:
+                        record = ray.get(done[0])
+                    except ray.exceptions.RayTaskError as error:
+                        if interrupt.raised:
+                            break  # a job lost to the interrupt is the interrupt, not a crash
+                        progress.console.print(f"[red]{key} failed: {error.cause}")
+                        if on_failure is not None:
+                            on_failure(key, error.cause, progress.console)
+                    else:
+                        on_record(key, record, progress.console)
+                    progress.advance(bar)
     except KeyboardInterrupt:
-        for future in futures:
-            ray.cancel(future, force=True)
-        return True
+        interrupt.raised = True
     finally:
+        if interrupt.raised:
+            for future in futures:
+                ray.cancel(future, force=True)
         ray.shutdown()
-    return False
+    return interrupt.raised
+
+
+class _InterruptFlag:
+    """Ctrl-C while jobs run: remembered even where a library swallows the KeyboardInterrupt it raises
+    (the wait loop polls the flag), so an interrupted run never reads as a finished one."""
+
+    def __init__(self) -> None:
+        self.raised = False
+        self._previous = None
+
+    def _handle(self, signum, frame) -> None:
+        self.raised = True
+        raise KeyboardInterrupt
+
+    def __enter__(self) -> _InterruptFlag:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
