@@ -20,8 +20,8 @@ if TYPE_CHECKING:
     from envs.minecraft.sim.actions import StructuredActions
 
 TUNNEL_LEG = 12
-CAVE_RADIUS = 24  # how far away a cave opening may be to walk to
-CAVE_LEVEL_BAND = 3  # cave floors this far above or below the search level count
+CAVE_RADIUS = 32  # how far away a cave opening may be to walk to
+CAVE_LEVEL_BAND = 6  # cave floors this far above or below the search level count
 CAVE_WALKS = 12  # walks to cave openings at one stop
 CAVE_GOALS = 48  # nearest openings tried at once
 CAVE_PATH_LIMIT = 3000
