@@ -1,7 +1,11 @@
 """An OpenAI-compatible chat-completions server around an in-process InternVL (planners.mllm).
 
-POST /v1/chat/completions (text and base64 data-URL images, greedy decoding, `max_tokens`),
-GET /v1/models and GET /health, on the standard library's threading HTTP server. Concurrent
+POST /v1/chat/completions (text and base64 data-URL images, greedy decoding, `max_tokens`, `stream`
+as server-sent events), GET /v1/models, GET /v1/models/{id} and GET /health, on the standard
+library's threading HTTP server; the official `openai` client works against it. A stream sends
+the assistant's role at once and the answer as one content delta when its batch is decoded (the
+batch decodes together), then the finish reason, usage when `stream_options.include_usage` asks,
+and `data: [DONE]`. Concurrent
 requests are decoded together through a MicroBatcher. Requests are validated by pydantic
 models; a bad request gets a 4xx with an OpenAI-style error body, never a traceback. Remote image
 URLs are refused: the server fetches nothing.
@@ -16,6 +20,7 @@ import json
 import logging
 import threading
 import time
+import urllib.parse
 import uuid
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -45,8 +50,13 @@ class ContentPart(BaseModel):
 
 class Message(BaseModel):
     model_config = ConfigDict(extra="ignore")
-    role: Literal["system", "user", "assistant"]
+    role: Literal["system", "developer", "user", "assistant"]  # developer: OpenAI's newer name for system
     content: str | list[ContentPart]
+
+
+class StreamOptions(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    include_usage: bool = False
 
 
 class CompletionRequest(BaseModel):
@@ -56,6 +66,8 @@ class CompletionRequest(BaseModel):
     max_tokens: int | None = Field(default=None, ge=1)
     max_completion_tokens: int | None = Field(default=None, ge=1)
     stream: bool = False
+    stream_options: StreamOptions | None = None
+    n: int | None = Field(default=None, ge=1)
 
 
 class RequestError(Exception):
@@ -90,8 +102,13 @@ def to_chat_request(body: CompletionRequest, default_max_tokens: int) -> ChatReq
                     raise RequestError(HTTPStatus.BAD_REQUEST, "an image_url part without image_url.url")
                 images.append(decode_data_url(part.image_url.url))
                 parts.append({"type": "image"})
-        messages.append({"role": message.role, "content": parts})
+        messages.append({"role": "system" if message.role == "developer" else message.role, "content": parts})
     return ChatRequest(messages, images, body.max_completion_tokens or body.max_tokens or default_max_tokens)
+
+
+def usage_body(result: ChatResult) -> dict:
+    return {"prompt_tokens": result.prompt_tokens, "completion_tokens": result.completion_tokens,
+            "total_tokens": result.prompt_tokens + result.completion_tokens}
 
 
 def completion_body(name: str, result: ChatResult) -> dict:
@@ -99,8 +116,22 @@ def completion_body(name: str, result: ChatResult) -> dict:
             "model": name,
             "choices": [{"index": 0, "message": {"role": "assistant", "content": result.text},
                          "finish_reason": result.finish_reason}],
-            "usage": {"prompt_tokens": result.prompt_tokens, "completion_tokens": result.completion_tokens,
-                      "total_tokens": result.prompt_tokens + result.completion_tokens}}
+            "usage": usage_body(result)}
+
+
+def stream_chunk(identity: str, name: str, delta: dict, finish_reason: str | None = None,
+                 usage: dict | None = None) -> dict:
+    """One `chat.completion.chunk` event of a streamed answer (choices empty on the usage chunk)."""
+    choices = [] if usage is not None else [{"index": 0, "delta": delta, "finish_reason": finish_reason}]
+    chunk = {"id": identity, "object": "chat.completion.chunk", "created": int(time.time()), "model": name,
+             "choices": choices}
+    if usage is not None:
+        chunk["usage"] = usage
+    return chunk
+
+
+def model_card(name: str) -> dict:
+    return {"id": name, "object": "model", "created": 0, "owned_by": "mllm-pilot"}
 
 
 class ChatServer:
@@ -141,26 +172,44 @@ class ChatServer:
         self.httpd.server_close()
         self.batcher.close()
 
-    def answer(self, raw: bytes) -> dict:
+    def validate(self, raw: bytes) -> CompletionRequest:
+        """The request, checked against what this server can answer (a RequestError otherwise)."""
         try:
             body = CompletionRequest.model_validate_json(raw)
         except ValidationError as error:
             first = error.errors()[0]
             where = ".".join(str(p) for p in first["loc"]) or "body"
             raise RequestError(HTTPStatus.BAD_REQUEST, f"invalid request at {where}: {first['msg']}") from error
-        if body.stream:
-            raise RequestError(HTTPStatus.BAD_REQUEST, "stream is not supported; send stream: false")
         if body.model != self.name:
             raise RequestError(HTTPStatus.NOT_FOUND, f"model {body.model!r} is not served here; this server serves "
                                                      f"{self.name!r}", "model_not_found")
+        if (body.n or 1) > 1:
+            raise RequestError(HTTPStatus.BAD_REQUEST, f"n={body.n} is not supported: decoding is greedy, so every "
+                                                       "choice would be the same answer; send n=1")
+        asked = body.max_completion_tokens or body.max_tokens
+        context = self.model.context_tokens
+        if asked is not None and asked >= context:
+            field = "max_completion_tokens" if body.max_completion_tokens else "max_tokens"
+            raise RequestError(HTTPStatus.BAD_REQUEST, f"{field}={asked} does not fit the model's context of "
+                                                       f"{context} tokens (prompt and answer together); ask for "
+                                                       "fewer", "context_length_exceeded")
+        return body
+
+    def generate(self, body: CompletionRequest) -> ChatResult:
         request = to_chat_request(body, self.model.max_new_tokens)
         try:
-            result = self.batcher(request)
+            return self.batcher(request)
         except PromptTooLong as error:
             raise RequestError(HTTPStatus.BAD_REQUEST, str(error), "context_length_exceeded") from error
         except ValueError as error:
             raise RequestError(HTTPStatus.BAD_REQUEST, str(error)) from error
-        return completion_body(self.name, result)
+
+    def answer(self, raw: bytes) -> dict:
+        """A non-streamed answer's body."""
+        body = self.validate(raw)
+        if body.stream:
+            raise RequestError(HTTPStatus.BAD_REQUEST, "this call answers stream: false only")
+        return completion_body(self.name, self.generate(body))
 
 
 def _handler(server: ChatServer) -> type[BaseHTTPRequestHandler]:
@@ -173,8 +222,14 @@ def _handler(server: ChatServer) -> type[BaseHTTPRequestHandler]:
             if path == "/health":
                 self._send(HTTPStatus.OK, {"status": "ok", "model": server.name})
             elif path == "/v1/models":
-                self._send(HTTPStatus.OK, {"object": "list", "data": [
-                    {"id": server.name, "object": "model", "created": 0, "owned_by": "mllm-pilot"}]})
+                self._send(HTTPStatus.OK, {"object": "list", "data": [model_card(server.name)]})
+            elif path.startswith("/v1/models/"):
+                wanted = urllib.parse.unquote(path.removeprefix("/v1/models/"))
+                if wanted == server.name:
+                    self._send(HTTPStatus.OK, model_card(server.name))
+                else:
+                    self._error(HTTPStatus.NOT_FOUND, f"model {wanted!r} is not served here; this server serves "
+                                                      f"{server.name!r}", "model_not_found")
             else:
                 self._error(HTTPStatus.NOT_FOUND, f"no route GET {path}")
 
@@ -194,7 +249,11 @@ def _handler(server: ChatServer) -> type[BaseHTTPRequestHandler]:
             raw = self.rfile.read(int(length))
             started = time.perf_counter()
             try:
-                body = server.answer(raw)
+                request = server.validate(raw)
+                if request.stream:
+                    self._stream(request)
+                    return
+                result = server.generate(request)
             except RequestError as error:
                 self._error(error.status, error.message, error.code)
                 return
@@ -202,10 +261,43 @@ def _handler(server: ChatServer) -> type[BaseHTTPRequestHandler]:
                 log.exception("generation failed")
                 self._error(HTTPStatus.INTERNAL_SERVER_ERROR, f"generation failed: {error}", "server_error")
                 return
-            usage = body["usage"]
-            log.info("200 %d+%d tokens in %.3f s", usage["prompt_tokens"], usage["completion_tokens"],
+            log.info("200 %d+%d tokens in %.3f s", result.prompt_tokens, result.completion_tokens,
                      time.perf_counter() - started)
-            self._send(HTTPStatus.OK, body)
+            self._send(HTTPStatus.OK, completion_body(server.name, result))
+
+        def _stream(self, request: CompletionRequest) -> None:
+            """Server-sent events over a chunked response: the role now, the answer when decoded."""
+            identity = f"chatcmpl-{uuid.uuid4().hex}"
+            self.send_response(HTTPStatus.OK.value)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-cache")
+            self.send_header("Transfer-Encoding", "chunked")
+            self.end_headers()
+            self._event(stream_chunk(identity, server.name, {"role": "assistant", "content": ""}))
+            try:
+                result = server.generate(request)
+            except Exception as error:  # the stream has begun: the error is an event of its own
+                if not isinstance(error, RequestError):
+                    log.exception("generation failed")
+                message = error.message if isinstance(error, RequestError) else f"generation failed: {error}"
+                code = error.code if isinstance(error, RequestError) else "server_error"
+                self._event({"error": {"message": message, "type": code, "code": code}})
+            else:
+                if result.text:
+                    self._event(stream_chunk(identity, server.name, {"content": result.text}))
+                self._event(stream_chunk(identity, server.name, {}, result.finish_reason))
+                if request.stream_options is not None and request.stream_options.include_usage:
+                    self._event(stream_chunk(identity, server.name, {}, usage=usage_body(result)))
+                log.info("200 (stream) %d+%d tokens", result.prompt_tokens, result.completion_tokens)
+            self._chunk(b"data: [DONE]\n\n")
+            self._chunk(b"")  # the last chunk
+
+        def _event(self, body: dict) -> None:
+            self._chunk(f"data: {json.dumps(body)}\n\n".encode())
+
+        def _chunk(self, data: bytes) -> None:
+            self.wfile.write(f"{len(data):X}\r\n".encode() + data + b"\r\n")
+            self.wfile.flush()
 
         def _error(self, status: HTTPStatus, message: str, code: str = "invalid_request_error") -> None:
             log.info("%d %s", status.value, message)

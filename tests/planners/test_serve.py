@@ -99,7 +99,9 @@ def test_usage_and_finish_reason_follow_the_api(served):
 @pytest.mark.parametrize("body, status, message", [
     ({"model": "tiny-internvl"}, 400, "invalid request at messages"),
     ({"model": "other", "messages": [{"role": "user", "content": "hi"}]}, 404, "is not served here"),
-    ({"model": "tiny-internvl", "stream": True, "messages": [{"role": "user", "content": "hi"}]}, 400, "stream"),
+    ({"model": "tiny-internvl", "n": 3, "messages": [{"role": "user", "content": "hi"}]}, 400, "n=3 is not supported"),
+    ({"model": "tiny-internvl", "max_tokens": 10**6, "messages": [{"role": "user", "content": "hi"}]}, 400,
+     "max_tokens=1000000 does not fit the model's context of"),
     ({"model": "tiny-internvl", "messages": [{"role": "user", "content": [
         {"type": "image_url", "image_url": {"url": "https://example.com/a.png"}}]}]}, 400, "fetches nothing"),
     ({"model": "tiny-internvl", "messages": [{"role": "user", "content": [
@@ -111,6 +113,41 @@ def test_bad_requests_get_an_error_body(served, body, status, message):
     got, answer = post(url, body)
     assert got == status
     assert message in answer["error"]["message"]
+
+
+def test_the_official_openai_client_lists_retrieves_and_completes(served):
+    openai = pytest.importorskip("openai")
+    url, _ = served
+    client = openai.OpenAI(base_url=url, api_key="unused", max_retries=0, timeout=60)
+    assert [m.id for m in client.models.list()] == ["tiny-internvl"]
+    assert client.models.retrieve("tiny-internvl").id == "tiny-internvl"
+    with pytest.raises(openai.NotFoundError, match="is not served here"):
+        client.models.retrieve("other")
+    messages = [{"role": "developer", "content": "You are the behaviour planner."},
+                {"role": "user", "content": "What now?"}]
+    answer = client.chat.completions.create(model="tiny-internvl", messages=messages, max_tokens=64)
+    assert answer.choices[0].message.content == TEACH_ANSWER and answer.choices[0].finish_reason == "stop"
+    with pytest.raises(openai.BadRequestError, match="n=2 is not supported"):
+        client.chat.completions.create(model="tiny-internvl", messages=messages, n=2)
+    with pytest.raises(openai.BadRequestError, match="does not fit the model's context"):
+        client.chat.completions.create(model="tiny-internvl", messages=messages, max_tokens=10**6)
+
+
+def test_the_official_openai_client_streams_server_sent_events(served):
+    openai = pytest.importorskip("openai")
+    url, _ = served
+    client = openai.OpenAI(base_url=url, api_key="unused", max_retries=0, timeout=60)
+    messages = [{"role": "user", "content": "What now?"}]
+    chunks = list(client.chat.completions.create(model="tiny-internvl", messages=messages, max_tokens=64,
+                                                 stream=True, stream_options={"include_usage": True}))
+    assert chunks[0].choices[0].delta.role == "assistant"
+    assert "".join(c.choices[0].delta.content or "" for c in chunks if c.choices) == TEACH_ANSWER
+    assert [c.choices[0].finish_reason for c in chunks if c.choices][-1] == "stop"
+    usage = chunks[-1].usage
+    assert not chunks[-1].choices and usage.total_tokens == usage.prompt_tokens + usage.completion_tokens
+    # the same connection serves the next request (chunked encoding keeps it alive)
+    again = client.chat.completions.create(model="tiny-internvl", messages=messages, max_tokens=4, stream=True)
+    assert [c.choices[0].finish_reason for c in again][-1] == "length"
 
 
 def test_a_wrong_model_name_is_a_model_error_for_the_client(served):
