@@ -250,25 +250,19 @@ def flash_internimage(size: str = "t", **changes) -> FlashInternImage:
     return FlashInternImage(replace(CONFIGS[size], **changes))
 
 
-def load_checkpoint(model: nn.Module, checkpoint: str | Path | dict, *, ignore: tuple[str, ...] = ()) -> None:
-    """Load an official checkpoint (a state dict, or a file holding one, possibly under "model"
-    or "state_dict", keys possibly prefixed "module."); any missing, unexpected or mis-shaped key
-    (not starting with an `ignore` prefix) is a CheckpointError that lists them."""
-    if isinstance(checkpoint, dict):
-        state = checkpoint
-    else:
-        path = Path(checkpoint)
-        if not path.is_file():
-            raise CheckpointError(f"checkpoint {path} does not exist")
-        try:
-            state = torch.load(path, map_location="cpu", weights_only=True)
-        except Exception as error:  # pickle errors, truncated files
-            raise CheckpointError(f"checkpoint {path} cannot be read as a PyTorch state dict ({error})") from error
-    for key in ("model", "state_dict", "module"):
-        if isinstance(state.get(key), dict):
-            state = state[key]
-            break
-    state = {k.removeprefix("module."): v for k, v in state.items()}
+def load_checkpoint(model: nn.Module, checkpoint: str | Path | dict, *, ignore: tuple[str, ...] = (),
+                    ema: bool = False) -> None:
+    """Load an official checkpoint: a state dict, or a file holding one, possibly a training
+    checkpoint as OpenGVLab saves it (weights under "model", "model_ema" with ema=True, beside the
+    optimizer and a config object, which is read as data and never run: perception.checkpoint_file);
+    keys possibly prefixed "module.". Any missing, unexpected or mis-shaped key (not starting with
+    an `ignore` prefix) is a CheckpointError that lists them."""
+    from perception.checkpoint_file import CheckpointReadError, read_checkpoint, state_dict_of
+
+    try:
+        state = state_dict_of(checkpoint if isinstance(checkpoint, dict) else read_checkpoint(checkpoint), ema=ema)
+    except CheckpointReadError as error:
+        raise CheckpointError(str(error)) from error
     own = model.state_dict()
     kept = lambda k: not k.startswith(ignore) if ignore else True  # noqa: E731
     missing = sorted(k for k in own if k not in state and kept(k))
