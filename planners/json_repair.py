@@ -17,7 +17,7 @@ def json_object(text: str) -> dict | None:
     for attempt in (candidate, relax(candidate), closed(body[start:]), relax(closed(body[start:]))):
         try:
             value = json.loads(attempt)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):  # nesting past the parser's depth is not JSON to us
             continue
         if isinstance(value, dict):
             return value

@@ -140,7 +140,10 @@ class OpenAICompatModel:
         except (ValueError, KeyError, IndexError, TypeError) as error:
             raise TextModelError(f"{self.url} answered something that is not a chat completion ({error})") from error
         if isinstance(content, list):  # some servers answer content parts
-            content = "".join(part.get("text", "") for part in content if isinstance(part, dict))
+            texts = [part.get("text", "") for part in content if isinstance(part, dict)]
+            if not all(isinstance(text, str) for text in texts):
+                raise TextModelError(f"{self.url} answered content parts whose text is not a string")
+            content = "".join(texts)
         if not isinstance(content, str):
             raise TextModelError(f"{self.url} answered a completion without text content")
         return content

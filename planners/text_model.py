@@ -46,7 +46,16 @@ def ask(model: TextModel, system: str, user: str, read: Reader, repair_request: 
         except TextModelError as error:
             problem = f"model error: {error}"
             break
-        value, repaired, problem = read(text)
+        except Exception as error:  # a backend or plug-in bug is a failed answer, not the end of the run
+            problem = f"model error: {type(error).__name__}: {error}"
+            break
+        if not isinstance(text, str):
+            problem = f"model error: the model answered a {type(text).__name__}, not text"
+            break
+        try:
+            value, repaired, problem = read(text)
+        except (RecursionError, ValueError, TypeError) as error:  # e.g. JSON nested past any parser's depth
+            value, repaired, problem = None, False, f"the answer could not be read ({type(error).__name__})"
         if value is not None:
             return Answer(value, "repaired" if attempt or repaired else "ok", problem)
         problem = problem or "not a usable answer"

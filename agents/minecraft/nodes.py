@@ -16,6 +16,7 @@ import re
 
 from langgraph.runtime import Runtime
 
+from agents.minecraft import guarded
 from agents.minecraft.state import MinecraftResources, MinecraftState
 from envs.minecraft.contracts import StructuredAction
 from envs.minecraft.sim.rules import UnknownName
@@ -74,7 +75,8 @@ def _mark_openings(tree: SubGoal, entries: list[dict]) -> None:
 def decompose(state: MinecraftState, runtime: Runtime[MinecraftResources]) -> dict:
     resources = runtime.context
     try:
-        tree = resources.decomposer.decide(GoalRequest(goal=state["goal"], count=state["count"])).gather_upfront()
+        request = GoalRequest(goal=state["goal"], count=state["count"])
+        tree = guarded.decompose(resources.decomposer, request).gather_upfront()
     except UnknownName as error:
         return {"done": True, "success": False, "reason": f"cannot decompose {state['goal']}: {error}"}
     _emit(resources, "tree", {"tree": tree.render()})
@@ -131,8 +133,7 @@ def plan(state: MinecraftState, runtime: Runtime[MinecraftResources]) -> dict:
                           seen_blocks=observation.seen_blocks, seen_mobs=observation.seen_mobs,
                           reference_plan=_actions(remembered) if remembered else None,
                           failures=[Feedback.model_validate(f) for f in failures], knowledge=knowledge)
-    answer = resources.planner.decide(context)
-    status = getattr(resources.planner, "last_status", "ok")
+    answer, status = guarded.plan(resources.planner, context)
     queries[entry["object"]] = queries.get(entry["object"], 0) + 1
     actions = [a.model_dump() for a in answer.action_list]
     _emit(resources, "plan", {"subgoal": entry, "explanation": answer.explanation, "actions": actions,
@@ -228,7 +229,7 @@ def _plan_around(state: MinecraftState, action: dict, message: str, resources: M
         return None
     unfound.append(missing)
     try:
-        tree = resources.decomposer.decide(GoalRequest(goal=state["goal"], count=state["count"],
+        tree = guarded.decompose(resources.decomposer, GoalRequest(goal=state["goal"], count=state["count"],
                                                        avoid=unfound)).gather_upfront()
     except UnknownName:
         return {"unfound": unfound}  # no other way: keep trying this one
@@ -266,7 +267,7 @@ def _obtain_first(resources: MinecraftResources, item: str, count: int, nesting:
     """The sub-goal tree and agenda entries that obtain `count` of `item` before the current
     sub-goal; (None, []) when the decomposer cannot plan it."""
     try:
-        tree = resources.decomposer.decide(GoalRequest(goal=item, count=count))
+        tree = guarded.decompose(resources.decomposer, GoalRequest(goal=item, count=count))
     except UnknownName:
         return None, []
     return tree, _entries(tree, nesting, first_id)

@@ -231,3 +231,12 @@ def test_a_keyed_server_gets_the_key_from_the_flag_or_the_environment(server):
                        env={"OPENAI_API_KEY": "sekret"})
     assert by_env.returncode == 0, by_env.stderr
     assert behaviour.requests and set(behaviour.keys_seen[1:]) == {"Bearer sekret"}
+
+
+def test_content_parts_whose_text_is_not_a_string_are_a_model_error(server):
+    url, behaviour = server
+    behaviour.reply = [{"type": "text", "text": 5}]
+    with pytest.raises(TextModelError, match="content parts whose text is not a string"):
+        OpenAICompatModel(url, "internvl-test", timeout_s=5, retries=0).complete("s", "u")
+    behaviour.reply = [{"type": "text", "text": "fine "}, {"type": "text", "text": "parts"}]
+    assert OpenAICompatModel(url, "internvl-test", timeout_s=5).complete("s", "u") == "fine parts"
