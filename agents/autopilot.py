@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-from envs.cli import ArgumentParser, run_command
+from envs.cli import ArgumentParser, count, positive_seconds, run_command, seed
 from envs.errors import UserInputError
 
 
@@ -24,10 +24,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--xodr", help="an OpenDRIVE file to drive on instead")
     parser.add_argument("--routes", help="a Leaderboard route file (default: one seeded procedural route)")
     parser.add_argument("--route", help="route id in the route file (default: the first)")
-    parser.add_argument("--seed", type=int, default=0, help="traffic seed, and the procedural route's")
-    parser.add_argument("--vehicles", type=int, default=60, help="background vehicles")
-    parser.add_argument("--pedestrians", type=int, default=40, help="pedestrians")
-    parser.add_argument("--max-time", type=float, metavar="S",
+    parser.add_argument("--seed", type=seed, default=0, help="traffic seed, and the procedural route's")
+    parser.add_argument("--vehicles", type=count(2000), default=60, help="background vehicles")
+    parser.add_argument("--pedestrians", type=count(2000), default=40, help="pedestrians")
+    parser.add_argument("--max-time", type=positive_seconds, metavar="S",
                         help="stop after this much simulated time (default: the route's time limit)")
     parser.add_argument("--snapshot", help="folder for the final camera and BEV pictures")
     parser.add_argument("--json", action="store_true", help="print the episode result as JSON on the last line")

@@ -19,6 +19,8 @@ MINECRAFT_ENV = ("reset", "step", "observe", "close")
 
 def add_planner_arguments(parser, ray_flag: bool = True) -> None:
     """--planner and its backend flags: the same on every CLI that runs a planner."""
+    from envs.cli import count, positive_seconds
+
     parser.add_argument("--planner", default="rule",
                         help="planner backend: rule, mllm (a local InternVL: --model PATH), http (an "
                              "OpenAI-compatible server: --endpoint, --model NAME), or module:factory (your planner)")
@@ -27,7 +29,11 @@ def add_planner_arguments(parser, ray_flag: bool = True) -> None:
                                         "model's name")
     parser.add_argument("--api-key", help="--planner http: the server's API key (default: $OPENAI_API_KEY)")
     parser.add_argument("--device", default="auto", help="--planner mllm: auto, cpu, cuda or cuda:N (bf16 on GPU)")
-    parser.add_argument("--max-tiles", type=int, default=6, help="--planner mllm: tiles per image at most (default 6)")
+    parser.add_argument("--max-tiles", type=count(40, 1), default=6,
+                        help="--planner mllm: tiles per image at most (default 6)")
+    parser.add_argument("--decision-timeout", type=positive_seconds, default=60.0, metavar="S",
+                        help="wall-clock seconds a planner may take for one decision or plan; then the fallback, "
+                             "counted")
     if ray_flag:
         parser.add_argument("--ray-planner", action="store_true",
                             help="--planner mllm: host the model in a Ray actor (as the benchmarks do)")
@@ -113,12 +119,14 @@ def world_options(args) -> dict:
 def add_traffic_arguments(parser) -> None:
     """--traffic, --vehicles, --pedestrians, --scenarios, --control-loss-noise: the same on the driving
     agent and the driving benchmark."""
+    from envs.cli import count
+
     parser.add_argument("--traffic", default="lb1", choices=("lb1", "light"),
                         help="background traffic: lb1 (the Leaderboard 1.0 route scenario's: 120 vehicles on Town05, "
                              "scaled by lane length on other maps, no pedestrians) or light (60 vehicles, 40 "
                              "pedestrians); default lb1")
-    parser.add_argument("--vehicles", type=int, help="background vehicles (default: the traffic profile's)")
-    parser.add_argument("--pedestrians", type=int, help="pedestrians (default: the traffic profile's)")
+    parser.add_argument("--vehicles", type=count(2000), help="background vehicles (default: the traffic profile's)")
+    parser.add_argument("--pedestrians", type=count(2000), help="pedestrians (default: the traffic profile's)")
     parser.add_argument("--scenarios", metavar="FILE|none",
                         help="a Leaderboard 1.0 scenario file whose triggers the routes play, or none (default: the "
                              "town's: the public file for Town05, a generated one for procedural towns)")

@@ -4,6 +4,7 @@ with one line, never a traceback."""
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Callable
 
@@ -24,6 +25,45 @@ class DefaultsHelpFormatter(argparse.HelpFormatter):
         if shown and "default" not in text.lower():
             text += " (default: %(default)s)"
         return text
+
+
+MAX_EPISODES = 10_000  # a benchmark's seeded episodes per task at most
+MAX_SEED = 2**31 - 1  # SUMO's --seed is a signed 32-bit int; one range for every seed of the project
+
+
+def _number(text: str, kind: type) -> float | int:
+    try:
+        return kind(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not {'an integer' if kind is int else 'a number'}") from None
+
+
+def positive_seconds(text: str) -> float:
+    """A finite number above 0 (nan and inf are refused: 'no limit' is leaving the option out)."""
+    value = _number(text, float)
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text}: expected a finite number above 0")
+    return value
+
+
+def seed(text: str) -> int:
+    value = _number(text, int)
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"{text}: expected a seed in 0..{MAX_SEED}")
+    return value
+
+
+def count(most: int, least: int = 0) -> Callable[[str], int]:
+    """An integer in least..most."""
+
+    def parse(text: str) -> int:
+        value = _number(text, int)
+        if not least <= value <= most:
+            raise argparse.ArgumentTypeError(f"{text}: expected {least}..{most}")
+        return value
+
+    parse.__name__ = "count"
+    return parse
 
 
 class ArgumentParser(argparse.ArgumentParser):

@@ -115,8 +115,9 @@ class OpenAICompatModel:
                 self.requests += 1
                 try:
                     request = urllib.request.Request(self.url, data=body, headers=headers, method="POST")
+                    started = time.monotonic()
                     with urllib.request.urlopen(request, timeout=self.timeout_s) as response:
-                        return self._content(response.read())
+                        return self._content(_read_within(response, started + self.timeout_s))
                 except urllib.error.HTTPError as error:
                     problem = f"HTTP {error.code} from {self.url}"
                     if error.code not in RETRY_STATUS:
@@ -147,3 +148,16 @@ class OpenAICompatModel:
         if not isinstance(content, str):
             raise TextModelError(f"{self.url} answered a completion without text content")
         return content
+
+
+def _read_within(response, deadline: float) -> bytes:
+    """The whole body by the deadline (the socket timeout alone bounds each read, so a server that
+    trickles a byte at a time would hold the call for ever): TimeoutError past it."""
+    parts: list[bytes] = []
+    while True:
+        if time.monotonic() > deadline:
+            raise TimeoutError("the answer did not arrive in time")
+        part = response.read1(65536)
+        if not part:
+            return b"".join(parts)
+        parts.append(part)

@@ -16,7 +16,7 @@ import sys
 
 import numpy as np
 
-from envs.cli import ArgumentParser, run_command
+from envs.cli import ArgumentParser, run_command, seed
 from envs.driving.contracts import Pose
 from envs.driving.routing import RoadGraph
 from envs.errors import UserInputError
@@ -112,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--town", default="Town05", help="built-in town, or a CARLA town under $CARLA_ROOT")
     parser.add_argument("--xodr", help="an OpenDRIVE file instead of a town")
     parser.add_argument("--count", type=int, default=10, help="routes to write")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the route walks")
+    parser.add_argument("--seed", type=seed, default=0, help="seed of the route walks")
     parser.add_argument("--min-length", type=float, default=1000.0, help="shortest route, metres")
     parser.add_argument("--max-length", type=float, default=2000.0, help="longest route, metres")
     parser.add_argument("--out", required=True, help="route file to write")

@@ -37,7 +37,8 @@ def run_minecraft_episode(task: dict, seed: int, options: dict) -> dict:
     backend = BackendOptions(**options["backend"]) if options.get("backend") else None
     planner = make_planner(options["planner"], backend)
     outcome = run_task(spec, MinecraftOptions(seed=seed, planner=options["planner"], memory=memory,
-                                              env=options.get("env"), **options.get("world", {})),
+                                              env=options.get("env"), **options.get("world", {}),
+                                              decision_timeout_s=options.get("decision_timeout_s", 60.0)),
                        planner=planner)
     record = outcome.record
     record["key"] = episode_key(spec.task_id, seed)
@@ -131,6 +132,7 @@ def run_minecraft_bench(args: argparse.Namespace) -> int:
             out_console.print(f"{key}: {verdict}, {record['steps']} steps, {record['planner_queries']} queries")
 
         options = {"planner": args.planner, "memory": memory, "env": args.env, "world": world,
+                   "decision_timeout_s": args.decision_timeout,
                    "backend": backend.to_dict() if args.planner in TEXT_BACKENDS else None}
         work = {episode_key(t.task_id, s): (t.model_dump(), s, options) for t, s in pending}
         setup = host_setup(args.planner, backend, options)

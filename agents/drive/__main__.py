@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from agents.plugins import add_planner_arguments, add_run_arguments, add_traffic_arguments, console_with_logging
-from envs.cli import ArgumentParser, run_command
+from envs.cli import ArgumentParser, positive_seconds, run_command, seed
 from envs.driving.cache import cache_dir
 
 
@@ -33,17 +33,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--carla-host", help="drive on a running CARLA server at this host instead of the embedded "
                                              "simulator (its --town is loaded there)")
     parser.add_argument("--carla-port", type=int, default=2000, help="the CARLA server's port (default 2000)")
-    parser.add_argument("--carla-timeout", type=float, default=10.0,
+    parser.add_argument("--carla-timeout", type=positive_seconds, default=10.0,
                         help="seconds to wait for the CARLA server (default 10)")
     parser.add_argument("--perception", metavar="KIND",
                         help="add a perception model's features of the camera images to the planner's context: "
                              "flash_internimage_t|s|b or internvit (oracle perception stays on)")
     parser.add_argument("--perception-model", metavar="PATH",
                         help="its weights: a FlashInternImage checkpoint, or an InternVL directory for internvit")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the traffic and the default route (default 0)")
+    parser.add_argument("--seed", type=seed, default=0, help="seed of the traffic and the default route (default 0)")
     add_traffic_arguments(parser)
-    parser.add_argument("--decision-period", type=float, default=0.5, help="seconds between decisions")
-    parser.add_argument("--max-time", type=float, metavar="S",
+    parser.add_argument("--decision-period", type=positive_seconds, default=0.5, help="seconds between decisions")
+    parser.add_argument("--max-time", type=positive_seconds, metavar="S",
                         help="stop after S simulated seconds, scored as it stands (default: the whole route)")
     parser.add_argument("--instruction", help='a user instruction, e.g. "overtake the car ahead"')
     add_run_arguments(parser, "drive", "route, seed and settings")
@@ -117,7 +117,7 @@ def drive(args: argparse.Namespace, planner, console) -> int:
                            control_loss_noise=args.control_loss_noise,
                            decision_period_s=args.decision_period, checkpoint=checkpoint, fresh=args.fresh,
                            record_dir=Path(args.record) if args.record else None, instruction=args.instruction,
-                           max_time_s=args.max_time)
+                           max_time_s=args.max_time, decision_timeout_s=args.decision_timeout)
     columns = (TextColumn(f"[bold]route {route.id}"), BarColumn(), TextColumn("{task.percentage:>5.1f}%"),
                TextColumn("{task.fields[speed]:>5.1f} km/h"), TextColumn("{task.fields[events]}"), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=args.json) as progress:
@@ -145,6 +145,9 @@ def drive(args: argparse.Namespace, planner, console) -> int:
         console.print(f"recorded to {args.record}")
     if args.json:
         print(json.dumps(episode_record(result, route.id)))
+    if outcome.interrupted:
+        console.print("interrupted: run the same command again to resume from the checkpoint")
+        return 130
     return 0
 
 

@@ -8,6 +8,7 @@ import logging
 from langgraph.runtime import Runtime
 
 from agents.drive.state import DriveResources, DriveState
+from planners.deadline import DecisionTimeout, call_within
 from planners.driving.context import build_context
 from planners.driving.decision import Decision
 from planners.driving.motion import MotionPlanner
@@ -86,8 +87,12 @@ def decide(state: DriveState, runtime: Runtime[DriveResources]) -> dict:
     _ensure_live(state, resources)
     status = ParseStatus.OK.value
     try:
-        decision = resources.planner.decide(resources.context)
+        decision = call_within(resources.decision_timeout_s, resources.planner.decide, resources.context)
         status = getattr(resources.planner, "last_status", status)
+    except DecisionTimeout as error:
+        log.warning("planner %s gave no decision at tick %d (%s); using the fallback decision",
+                    getattr(resources.planner, "name", "?"), state["tick"], error)
+        decision, status = FALLBACK, "timeout"
     except Exception as error:  # a planner backend failing must not end the drive
         log.warning("planner %s failed at tick %d (%s); using the fallback decision",
                     getattr(resources.planner, "name", "?"), state["tick"], error)

@@ -40,12 +40,14 @@ class DriveOptions:
     fresh: bool = False  # ignore an unfinished checkpoint of the same run
     instruction: str | None = None
     max_time_s: float | None = None  # stop after this much simulated time (a smoke run); None: the whole route
+    decision_timeout_s: float | None = 60.0  # wall-clock seconds one decision may take; then the fallback, counted
 
 
 @dataclass
 class DriveOutcome:
     result: EpisodeResult
     resumed_from_tick: int
+    interrupted: bool = False  # Ctrl-C: the route stopped early, its checkpoint kept for a resume
 
 
 def make_planner(name: str, backend: BackendOptions | None = None) -> Planner:
@@ -124,7 +126,9 @@ def run_route(road_map: RoadMap, route: RouteDefinition, options: DriveOptions, 
         instruction = lambda state: state.get("instruction") or options.instruction
     resources = DriveResources(env=env, scenario=scenario, planner=planner, decision_period_ticks=period_ticks,
                                control_log=control_log, recorder=recorder, instruction=instruction, on_tick=on_tick,
-                               on_decision=on_decision, time_limit_s=options.max_time_s, perception=perception)
+                               on_decision=on_decision, time_limit_s=options.max_time_s, perception=perception,
+                               decision_timeout_s=options.decision_timeout_s)
+    interrupted = False
     try:
         graph.invoke(None if resume else initial_state(route.id), config, context=resources, durability="sync")
         while answer is not None and (pending := _pending_interrupts(graph, config)):
@@ -133,6 +137,7 @@ def run_route(road_map: RoadMap, route: RouteDefinition, options: DriveOptions, 
             reply = {item.id: answer(item.value) for item in pending}
             graph.invoke(Command(resume=reply), config, context=resources, durability="sync")
     except KeyboardInterrupt:
+        interrupted = True
         env.stop_early("interrupted by the user")
     except BaseException:
         env.close()  # a CARLA server gets its actors destroyed and its settings back on any error
@@ -152,7 +157,7 @@ def run_route(road_map: RoadMap, route: RouteDefinition, options: DriveOptions, 
     env.close()
     if connection is not None:
         connection.close()
-    return DriveOutcome(result, start_tick)
+    return DriveOutcome(result, start_tick, interrupted)
 
 
 def _pending_interrupts(graph, config) -> list:

@@ -53,6 +53,7 @@ class DriveResources:
     on_decision: Callable[[int, Any, str], None] | None = None  # (tick, Decision, status)
     time_limit_s: float | None = None  # end the route (scored as it stands) after this much simulated time
     perception: Callable[[dict], dict] | None = None  # camera images -> features (perception.service)
+    decision_timeout_s: float | None = 60.0  # wall-clock seconds one decision may take
     # filled in while running
     motion: MotionPlanner | None = None
     observation: DrivingObservation | None = None

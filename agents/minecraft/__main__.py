@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from agents.plugins import add_planner_arguments, add_run_arguments, add_world_arguments, console_with_logging
-from envs.cli import ArgumentParser, run_command
+from envs.cli import ArgumentParser, run_command, seed
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -21,7 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="obtain_diamond, a Minecraft item name, or module:object (your MinecraftTaskSpec)")
     parser.add_argument("--env", metavar="MODULE:FACTORY",
                         help="your Minecraft env (a factory called with no arguments; default: the embedded world)")
-    parser.add_argument("--seed", type=int, default=0, help="world seed (default 0)")
+    parser.add_argument("--seed", type=seed, default=0, help="world seed (default 0)")
     add_planner_arguments(parser)
     parser.add_argument("--max-steps", type=int, default=12_000, help="primitive step budget (default 12000)")
     add_world_arguments(parser)
@@ -76,7 +76,7 @@ def pursue(args: argparse.Namespace, task, planner, console) -> int:
     checkpoint = Path(args.checkpoint) if args.checkpoint else cache_dir("checkpoints") / "minecraft.sqlite"
     options = MinecraftOptions(seed=args.seed, planner=args.planner, memory=memory_path, checkpoint=checkpoint,
                                fresh=args.fresh, record_dir=Path(args.record) if args.record else None,
-                               env=args.env, **world_options(args))
+                               env=args.env, decision_timeout_s=args.decision_timeout, **world_options(args))
     if args.env:
         make_env(args.env)  # a bad --env fails here, before the run
     columns = (TextColumn(f"[bold]{task.task_id} seed {args.seed}"), BarColumn(), MofNCompleteColumn(),

@@ -1,6 +1,7 @@
 """Asking the planner and the decomposer so that nothing they do ends the run: a backend or
-plug-in that raises, or answers something that is not a plan (None, a string, a dict), gets the
-deterministic backend's answer instead, counted as a fallback. Only a goal the rules do not know
+plug-in that raises, takes longer than the decision deadline, or answers something that is not
+a plan (None, a string, a dict), gets the deterministic backend's answer instead, counted as a
+fallback. Only a goal the rules do not know
 (UnknownName) is the caller's error and goes through."""
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import logging
 
 from envs.minecraft.sim.rules import UnknownName, rules
+from planners.deadline import call_within
 from planners.minecraft.context import PlanContext
 from planners.minecraft.decomposer import GoalRequest, KnowledgeGraphDecomposer, SubGoal
 from planners.minecraft.plan import MinecraftPlan
@@ -17,11 +19,12 @@ log = logging.getLogger("mllm_pilot.minecraft")
 _RULE_PLANNER = RuleBasedActionPlanner()
 
 
-def plan(planner, context: PlanContext) -> tuple[MinecraftPlan, str]:
-    """(the plan, its status: ok, repaired or fallback)."""
+def plan(planner, context: PlanContext, timeout_s: float | None = None) -> tuple[MinecraftPlan, str]:
+    """(the plan, its status: ok, repaired or fallback); a planner that takes over `timeout_s`
+    wall-clock seconds is given up on."""
     name = getattr(planner, "name", type(planner).__name__)
     try:
-        answer = planner.decide(context)
+        answer = call_within(timeout_s, planner.decide, context)
     except Exception as error:  # a backend or plug-in failing must not end the episode
         log.warning("planner %s failed on %s (%s: %s); using the rule planner", name, context.sub_goal.object,
                     type(error).__name__, error)
@@ -34,11 +37,11 @@ def plan(planner, context: PlanContext) -> tuple[MinecraftPlan, str]:
     return answer, status if status in ("ok", "repaired", "fallback") else "ok"
 
 
-def decompose(decomposer, request: GoalRequest) -> SubGoal:
+def decompose(decomposer, request: GoalRequest, timeout_s: float | None = None) -> SubGoal:
     """The sub-goal tree; UnknownName (a goal the rules do not know) is raised as it is."""
     name = getattr(decomposer, "name", type(decomposer).__name__)
     try:
-        tree = decomposer.decide(request)
+        tree = call_within(timeout_s, decomposer.decide, request)
     except UnknownName:
         raise
     except Exception as error:

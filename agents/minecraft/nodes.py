@@ -76,7 +76,7 @@ def decompose(state: MinecraftState, runtime: Runtime[MinecraftResources]) -> di
     resources = runtime.context
     try:
         request = GoalRequest(goal=state["goal"], count=state["count"])
-        tree = guarded.decompose(resources.decomposer, request).gather_upfront()
+        tree = guarded.decompose(resources.decomposer, request, resources.decision_timeout_s).gather_upfront()
     except UnknownName as error:
         return {"done": True, "success": False, "reason": f"cannot decompose {state['goal']}: {error}"}
     _emit(resources, "tree", {"tree": tree.render()})
@@ -133,7 +133,7 @@ def plan(state: MinecraftState, runtime: Runtime[MinecraftResources]) -> dict:
                           seen_blocks=observation.seen_blocks, seen_mobs=observation.seen_mobs,
                           reference_plan=_actions(remembered) if remembered else None,
                           failures=[Feedback.model_validate(f) for f in failures], knowledge=knowledge)
-    answer, status = guarded.plan(resources.planner, context)
+    answer, status = guarded.plan(resources.planner, context, resources.decision_timeout_s)
     queries[entry["object"]] = queries.get(entry["object"], 0) + 1
     actions = [a.model_dump() for a in answer.action_list]
     _emit(resources, "plan", {"subgoal": entry, "explanation": answer.explanation, "actions": actions,
@@ -229,8 +229,8 @@ def _plan_around(state: MinecraftState, action: dict, message: str, resources: M
         return None
     unfound.append(missing)
     try:
-        tree = guarded.decompose(resources.decomposer, GoalRequest(goal=state["goal"], count=state["count"],
-                                                       avoid=unfound)).gather_upfront()
+        request = GoalRequest(goal=state["goal"], count=state["count"], avoid=unfound)
+        tree = guarded.decompose(resources.decomposer, request, resources.decision_timeout_s).gather_upfront()
     except UnknownName:
         return {"unfound": unfound}  # no other way: keep trying this one
     if tree.render() == state["tree"]:
@@ -267,7 +267,8 @@ def _obtain_first(resources: MinecraftResources, item: str, count: int, nesting:
     """The sub-goal tree and agenda entries that obtain `count` of `item` before the current
     sub-goal; (None, []) when the decomposer cannot plan it."""
     try:
-        tree = guarded.decompose(resources.decomposer, GoalRequest(goal=item, count=count))
+        tree = guarded.decompose(resources.decomposer, GoalRequest(goal=item, count=count),
+                                 resources.decision_timeout_s)
     except UnknownName:
         return None, []
     return tree, _entries(tree, nesting, first_id)

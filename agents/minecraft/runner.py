@@ -38,6 +38,7 @@ class MinecraftOptions:
     env: str | None = None  # module:factory of a user's env; None: the embedded world
     break_speed: float = 1.0  # 1: the game's mining speed; GITM ran at 100
     start_time: int | str | None = None  # time of day at the start: ticks, "random" (by the seed), None: the task's
+    decision_timeout_s: float | None = 60.0  # wall-clock seconds one planner or decomposer call may take
 
 
 @dataclass
@@ -127,7 +128,7 @@ def run_task(task: MinecraftTaskSpec, options: MinecraftOptions, on_event=None, 
                                  frames=getattr(env, "take_frames", None)) if options.record_dir else None
     resources = MinecraftResources(env=env, interface=ActionInterface(env), task=task, decomposer=decomposer,
                                    planner=planner, memory=memory, knowledge=make_knowledge(), recorder=recorder,
-                                   on_event=on_event)
+                                   on_event=on_event, decision_timeout_s=options.decision_timeout_s)
     interrupted = False
     try:
         graph.invoke(None if resume else initial_state(task.task_id, task.goal, task.count), config,

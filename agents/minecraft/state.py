@@ -63,6 +63,7 @@ class MinecraftResources:
     knowledge: KnowledgeStore | None = None
     recorder: Any = None  # MinecraftRecorder
     on_event: Callable[[str, dict], None] | None = None  # ("subgoal" | "action" | "plan", details)
+    decision_timeout_s: float | None = 60.0  # wall-clock seconds a planner or decomposer call may take
     events: list = field(default_factory=list)
 
     def decomposer_any_wood(self, item: str, ingredient: str) -> bool:

@@ -140,11 +140,11 @@ def teach(model, processor, answer: str, steps: int, seed: int,
 
 
 def build_parser():
-    from envs.cli import ArgumentParser
+    from envs.cli import ArgumentParser, seed
 
     parser = ArgumentParser(prog="python -m planners.mllm.tiny", description=__doc__.splitlines()[0])
     parser.add_argument("out", help="directory to write the model to")
-    parser.add_argument("--seed", type=int, default=0, help="weights, tokenizer and fit seed")
+    parser.add_argument("--seed", type=seed, default=0, help="weights, tokenizer and fit seed")
     parser.add_argument("--steps", type=int, default=200, help="fit steps teaching the answer")
     parser.add_argument("--no-teach", action="store_true", help="keep the random weights (answers are noise)")
     return parser

@@ -123,7 +123,8 @@ def test_cli_memory_export_and_import(tmp_path):
     (["--planner", "gpt9"], "unknown planner 'gpt9'; available: rule"),
     (["--max-steps", "0"], "--max-steps must be at least 1"),
     (["--import-memory", "/nonexistent/memory.json"], "no such file"),
-    (["--seed", "x"], "invalid int value"),
+    (["--seed", "x"], "argument --seed: 'x' is not an integer"),
+    (["--seed", "-1"], "expected a seed in 0..2147483647"),
 ])
 def test_cli_user_errors(args, message):
     done = run_cli(*args, timeout=120)
