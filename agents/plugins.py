@@ -182,6 +182,12 @@ def load(path: str, what: str) -> Any:
         target: Any = importlib.import_module(module_name)
     except ImportError as error:
         raise UserInputError(f"{what} {path!r}: cannot import {module_name} ({error})") from error
+    except SyntaxError as error:
+        raise UserInputError(f"{what} {path!r}: {module_name} has a syntax error ({error.filename}, line "
+                             f"{error.lineno}: {error.msg})") from error
+    except Exception as error:  # the module itself raised while importing: its own bug, said in one line
+        raise UserInputError(f"{what} {path!r}: importing {module_name} raised {type(error).__name__}: "
+                             f"{error}") from error
     for part in attribute.split("."):
         if not hasattr(target, part):
             raise UserInputError(f"{what} {path!r}: {module_name} has no {attribute}")

@@ -49,6 +49,8 @@ def read_routes(path: str | Path) -> list[RouteDefinition]:
         route_id = element.get("id", "")
         if not route_id:
             raise UserInputError(f"{path}: route number {number} has no id")
+        if any(route.id == route_id for route in routes):
+            raise UserInputError(f"{path}: route id {route_id!r} is used twice (routes are told apart by their ids)")
         points = element.findall("waypoint") or element.findall("waypoints/position")
         poses = [_pose(point, f"{path}: route {route_id} waypoint {index}") for index, point in enumerate(points)]
         if len(poses) < 2:
@@ -76,7 +78,7 @@ def _pose(element, where: str) -> Pose:
     try:
         return Pose(**{name: float(element.get(name, 0.0)) for name in WAYPOINT_FIELDS})
     except (TypeError, ValueError, ValidationError) as error:
-        raise UserInputError(f"{where} has a non-numeric coordinate") from error
+        raise UserInputError(f"{where} has a coordinate that is not a finite number") from error
 
 
 def select_route(routes: list[RouteDefinition], route_id: str | None, source: str) -> RouteDefinition:

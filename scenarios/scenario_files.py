@@ -31,7 +31,7 @@ def _pose(values: dict, where: str, path: Path) -> Pose:
     except KeyError as error:
         raise UserInputError(f"{path}: {where} has no {error.args[0]!r}") from error
     except (TypeError, ValueError, ValidationError) as error:
-        raise UserInputError(f"{path}: {where} has a non-numeric coordinate") from error
+        raise UserInputError(f"{path}: {where} has a coordinate that is not a finite number") from error
 
 
 def towns_in(data: dict, path: Path) -> dict[str, list]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
@@ -17,6 +18,8 @@ from agents.hosting import host_setup
 from agents.plugins import DRIVING_PLANNERS, check_planner, check_traffic_arguments
 from envs.errors import UserInputError
 from planners.backends import TEXT_BACKENDS, backend_options
+
+NOT_DRIVABLE = "route not drivable"  # status of a route its own definition makes impossible (off the map)
 
 
 def scenario_file_for(spec: str | None, route_set) -> tuple[Path | None, str]:
@@ -86,7 +89,8 @@ def run_drive_bench(args: argparse.Namespace) -> int:
         def failed(key: str, error: BaseException, out_console: Console) -> None:
             index, route = jobs[key][:2]
             reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-            keep(key, failed_route_record(index, route, f"route crashed: {reason}"), out_console)
+            kind = NOT_DRIVABLE if isinstance(error, UserInputError) else "route crashed"
+            keep(key, failed_route_record(index, route, f"{kind}: {reason}"), out_console)
 
         setup = host_setup(args.planner, backend, options)
         interrupted = run_jobs(drive_one, jobs, "routes", total, console, args.json, args.address, args.workers, keep,
@@ -106,4 +110,12 @@ def run_drive_bench(args: argparse.Namespace) -> int:
         import json
 
         print(json.dumps(record))
-    return 130 if interrupted else 0
+    if interrupted:
+        return 130
+    not_drivable = [r for r in results.records if r["status"].startswith(f"Failed - {NOT_DRIVABLE}")]
+    if not_drivable:  # the route file's fault: scored 0 as the Leaderboard does, and said as an input error
+        listed = "; ".join(f"{r['route_id']} ({r['status'].split(': ', 1)[1]})" for r in not_drivable)
+        print(f"error: {len(not_drivable)} route(s) could not be driven as given, scored 0: {listed}",
+              file=sys.stderr)
+        return 2
+    return 0

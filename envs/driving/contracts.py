@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 import numpy as np
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from envs.contracts import Contract
 
@@ -36,6 +36,8 @@ class VehicleControl(Contract):
 
 
 class Pose(Contract):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)  # a NaN point would poison every distance
+
     x: float
     y: float
     z: float = 0.0

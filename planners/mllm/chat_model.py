@@ -103,12 +103,19 @@ class InternVLChatModel:
         directory = inspect_model_dir(path)
         target = pick_device(device)
         dtype = torch.bfloat16 if target.type == "cuda" else torch.float32
-        processor = load_processor(directory)
+        try:
+            processor = load_processor(directory)
+        except ModelDirectoryError:
+            raise
+        except Exception as error:  # tokenizers' and transformers' own error types, for files that passed the checks
+            raise ModelDirectoryError(f"the tokenizer or image processor in {directory.path} cannot be loaded: "
+                                      f"{type(error).__name__}: {error}") from error
         try:
             model, info = InternVLForConditionalGeneration.from_pretrained(
                 directory.path, local_files_only=True, dtype=dtype, output_loading_info=True)
-        except (OSError, ValueError, RuntimeError) as error:
-            raise ModelDirectoryError(f"the weights in {directory.path} cannot be loaded: {error}") from error
+        except Exception as error:  # safetensors, torch and transformers raise their own types
+            raise ModelDirectoryError(f"the weights in {directory.path} cannot be loaded: "
+                                      f"{type(error).__name__}: {error}") from error
         problems = []
         for kind in ("missing_keys", "unexpected_keys", "mismatched_keys"):
             keys = sorted(str(k) for k in info.get(kind) or [])

@@ -74,6 +74,14 @@ def inspect_model_dir(path: str | Path) -> ModelDirectory:
     if not tokenizer_files or not (root / "tokenizer_config.json").is_file():
         raise ModelDirectoryError(f"{root} has no tokenizer (expected tokenizer_config.json with tokenizer.json, or "
                                   "vocab.json and merges.txt)")
+    read_json(root / "tokenizer_config.json", "tokenizer config")
+    for name in tokenizer_files:
+        read_json(root / name, "tokenizer")
+    if (root / "preprocessor_config.json").is_file():
+        read_json(root / "preprocessor_config.json", "image processor config")
+    for weight_file in weights:
+        if weight_file.suffix == ".safetensors":
+            check_safetensors(weight_file)
     if not (root / "preprocessor_config.json").is_file() and "image_processor" not in _processor_config(root):
         raise ModelDirectoryError(f"{root} has no image processor settings (expected preprocessor_config.json, or "
                                   "an image_processor entry in processor_config.json)")
@@ -96,6 +104,30 @@ def _weight_files(root: Path) -> tuple[Path, ...]:
             raise ModelDirectoryError(f"{root} is missing weight shards named in {name}: {', '.join(missing)}")
         return tuple(root / shard for shard in shards)
     raise ModelDirectoryError(f"{root} has no weights (expected one of {', '.join(WEIGHT_FILES)})")
+
+
+def check_safetensors(path: Path) -> None:
+    """The file is whole by the safetensors layout (an 8-byte header length, the JSON header, then
+    the tensors' bytes, which the header's largest data offset must end exactly at the file's end):
+    a truncated or foreign file is named here, before transformers reads it."""
+    size = path.stat().st_size
+    try:
+        with path.open("rb") as file:
+            length = int.from_bytes(file.read(8), "little")
+            if size < 8 or length <= 0 or 8 + length > size:
+                raise ValueError("its header does not fit in the file")
+            header = json.loads(file.read(length))
+    except (OSError, ValueError, UnicodeDecodeError) as error:
+        raise ModelDirectoryError(f"{path}: not a readable safetensors file ({error}); it may be truncated or "
+                                  "corrupt") from error
+    if not isinstance(header, dict):
+        raise ModelDirectoryError(f"{path}: not a readable safetensors file (its header is not a JSON object)")
+    ends = [entry["data_offsets"][1] for key, entry in header.items()
+            if key != "__metadata__" and isinstance(entry, dict) and len(entry.get("data_offsets") or ()) == 2]
+    expected = 8 + length + max(ends, default=0)
+    if expected != size:
+        raise ModelDirectoryError(f"{path}: the safetensors file is {size} bytes where its header says "
+                                  f"{expected}; it is truncated or corrupt")
 
 
 def _processor_config(root: Path) -> dict:

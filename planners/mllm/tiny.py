@@ -147,6 +147,7 @@ def build_parser():
     parser.add_argument("--seed", type=seed, default=0, help="weights, tokenizer and fit seed")
     parser.add_argument("--steps", type=int, default=200, help="fit steps teaching the answer")
     parser.add_argument("--no-teach", action="store_true", help="keep the random weights (answers are noise)")
+    parser.add_argument("--force", action="store_true", help="write over a model directory that is already there")
     return parser
 
 
@@ -154,6 +155,24 @@ def main(argv: list[str] | None = None) -> int:
     from envs.cli import run_command
 
     return run_command(_build, build_parser(), argv)
+
+
+def check_output_dir(out: Path, force: bool) -> None:
+    """The model's directory can be made here: not a file, not under one, writable, and not a
+    directory with files in it (unless --force)."""
+    import os
+
+    from envs.errors import UserInputError
+
+    if out.is_file():
+        raise UserInputError(f"{out} is a file, not a directory to write the model to")
+    existing = next((parent for parent in [out, *out.parents] if parent.exists()), None)
+    if existing is not None and not existing.is_dir():
+        raise UserInputError(f"{out}: {existing} is a file, so nothing can be written under it")
+    if existing is not None and not os.access(existing, os.W_OK):
+        raise UserInputError(f"{out}: {existing} is not writable")
+    if out.is_dir() and any(out.iterdir()) and not force:
+        raise UserInputError(f"{out} already holds files; choose a new directory, or --force to write over it")
 
 
 def _build(args) -> int:
@@ -164,6 +183,7 @@ def _build(args) -> int:
 
     if args.steps < 1:
         raise UserInputError("--steps must be at least 1")
+    check_output_dir(Path(args.out), args.force)
     console = Console(stderr=True)
     columns = (TextColumn("[bold]teaching the tiny InternVL"), BarColumn(), MofNCompleteColumn(),
                TextColumn("loss {task.fields[loss]}"), TimeElapsedColumn())

@@ -28,7 +28,8 @@ def test_benchmark_runs_routes_in_parallel_writes_results_and_resumes(short_rout
     args = ["--routes", str(routes_file), "--workers", "2", "--out", str(out), "--vehicles", "10",
             "--pedestrians", "5", "--json"]
     done = bench(*args)
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 2, done.stderr  # the off-map route is the file's fault: scored 0 and said
+    assert "error: 1 route(s) could not be driven as given, scored 0: off_map (route off_map: point 1" in done.stderr
     summary = json.loads(done.stdout.strip().splitlines()[-1])
     assert summary["routes"] == 3 and summary["routes_total"] == 3
     assert set(summary) >= {"driving_score", "route_completion", "infraction_penalty", "infractions_per_km", "wall_s",
@@ -39,7 +40,8 @@ def test_benchmark_runs_routes_in_parallel_writes_results_and_resumes(short_rout
     assert [r["route_id"] for r in records] == ["short_0", "short_1", "off_map"]
     failed = records[2]
     assert failed["scores"] == {"score_route": 0.0, "score_penalty": 1.0, "score_composed": 0.0}
-    assert failed["status"].startswith("Failed - route crashed: route off_map: point 1 (50.0, -50.0) is more than")
+    assert failed["status"].startswith("Failed - route not drivable: route off_map: point 1 (50.0, -50.0) is more "
+                                       "than")
     assert {"route_id": "off_map", "status": failed["status"]} in summary["failed_routes"]
     # the crashed route counts: the mean is over all three
     assert summary["driving_score"] == pytest.approx(sum(r["scores"]["score_composed"] for r in records) / 3)
@@ -51,7 +53,7 @@ def test_benchmark_runs_routes_in_parallel_writes_results_and_resumes(short_rout
     report = (out / "report.html").read_text()
     assert report.count("data:image/png;base64,") == 4  # the summary plots and one map per route
     again = bench(*args)
-    assert again.returncode == 0 and "3 already done" in again.stderr
+    assert again.returncode == 2 and "3 already done" in again.stderr
     assert json.loads(again.stdout.strip().splitlines()[-1])["driving_score"] == summary["driving_score"]
 
 

@@ -60,8 +60,10 @@ def test_item_tasks_report_their_item_and_tech_tree_coverage_is_computed(tmp_pat
 
 @pytest.mark.parametrize("args, message", [
     (["--task", "unobtainium", "--out", "x"], "unknown task or item 'unobtainium'"),
-    (["--episodes", "0", "--out", "x"], "--episodes must be at least 1"),
-    (["--workers", "0", "--out", "x"], "--workers must be at least 1"),
+    (["--episodes", "0", "--out", "x"], "argument --episodes: 0: expected 1..10000"),
+    (["--episodes", "100000000", "--out", "x"], "argument --episodes: 100000000: expected 1..10000"),
+    (["--workers", "0", "--out", "x"], "argument --workers: 0: expected 1..256"),
+    (["--seed", "-3", "--out", "x"], "argument --seed: -3: expected a seed in 0..2147483647"),
     (["--planner", "gpt9", "--out", "x"], "unknown planner 'gpt9'"),
     (["--break-speed", "0.5", "--out", "x"], "--break-speed 0.5: give a multiplier from 1 (the game) to 1000"),
     (["--start-time", "dusk", "--out", "x"], "--start-time 'dusk': give ticks (0-23999) or random"),

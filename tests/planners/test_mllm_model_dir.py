@@ -95,3 +95,54 @@ def test_a_cuda_device_without_cuda_is_refused(random_internvl):
         pytest.skip("this machine has CUDA")
     with pytest.raises(ModelDirectoryError, match="CUDA is not available"):
         InternVLChatModel.load(str(random_internvl), device="cuda")
+
+
+def test_a_truncated_safetensors_file_is_named(model_copy):
+    weights = model_copy / "model.safetensors"
+    data = weights.read_bytes()
+    weights.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ModelDirectoryError, match=r"model.safetensors: the safetensors file is \d+ bytes where its "
+                                                  r"header says \d+; it is truncated or corrupt"):
+        inspect_model_dir(model_copy)
+    weights.write_bytes(b"\x00" * 7)
+    with pytest.raises(ModelDirectoryError, match="not a readable safetensors file"):
+        inspect_model_dir(model_copy)
+
+
+@pytest.mark.parametrize("name", ["tokenizer.json", "tokenizer_config.json", "preprocessor_config.json"])
+def test_a_tokenizer_or_processor_file_that_is_not_json_is_named(model_copy, name):
+    (model_copy / name).write_text("not json {")
+    with pytest.raises(ModelDirectoryError, match=f"{name}: the .* cannot be read"):
+        inspect_model_dir(model_copy)
+
+
+def test_the_server_names_a_corrupt_model_in_one_line(model_copy):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    (model_copy / "tokenizer.json").write_text("[")
+    done = subprocess.run([sys.executable, "-m", "planners.serve", "--model", str(model_copy), "--port", "0"],
+                          cwd=REPO, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines() == [f"error: {model_copy / 'tokenizer.json'}: the tokenizer cannot be "
+                                                "read (Expecting value: line 1 column 2 (char 1))"]
+
+
+@pytest.mark.parametrize("where, message", [
+    ("file", "is a file, not a directory to write the model to"),
+    ("under_file", "is a file, so nothing can be written under it"),
+    ("full", "already holds files; choose a new directory, or --force"),
+])
+def test_the_tiny_builder_refuses_bad_output_paths(tmp_path, where, message):
+    from planners.mllm.tiny import main
+
+    (tmp_path / "file").write_text("x")
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "config.json").write_text("{}")
+    out = {"file": tmp_path / "file", "under_file": tmp_path / "file" / "model", "full": tmp_path / "full"}[where]
+    assert main([str(out), "--steps", "1"]) == 2
+    assert (tmp_path / "full" / "config.json").read_text() == "{}"  # nothing overwritten

@@ -23,8 +23,14 @@ def test_round_trip_keeps_every_waypoint(tmp_path, town05_long_routes):
     ("<routes/>", "no <route> elements"),
     ('<routes><route id="1" town="T"><waypoint x="1" y="2" z="0"/></route></routes>', "at least 2 are needed"),
     ('<routes><route id="1" town="T"><waypoint x="a" y="2" z="0"/><waypoint x="1" y="2" z="0"/></route></routes>',
-     "route 1 waypoint 0 has a non-numeric coordinate"),
+     "route 1 waypoint 0 has a coordinate that is not a finite number"),
     ('<routes><route town="T"/></routes>', "route number 0 has no id"),
+    ('<routes><route id="1" town="T"><waypoint x="nan" y="2" z="0"/><waypoint x="1" y="2" z="0"/></route></routes>',
+     "route 1 waypoint 0 has a coordinate that is not a finite number"),
+    ('<routes><route id="1" town="T"><waypoint x="1" y="inf" z="0"/><waypoint x="1" y="2" z="0"/></route></routes>',
+     "route 1 waypoint 0 has a coordinate that is not a finite number"),
+    ('<routes>' + '<route id="7" town="T"><waypoint x="1" y="2"/><waypoint x="3" y="2"/></route>' * 2 + '</routes>',
+     "route id '7' is used twice"),
 ])
 def test_bad_route_files_are_named(tmp_path, content, message):
     path = tmp_path / "routes.xml"

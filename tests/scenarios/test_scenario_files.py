@@ -113,7 +113,7 @@ def test_a_file_round_trips(tmp_path):
     ('{"available_scenarios": [{"Town01": []}]}', "no scenarios for Town05 (the file has: Town01)"),
     ('{"available_scenarios": [{"Town05": [{"available_event_configurations": []}]}]}', "has no 'scenario_type'"),
     ('{"available_scenarios": [{"Town05": [{"scenario_type": "Scenario1", "available_event_configurations": '
-     '[{"transform": {"x": "a", "y": 1}}]}]}]}', "non-numeric coordinate"),
+     '[{"transform": {"x": "a", "y": 1}}]}]}]}', "not a finite number"),
     ('{"available_scenarios": [{"Town05": [{"scenario_type": "Scenario1", "available_event_configurations": '
      '[{"transform": {"y": 1}}]}]}]}', "has no 'x'"),
     ('{"available_scenarios": [{"Town05": [{"scenario_type": "Bogus", "available_event_configurations": '
