@@ -48,6 +48,11 @@ class PlanMemory:
         if self.path != ":memory:":
             self.db.execute("PRAGMA journal_mode=WAL")
         self.db.executescript(SCHEMA)
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(plans)")}
+        if "source" not in columns:  # a memory file of an earlier version: the column is added, its rows kept
+            with self.db:
+                self.db.execute("ALTER TABLE plans ADD COLUMN source TEXT")
+        self.db.execute("CREATE UNIQUE INDEX IF NOT EXISTS plans_source ON plans (source)")
         self.summarise_every = summarise_every
         self.summariser = summariser
 
@@ -60,11 +65,15 @@ class PlanMemory:
                                   "LIMIT 1", (goal,)).fetchone()
         return json.loads(row[0]) if row else None
 
-    def record_success(self, goal: str, plan: Plan) -> Plan | None:
-        """Keep a plan that worked; returns the new summary when this success completes a batch of N."""
+    def record_success(self, goal: str, plan: Plan, source: str | None = None) -> Plan | None:
+        """Keep a plan that worked; returns the new summary when this success completes a batch of N.
+        `source` names where in which run it was learnt: the same source is kept once (a resumed run
+        that reaches the same point again does not add it twice)."""
         with self.db:
-            self.db.execute("INSERT INTO plans (goal, kind, actions) VALUES (?, 'success', ?)",
-                            (goal, json.dumps(plan, sort_keys=True)))
+            inserted = self.db.execute("INSERT OR IGNORE INTO plans (goal, kind, actions, source) VALUES "
+                                       "(?, 'success', ?, ?)", (goal, json.dumps(plan, sort_keys=True), source))
+        if inserted.rowcount == 0:
+            return None
         last_summary = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM plans WHERE goal = ? AND kind = 'summary'",
                                        (goal,)).fetchone()[0]
         recent = [json.loads(r[0]) for r in self.db.execute(

@@ -63,7 +63,8 @@ def run_drive_bench(args: argparse.Namespace) -> int:
                "pedestrians": args.pedestrians, "scenarios": str(scenario_file) if scenario_file else "none",
                "control_loss_noise": args.control_loss_noise, "decision_period_s": args.decision_period,
                "max_time_s": args.max_time, "decision_timeout_s": args.decision_timeout}
-    settings = {"routes": route_set.name, "town": route_set.town, "xodr": route_set.xodr, **options}
+    settings = {"routes": route_set.name, "routes_digest": route_set.digest(), "town": route_set.town,
+                "xodr": route_set.xodr, **options}
     if args.env:
         options["env"] = settings["env"] = args.env
     if carla is not None:

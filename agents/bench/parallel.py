@@ -18,18 +18,44 @@ from envs.errors import UserInputError
 
 
 def check_address(address: str, source: str = "--address") -> None:
-    """Fail fast on an unreachable cluster instead of waiting out Ray's own retries."""
+    """Fail fast on an address where no Ray cluster answers, instead of waiting out Ray's own
+    retries: unreachable, or something else listening (Ray's GCS and client server speak gRPC,
+    so a cluster answers an HTTP/2 greeting with its settings within a second)."""
     if address in ("auto", "local"):
         return
     target = address.removeprefix("ray://")
     host, _, port = target.rpartition(":")
-    if not host or not port.isdigit():
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
         raise UserInputError(f"{source} {address}: expected HOST:PORT (or ray://HOST:PORT)")
     try:
-        socket.create_connection((host, int(port)), timeout=3.0).close()
+        connection = socket.create_connection((host, int(port)), timeout=PROBE_TIMEOUT_S)
     except OSError as error:
         raise UserInputError(f"{source} {address}: cannot reach a Ray cluster there ({error.strerror or error})") \
             from error
+    with connection:
+        if not _answers_http2(connection):
+            raise UserInputError(f"{source} {address}: something listens there, but it is not a Ray cluster (no "
+                                 "gRPC answer); give the head node's GCS address (port 6379) or ray://HOST:10001")
+
+
+PROBE_TIMEOUT_S = 3.0
+HTTP2_GREETING = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + bytes([0, 0, 0, 4, 0, 0, 0, 0, 0])  # preface, SETTINGS
+
+
+def _answers_http2(connection: socket.socket) -> bool:
+    """Whether the peer answers HTTP/2's connection preface with a SETTINGS frame, as gRPC servers do."""
+    try:
+        connection.settimeout(PROBE_TIMEOUT_S)
+        connection.sendall(HTTP2_GREETING)
+        header = b""
+        while len(header) < 9:
+            part = connection.recv(9 - len(header))
+            if not part:
+                return False
+            header += part
+    except OSError:  # silent (timed out) or reset
+        return False
+    return header[3] == 4  # the frame type byte: SETTINGS
 
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]

@@ -15,8 +15,13 @@ def load_saved(path: Path, settings: dict) -> dict:
         return {}
     try:
         saved = json.loads(path.read_text())
-    except json.JSONDecodeError as error:
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise UserInputError(f"{path}: not valid JSON ({error}); move it away to start over") from error
+    except OSError as error:
+        raise UserInputError(f"{path}: cannot be read ({error.strerror or error})") from error
+    if not isinstance(saved, dict) or not isinstance(saved.get("_checkpoint", {}), dict):
+        raise UserInputError(f"{path}: not a results file of this benchmark (a {type(saved).__name__} at the top); "
+                             "move it away to start over")
     previous = saved.get("settings")
     if previous != settings:
         raise UserInputError(f"{path} holds results made with other settings ({previous}); use another --out "

@@ -17,6 +17,22 @@ class RouteSet:
     town: str | None
     xodr: str | None
 
+    def __post_init__(self) -> None:
+        seen: set[str] = set()
+        for route in self.routes:
+            if route.id in seen:
+                raise UserInputError(f"--routes {self.name}: route id {route.id!r} is used twice (results are kept by "
+                                     "route id)")
+            seen.add(route.id)
+
+    def digest(self) -> str:
+        """What the routes are (points, scenarios), not what their file is called: results made on other
+        routes under the same name are not taken for these."""
+        import hashlib
+
+        text = "\n".join(route.model_dump_json() for route in self.routes)
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
+
 
 def resolve_routes(spec: str, town: str | None, xodr: str | None, seed: int) -> RouteSet:
     if spec == "town05_long":

@@ -4,6 +4,7 @@ checkpoint when the same run was cut off, and return the Leaderboard-style resul
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,12 +62,18 @@ def make_planner(name: str, backend: BackendOptions | None = None) -> Planner:
 
 def thread_id(road_map: RoadMap, route: RouteDefinition, options: DriveOptions, traffic: tuple[int, int],
               scenario_file: Path | None) -> str:
+    """The checkpoint thread of a run: everything that changes what is driven is in it (the map's
+    file, the route's points and scenarios, seed, planner, traffic, decision period, scenarios,
+    time limit, instruction), so a different run never resumes another's checkpoint."""
     digest = hashlib.sha256(road_map.source.xodr_path.read_bytes()).hexdigest()[:10]
     vehicles, pedestrians = traffic
     scenarios = "none" if scenario_file is None else hashlib.sha256(scenario_file.read_bytes()).hexdigest()[:10]
-    return (f"{road_map.name}-{digest}/route-{route.id}/seed-{options.seed}/{options.planner}/"
+    route_digest = hashlib.sha256(route.model_dump_json().encode()).hexdigest()[:10]
+    settings = json.dumps({"max_time_s": options.max_time_s, "instruction": options.instruction}, sort_keys=True)
+    settings_digest = hashlib.sha256(settings.encode()).hexdigest()[:8]
+    return (f"{road_map.name}-{digest}/route-{route.id}-{route_digest}/seed-{options.seed}/{options.planner}/"
             f"v{vehicles}-p{pedestrians}/period-{options.decision_period_s:g}/scenarios-{scenarios}"
-            f"{'-noise' if options.control_loss_noise else ''}")
+            f"{'-noise' if options.control_loss_noise else ''}/run-{settings_digest}")
 
 
 def traffic_counts(road_map: RoadMap, options: DriveOptions) -> tuple[int, int]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
+import uuid
 
 from langgraph.runtime import Runtime
 
@@ -22,6 +23,7 @@ from envs.minecraft.contracts import StructuredAction
 from envs.minecraft.sim.rules import UnknownName
 from planners.minecraft.context import Feedback, PlanContext, SubGoalSpec
 from planners.minecraft.decomposer import GROUPS, GoalRequest, SubGoal, group_of, held
+from planners.minecraft.plan import MAX_PLAN_ACTIONS
 
 log = logging.getLogger("mllm_pilot.minecraft")
 MAX_QUERIES = 30  # planner queries per sub-goal (GITM)
@@ -30,15 +32,17 @@ KNOWLEDGE_PER_QUERY = 3
 MISSING = re.compile(r"(\d+) ([a-z_]+)")
 NOT_FOUND = re.compile(r"(explored the surface|tunnelled) without finding [a-z_]+$|no such block or mob in this world")
 SUBTREE_KEY = "{} with its sub-goals"  # memory key of the plan that reached a sub-goal and everything under it
+MAX_FAILURES_TOLD = 20  # the planner is told the sub-goal's latest failures, at most this many
+MAX_REMEMBERED = 2 * MAX_PLAN_ACTIONS  # actions of one sub-goal kept for memory (a longer plan is no plan)
+TRAIL_LIMIT = 4 * MAX_PLAN_ACTIONS  # successful actions kept for whole-subtree memories
 
 
 def initial_state(task_id: str, goal: str, count: int) -> MinecraftState:
     return MinecraftState(task_id=task_id, goal=goal, count=count, tree="", agenda=[], queries={}, failures=[],
-                          plan=[], achieved_with=[], executed=[], action_log=[], last_result={}, planner_queries=0,
-                          repairs=0,
+                          plan=[], achieved_with=[], last_action=None, last_result={}, planner_queries=0, repairs=0,
                           fallbacks=0, invalid_actions=0, actions=0, steps=0, milestones={}, unfound=[], current=None,
-                          reached=False, next_id=0, trail=[], trail_start={}, subtree_tried=[], done=False,
-                          success=False, reason="")
+                          reached=False, next_id=0, trail=[], trail_offset=0, trail_start={}, subtree_tried=[],
+                          done=False, success=False, reason="", run_id=uuid.uuid4().hex)
 
 
 def _entries(tree: SubGoal, nesting: int, first_id: int) -> list[dict]:
@@ -110,7 +114,7 @@ def plan(state: MinecraftState, runtime: Runtime[MinecraftResources]) -> dict:
     remembered = None
     if changed:
         for opened in entry["opens"]:
-            trail_start.setdefault(opened, len(state["trail"]))
+            trail_start.setdefault(opened, state["trail_offset"] + len(state["trail"]))
         whole = _remembered_subtree(entry, agenda, tried, resources)
         if whole is not None:
             entry, remembered = whole
@@ -181,8 +185,8 @@ def execute(state: MinecraftState, runtime: Runtime[MinecraftResources]) -> dict
     args = ", ".join(f"{k}={v}" for k, v in action.args.items() if v is not None)
     line = f"{observation.step:5d} {action.name}({args}) -> {'ok' if result['success'] else 'FAILED'}: " \
            f"{result['feedback']}"
-    return {"plan": state["plan"][1:], "executed": state["executed"] + [action.model_dump()], "last_result": result,
-            "action_log": state["action_log"] + [line],
+    resources.journal.append(state["actions"], action.model_dump(), line)
+    return {"plan": state["plan"][1:], "last_action": action.model_dump(), "last_result": result,
             "actions": state["actions"] + 1, "steps": observation.step, "milestones": milestones,
             "invalid_actions": state["invalid_actions"] + bool(result.get("invalid"))}
 
@@ -190,7 +194,7 @@ def execute(state: MinecraftState, runtime: Runtime[MinecraftResources]) -> dict
 def feedback(state: MinecraftState, runtime: Runtime[MinecraftResources]) -> dict:
     resources = runtime.context
     result = state["last_result"]
-    action = state["executed"][-1]
+    action = state["last_action"]
     if result.get("terminated") or result.get("truncated"):
         observation = resources.interface.observe()
         success = held(observation.inventory, state["goal"]) >= state["count"]
@@ -198,20 +202,25 @@ def feedback(state: MinecraftState, runtime: Runtime[MinecraftResources]) -> dic
         return {"done": True, "success": success, "reason": f"obtained {state['goal']}" if success else reason}
     entry = state["current"]
     if not result["success"]:
-        failures = state["failures"] + [{"action": action, "success": False, "message": result["feedback"]}]
+        failures = [*state["failures"], {"action": action, "success": False, "message": result["feedback"]}]
+        failures = failures[-MAX_FAILURES_TOLD:]
         around = _plan_around(state, action, result["feedback"], resources)
         if around is not None:
             return around
         agenda, next_id = _with_missing_ingredients(state, result["feedback"], resources)
         return {"failures": failures, "plan": [], "agenda": agenda, "next_id": next_id, "reached": False}
-    update = {"achieved_with": state["achieved_with"] + [action], "trail": state["trail"] + [general_action(action)],
-              "reached": False}
+    achieved_with = state["achieved_with"] + [action] if len(state["achieved_with"]) < MAX_REMEMBERED else \
+        state["achieved_with"]
+    trail, offset = [*state["trail"], general_action(action)], state["trail_offset"]
+    if len(trail) > TRAIL_LIMIT:
+        trail, offset = trail[1:], offset + 1
+    update = {"achieved_with": achieved_with, "trail": trail, "trail_offset": offset, "reached": False}
     if held(resources.interface.observe().inventory, entry["object"]) >= entry["count"]:
         update.update(plan=[], reached=True)  # the rest of the plan is not needed
     elif not state["plan"]:
-        update["failures"] = state["failures"] + [{"action": action, "success": False,
+        update["failures"] = [*state["failures"], {"action": action, "success": False,
                                                    "message": f"the plan ended without {entry['count']} "
-                                                              f"{entry['object']}"}]
+                                                              f"{entry['object']}"}][-MAX_FAILURES_TOLD:]
     return update
 
 
@@ -252,7 +261,7 @@ def _with_missing_ingredients(state: MinecraftState, message: str,
     next_id = state["next_id"]
     for amount, item in MISSING.findall(message.split("missing", 1)[1]):
         wanted = group_of(item)
-        crafted = str(state["executed"][-1]["args"].get("object", "")) if state["executed"] else ""
+        crafted = str(state["last_action"]["args"].get("object", "")) if state.get("last_action") else ""
         if wanted != item and not resources.decomposer_any_wood(crafted, item):
             wanted = item  # the recipe wants this very wood
         elif wanted != item and held(inventory, wanted) - inventory.get(item, 0) >= int(amount):
@@ -279,11 +288,16 @@ def remember(state: MinecraftState, runtime: Runtime[MinecraftResources]) -> dic
     successful action since its subtree began (reused whole when the same subtree comes up again)."""
     resources = runtime.context
     entry = state["current"]
+    source = f"{state['run_id']}@{state['actions']}:{entry['id']}" if state.get("run_id") else None
     if state["achieved_with"] and not entry.get("whole_subtree"):
-        resources.memory.record_success(entry["object"], [general_action(a) for a in state["achieved_with"]])
+        resources.memory.record_success(entry["object"], [general_action(a) for a in state["achieved_with"]],
+                                        source)
     start = state["trail_start"].get(entry["id"])
-    if entry["parent_of"] and start is not None and state["trail"][start:]:
-        resources.memory.record_success(SUBTREE_KEY.format(entry["object"]), state["trail"][start:])
+    offset = state["trail_offset"]
+    if entry["parent_of"] and start is not None and start >= offset and state["trail"][start - offset:]:
+        # (a subtree that began before the trail's window took too many actions to be a plan worth keeping)
+        resources.memory.record_success(SUBTREE_KEY.format(entry["object"]), state["trail"][start - offset:],
+                                        source and f"{source}/subtree")
     _emit(resources, "reached", entry)
     agenda = list(state["agenda"])
     ids = [e["id"] for e in agenda]

@@ -10,7 +10,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from agents.checkpoints import open_checkpointer
+from agents.checkpoints import open_checkpointer, prune_checkpoints
+from agents.minecraft.action_journal import ActionJournal
 from agents.minecraft.graph import build_minecraft_graph
 from agents.minecraft.interface import ActionInterface, check_env
 from agents.minecraft.nodes import initial_state
@@ -25,6 +26,7 @@ from planners.minecraft.decomposer import held
 from scenarios.minecraft.tasks import MinecraftTaskSpec
 
 log = logging.getLogger("mllm_pilot.minecraft")
+PRUNE_EVERY = 20  # graph steps between prunings of the checkpoint history
 
 
 @dataclass(frozen=True)
@@ -110,36 +112,48 @@ def run_task(task: MinecraftTaskSpec, options: MinecraftOptions, on_event=None, 
     memory = PlanMemory(options.memory) if options.memory else PlanMemory()
     planner_name = getattr(planner, "name", options.planner)
     thread = thread_id(task, options, planner_name)
-    connection, checkpointer = open_checkpointer(options.checkpoint)
-    graph = build_minecraft_graph(checkpointer, graph)
+    connection, checkpointer = open_checkpointer(options.checkpoint) if options.checkpoint else (None, None)
+    graph = build_minecraft_graph(checkpointer, graph)  # no file: no checkpoints at all (nothing to resume)
     config = {"configurable": {"thread_id": thread}, "recursion_limit": 1_000_000}
-    saved = graph.get_state(config).values
-    resume = bool(saved) and not saved.get("done") and not options.fresh and bool(saved.get("executed"))
+    saved = graph.get_state(config).values if checkpointer is not None else {}
+    journal = ActionJournal(options.checkpoint, thread)
+    resume = bool(saved) and not saved.get("done") and not options.fresh and saved.get("actions", 0) > 0 \
+        and "last_action" in saved  # (a checkpoint of a version that kept the actions in the state starts over)
     if saved and not resume:
         checkpointer.delete_thread(thread)
+        journal.clear()
     started = time.perf_counter()
     start_time = start_time_of(task, options)
     env.reset(MinecraftTask(task_id=task.task_id, seed=options.seed, goal=task.goal, max_steps=task.max_steps,
                             start_time=start_time, break_speed=options.break_speed))
-    replayed = _replay(env, saved["executed"]) if resume else 0
+    replayed = _replay(env, journal.actions(saved["actions"])) if resume else 0
     if resume:
         log.info("resuming %s from its checkpoint: replayed %d actions", thread, replayed)
     recorder = MinecraftRecorder(options.record_dir, f"{task.task_id}_seed{options.seed}", replayed,
                                  frames=getattr(env, "take_frames", None)) if options.record_dir else None
     resources = MinecraftResources(env=env, interface=ActionInterface(env), task=task, decomposer=decomposer,
                                    planner=planner, memory=memory, knowledge=make_knowledge(), recorder=recorder,
-                                   on_event=on_event, decision_timeout_s=options.decision_timeout_s)
+                                   on_event=on_event, decision_timeout_s=options.decision_timeout_s,
+                                   journal=journal)
     interrupted = False
+    state = dict(saved) if resume else initial_state(task.task_id, task.goal, task.count)
     try:
-        graph.invoke(None if resume else initial_state(task.task_id, task.goal, task.count), config,
-                     context=resources, durability="sync")
+        durability = {"durability": "sync"} if checkpointer is not None else {}
+        steps = graph.stream(None if resume else state, config, context=resources, stream_mode="values",
+                             **durability)
+        for count, values in enumerate(steps, start=1):
+            state = values
+            if connection is not None and count % PRUNE_EVERY == 0:
+                prune_checkpoints(connection, thread)
     except KeyboardInterrupt:
         interrupted = True
     finally:
         if recorder is not None:
             recorder.close()
         memory.close()
-    state = graph.get_state(config).values
+    if connection is not None:
+        state = graph.get_state(config).values  # what the checkpoint holds (the node cut off by Ctrl-C is not in)
+        prune_checkpoints(connection, thread)
     observation = env.observe()
     success = held(observation.inventory, task.goal) >= task.count
     milestones = {name: state["milestones"].get(name) for name in task.milestones}
@@ -150,7 +164,7 @@ def run_task(task: MinecraftTaskSpec, options: MinecraftOptions, on_event=None, 
         "repairs": state.get("repairs", 0), "fallbacks": state.get("fallbacks", 0),
         "invalid_actions": state.get("invalid_actions", 0), "milestones": milestones,
         "reason": "interrupted by the user" if interrupted else state.get("reason", ""),
-        "tree": state.get("tree", ""), "action_log": state.get("action_log", []),
+        "tree": state.get("tree", ""), "action_log": journal.lines(state.get("actions", 0)),
         "inventory": observation.inventory, "wall_s": time.perf_counter() - started,
         "resumed_from_action": replayed, "interrupted": interrupted,
         "life": observation.life, "food": observation.food, "died": observation.life <= 0,
@@ -158,6 +172,7 @@ def run_task(task: MinecraftTaskSpec, options: MinecraftOptions, on_event=None, 
         "perception": getattr(env, "perception", "unknown"),
     }
     env.close()
+    journal.close()
     if connection is not None:
         connection.close()
     return MinecraftOutcome(record, replayed)

@@ -30,10 +30,10 @@ class MinecraftState(TypedDict, total=False):
     failures: list[dict]  # the current sub-goal's failed actions: action, message
     plan: list[dict]  # actions of the current plan not executed yet
     achieved_with: list[dict]  # successful actions towards the current sub-goal (what memory keeps)
-    executed: list[dict]  # every action executed, in order (for replay on resume)
-    action_log: list[str]  # one line per executed action: step, action, outcome, feedback
-    trail: list[dict]  # every successful action, in order, as memory keeps actions
-    trail_start: dict[str, int]  # agenda id -> where in the trail that sub-goal's subtree began
+    last_action: dict | None  # the action executed last (every one is in the ActionJournal, not here)
+    trail: list[dict]  # the latest successful actions (TRAIL_LIMIT at most), as memory keeps actions
+    trail_offset: int  # how many successful actions came before trail[0]
+    trail_start: dict[str, int]  # agenda id -> the successful-action count at which its subtree began
     subtree_tried: list[str]  # agenda ids from which a remembered whole-subtree plan was tried
     next_id: int  # the next agenda id
     last_result: dict
@@ -48,6 +48,7 @@ class MinecraftState(TypedDict, total=False):
     done: bool
     success: bool
     reason: str
+    run_id: str  # this run's (kept when it resumes): memory keeps what one point of a run learnt once
 
 
 @dataclass
@@ -63,6 +64,7 @@ class MinecraftResources:
     knowledge: KnowledgeStore | None = None
     recorder: Any = None  # MinecraftRecorder
     on_event: Callable[[str, dict], None] | None = None  # ("subgoal" | "action" | "plan", details)
+    journal: Any = None  # ActionJournal: every executed action and its log line
     decision_timeout_s: float | None = 60.0  # wall-clock seconds a planner or decomposer call may take
     events: list = field(default_factory=list)
 

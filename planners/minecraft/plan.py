@@ -19,10 +19,13 @@ ACTION_NAMES = ("equip", "explore", "approach", "mine", "attack", "dig_down", "g
                 "place", "build")
 
 
+MAX_PLAN_ACTIONS = 100  # a plan longer than this is refused (the next plan goes on from where it got)
+
+
 class MinecraftPlan(Contract):
     explanation: str = ""
     thoughts: str = ""
-    action_list: list[StructuredAction] = Field(min_length=1)
+    action_list: list[StructuredAction] = Field(min_length=1, max_length=MAX_PLAN_ACTIONS)
 
 
 @dataclass(frozen=True)

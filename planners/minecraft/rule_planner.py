@@ -8,7 +8,7 @@ import math
 from envs.minecraft.contracts import StructuredAction
 from planners.minecraft.context import PlanContext
 from planners.minecraft.decomposer import GROUPS, held
-from planners.minecraft.plan import MinecraftPlan
+from planners.minecraft.plan import MAX_PLAN_ACTIONS, MinecraftPlan
 
 # the depth to dig to before looking for an ore (a little above where it is densest)
 ORE_DEPTH = {"diamond_ore": 11, "redstone_ore": 11, "gold_ore": 28, "lapis_ore": 20, "iron_ore": 40,
@@ -76,7 +76,7 @@ class RuleBasedActionPlanner:
             have = held(context.inventory, goal.object)
             planned = sum(1 for a in actions if a.name == "mine")
             actions += [last] * max(goal.count - have - planned, 0)
-        return actions
+        return actions[:MAX_PLAN_ACTIONS]
 
     def _mine(self, context: PlanContext) -> MinecraftPlan:
         goal = context.sub_goal

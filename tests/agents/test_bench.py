@@ -110,3 +110,28 @@ def test_ctrl_c_keeps_the_finished_routes(short_routes_file, tmp_path):
 def test_carla_server_errors(short_routes_file, tmp_path, extra, message):
     done = bench("--routes", str(short_routes_file), "--out", str(tmp_path), *extra)
     assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr
+
+
+def test_an_address_where_something_else_listens_is_one_line_within_seconds(short_routes_file, tmp_path):
+    import socket
+    import time
+
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen()
+    try:
+        started = time.monotonic()
+        done = bench("--routes", str(short_routes_file), "--out", str(tmp_path), "--address",
+                     f"127.0.0.1:{silent.getsockname()[1]}")
+        assert time.monotonic() - started < 60
+    finally:
+        silent.close()
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "something listens there, but it is not a Ray cluster" in " ".join(done.stderr.split())
+
+
+def test_an_unknown_carla_host_is_one_line(short_routes_file, tmp_path):
+    done = bench("--routes", str(short_routes_file), "--out", str(tmp_path), "--carla-host", "nosuch.invalid",
+                 "--workers", "1")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "--carla-host nosuch.invalid: cannot resolve or reach it" in done.stderr

@@ -24,7 +24,10 @@ def connect(host: str = "127.0.0.1", port: int = 2000, *, timeout_s: float = 10.
     for attempt in range(max(retries, 1)):
         if attempt:
             time.sleep(backoff_s * 2 ** (attempt - 1))
-        client = carla.Client(host, port)
+        try:
+            client = carla.Client(host, port)  # resolves the host name: an unknown host raises here
+        except RuntimeError as error:
+            raise UserInputError(f"--carla-host {host}: cannot resolve or reach it ({error})") from error
         client.set_timeout(timeout_s)
         try:
             server = client.get_server_version()

@@ -116,6 +116,8 @@ class StructuredActions:
             success, feedback = handler(**arguments)
         except ValueError as error:  # e.g. a number argument that is not a number
             return ActionResult(success=False, invalid=True, feedback=f"invalid arguments for {action.name}: {error}")
+        if self.engine.steps == steps:
+            self.engine.spend(1)  # every action takes the player a tick at least: a plan cannot run in no time
         after = Counter(self.player.inventory.counts)
         delta = {item: after[item] - before[item] for item in set(before) | set(after) if after[item] != before[item]}
         return ActionResult(success=success, feedback=feedback, inventory_delta=delta,
