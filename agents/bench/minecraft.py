@@ -122,6 +122,9 @@ def run_minecraft_bench(args: argparse.Namespace) -> int:
     pending = [(t, s) for t, s in jobs if episode_key(t.task_id, s) not in results.done_keys()]
     console.print(f"{len(jobs)} episodes ({args.task}), {len(jobs) - len(pending)} already done, "
                   f"{args.workers} workers, memory: {memory or 'none (empty per episode)'}")
+    if memory is not None:
+        console.print("note: episodes share the memory, so results depend on the order episodes finish (and after "
+                      "a resume on what cut-off episodes learnt); --memory none repeats exactly")
     started = time.perf_counter()
     interrupted = False
     if pending:

@@ -78,6 +78,9 @@ def start_ray(address: str | None, workers: int) -> None:
     else:
         ray.init(num_cpus=workers, include_dashboard=False, log_to_driver=False,
                  _temp_dir=os.environ["RAY_TMPDIR"])
+        from agents.bench.reaper import start_reaper
+
+        start_reaper()  # Ray's agents go with this process even when it is killed outright
 
 
 def run_jobs(function, jobs: dict[str, tuple], label: str, total: int, console: Console, quiet: bool,

@@ -72,3 +72,33 @@ def test_item_tasks_report_their_item_and_tech_tree_coverage_is_computed(tmp_pat
 def test_user_errors(args, message, tmp_path):
     done = bench(*args)
     assert done.returncode == 2 and message in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="the reaper reads /proc")
+def test_killing_the_driver_takes_rays_processes_with_it(tmp_path):
+    import signal
+    import time
+
+    from agents.bench.reaper import _alive, descendants
+
+    process = subprocess.Popen([sys.executable, "-m", "agents.bench", "minecraft", "--task", "obtain_diamond",
+                                "--episodes", "4", "--workers", "2", "--memory", "none", "--out", str(tmp_path)],
+                               cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               env={**os.environ, "PYTHONPATH": str(REPO)})
+    started = {}
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        started = descendants(process.pid)
+        names = [open(f"/proc/{pid}/cmdline", "rb").read() for pid in started if os.path.exists(f"/proc/{pid}")]
+        if any(b"RuntimeEnvAgent" in name for name in names) and any(b"agents.bench.reaper" in n for n in names):
+            break
+        time.sleep(0.5)
+    assert process.poll() is None, "the benchmark ended before it could be killed"
+    time.sleep(1.0)
+    started = descendants(process.pid)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(_alive(pid, at) for pid, at in started.items()):
+        time.sleep(0.5)
+    assert not [pid for pid, at in started.items() if _alive(pid, at)]

@@ -14,7 +14,6 @@ from envs.driving.contracts import Pose
 from envs.errors import UserInputError
 from memory.plan_memory import PlanMemory
 from scenarios.minecraft.tasks import item_task
-from scenarios.routes import RouteDefinition
 
 
 def test_the_thread_knows_the_routes_points_and_the_time_limit(procedural_map, short_routes):
