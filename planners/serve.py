@@ -10,10 +10,8 @@ import logging
 import signal
 import sys
 
-from envs.cli import ArgumentParser, run_command
+from envs.cli import ArgumentParser, positive_seconds, run_command
 from envs.errors import UserInputError
-
-LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,6 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--max-tiles", type=int, default=6, help="tiles per image at most (default 6)")
     parser.add_argument("--max-new-tokens", type=int, default=512, help="default answer budget in tokens")
     parser.add_argument("--max-batch", type=int, default=8, help="requests decoded together at most")
+    parser.add_argument("--request-timeout", type=positive_seconds, default=30.0, metavar="S",
+                        help="seconds a client may take sending a request (or leave a kept-alive connection idle)")
     return parser
 
 
@@ -44,10 +44,11 @@ def run(args: argparse.Namespace) -> int:
     model = InternVLChatModel.load(args.model, device=args.device, max_new_tokens=args.max_new_tokens,
                                    max_tiles=args.max_tiles)
     try:
-        server = ChatServer(model, args.name, args.host, args.port, max_batch=args.max_batch)
+        server = ChatServer(model, args.name, args.host, args.port, max_batch=args.max_batch,
+                            request_timeout_s=args.request_timeout)
     except OSError as error:
         raise UserInputError(f"cannot listen on {args.host}:{args.port} ({error.strerror or error})") from error
-    if args.host not in LOOPBACK:
+    if not _is_loopback(args.host):
         print(f"warning: listening on {args.host}: anyone who can reach this machine can use the model",
               file=sys.stderr)
     signal.signal(signal.SIGTERM, _raise_interrupt)
@@ -60,6 +61,18 @@ def run(args: argparse.Namespace) -> int:
         server.httpd.server_close()
         server.batcher.close()
     return 0
+
+
+def _is_loopback(host: str) -> bool:
+    """127.0.0.0/8, ::1 and localhost: only this machine can connect."""
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a host name: it may resolve to anything
+        return False
 
 
 def _raise_interrupt(signum, frame) -> None:

@@ -34,7 +34,10 @@ from planners.mllm.budget import PromptTooLong
 from planners.mllm.chat_model import ChatRequest, ChatResult, InternVLChatModel
 
 log = logging.getLogger("mllm_pilot.serve")
-MAX_BODY_BYTES = 64 * 1024 * 1024
+MAX_BODY_BYTES = 20 * 1024 * 1024  # a few camera images as base64 PNG fit well under it
+CHARS_PER_TOKEN_AT_MOST = 16  # a prompt with more characters than this times the context cannot fit
+SOCKET_TIMEOUT_S = 30.0  # a client that stops sending mid-request is dropped after this
+LISTEN_BACKLOG = 128
 
 
 class ImageURL(BaseModel):
@@ -84,6 +87,8 @@ def decode_data_url(url: str) -> Image.Image:
         raw = base64.b64decode(url.split(";base64,", 1)[1], validate=True)
         image = Image.open(io.BytesIO(raw))
         image.load()
+    except Image.DecompressionBombError as error:
+        raise RequestError(HTTPStatus.BAD_REQUEST, f"an image is too large to decode ({error})") from error
     except (binascii.Error, ValueError, UnidentifiedImageError, OSError) as error:
         raise RequestError(HTTPStatus.BAD_REQUEST, f"an image data URL does not decode ({error})") from error
     return image.convert("RGB")
@@ -138,12 +143,13 @@ class ChatServer:
     """Serves one model; start() binds and runs in a thread, serve_forever() in the caller's."""
 
     def __init__(self, model: InternVLChatModel, name: str | None = None, host: str = "127.0.0.1", port: int = 0,
-                 *, max_batch: int = 8, max_wait_s: float = 0.01):
+                 *, max_batch: int = 8, max_wait_s: float = 0.01, request_timeout_s: float = SOCKET_TIMEOUT_S):
         self.model = model
         self.name = name or model.directory.name
         self.batcher: MicroBatcher[ChatRequest, ChatResult] = MicroBatcher(model.generate, max_batch=max_batch,
                                                                            max_wait_s=max_wait_s)
-        self.httpd = ThreadingHTTPServer((host, port), _handler(self))
+        self.request_timeout_s = request_timeout_s
+        self.httpd = _Server((host, port), _handler(self))
         self.httpd.daemon_threads = True
         self._thread: threading.Thread | None = None
 
@@ -196,6 +202,12 @@ class ChatServer:
         return body
 
     def generate(self, body: CompletionRequest) -> ChatResult:
+        characters = sum(len(m.content) if isinstance(m.content, str) else sum(len(p.text or "") for p in m.content)
+                         for m in body.messages)
+        context = self.model.context_tokens
+        if characters > CHARS_PER_TOKEN_AT_MOST * context:  # refused before any tokenising
+            raise RequestError(HTTPStatus.BAD_REQUEST, f"the prompt's {characters} characters cannot fit the model's "
+                                                       f"context of {context} tokens", "context_length_exceeded")
         request = to_chat_request(body, self.model.max_new_tokens)
         try:
             return self.batcher(request)
@@ -212,10 +224,23 @@ class ChatServer:
         return completion_body(self.name, self.generate(body))
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = LISTEN_BACKLOG  # the standard library's 5 resets clients of a busy server
+
+
 def _handler(server: ChatServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "mllm-pilot"
+        timeout = server.request_timeout_s  # a half-sent request does not hold its thread for ever
+
+        def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+            """The standard library's own errors (a bad request line, an unknown method) in OpenAI's JSON."""
+            status = HTTPStatus(code)
+            self.close_connection = True
+            if self.request_version == "HTTP/0.9":  # an unreadable request line: answer as HTTP/1.0, with headers
+                self.request_version = "HTTP/1.0"
+            self._error(status, message or status.phrase, "invalid_request_error" if code < 500 else "server_error")
 
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
             path = self.path.split("?")[0].rstrip("/")

@@ -166,3 +166,87 @@ def test_usage_errors_exit_2_with_one_line(tiny_internvl, args, message):
                           text=True, timeout=120)
     assert done.returncode == 2
     assert message in done.stderr and "Traceback" not in done.stderr
+
+
+def _png_header_only(width: int, height: int) -> bytes:
+    """A PNG that says it is width x height (and holds no pixels): what a decompression bomb looks like."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")
+
+
+def test_what_a_client_sends_is_bounded(served):
+    import base64
+    import socket
+    import time
+
+    url, _ = served
+    host, port = url.removeprefix("http://").removesuffix("/v1").split(":")
+    started = time.monotonic()
+    status, body = post(url, {"model": "tiny-internvl", "messages": [{"role": "user", "content": "x" * 5_000_000}]})
+    assert status == 400 and body["error"]["code"] == "context_length_exceeded"
+    assert "characters cannot fit the model's context" in body["error"]["message"]
+    assert time.monotonic() - started < 10  # refused before tokenising
+    bomb = "data:image/png;base64," + base64.b64encode(_png_header_only(20_000, 20_000)).decode()
+    status, body = post(url, {"model": "tiny-internvl", "messages": [{"role": "user", "content": [
+        {"type": "image_url", "image_url": {"url": bomb}}]}]})
+    assert status == 400 and "too large to decode" in body["error"]["message"]
+    def exchange(request: bytes) -> str:
+        """Send raw bytes; the whole answer (these answers close the connection)."""
+        with socket.create_connection((host, int(port)), timeout=10) as raw:
+            raw.sendall(request)
+            parts = []
+            while part := raw.recv(65536):
+                parts.append(part)
+        return b"".join(parts).decode()
+
+    # over the body cap: refused before it is read
+    answer = exchange(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 30000000\r\n\r\n")
+    assert answer.startswith("HTTP/1.1 413") and '"error"' in answer
+    for request in (b"PUT /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n",
+                    b"GET /health HTTP/1.1 extra words\r\n\r\n"):
+        head, _, payload = exchange(request).partition("\r\n\r\n")
+        assert head.split()[1] in ("400", "501") and "application/json" in head
+        assert json.loads(payload)["error"]["message"]
+
+
+def test_many_simultaneous_connections_are_all_answered(served):
+    import socket
+
+    url, _ = served
+    host, port = url.removeprefix("http://").removesuffix("/v1").split(":")
+    sockets = [socket.create_connection((host, int(port)), timeout=30) for _ in range(64)]
+    try:
+        for raw in sockets:
+            raw.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        answers = [raw.recv(4096) for raw in sockets]
+    finally:
+        for raw in sockets:
+            raw.close()
+    assert all(answer.startswith(b"HTTP/1.1 200") for answer in answers)
+
+
+def test_a_half_sent_request_is_dropped_and_127_0_0_2_is_loopback(tiny_internvl):
+    import socket
+    import time
+
+    process = subprocess.Popen([sys.executable, "-m", "planners.serve", "--model", str(tiny_internvl), "--port", "0",
+                                "--host", "127.0.0.2", "--request-timeout", "1"],
+                               cwd=REPO, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        match = re.search(r"at http://(127\.0\.0\.2):(\d+)/v1", process.stdout.readline())
+        assert match
+        with socket.create_connection((match.group(1), int(match.group(2))), timeout=10) as raw:
+            raw.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"mod")
+            started = time.monotonic()
+            assert raw.recv(4096) == b""  # the server hung up on it
+            assert time.monotonic() - started < 5
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+    assert "warning" not in process.stderr.read()
