@@ -52,7 +52,9 @@ def run(args: argparse.Namespace) -> int:
     console = Console(stderr=True)
     road_map = RoadMap.load(args.town, args.xodr)
     console.print(f"map: {road_map.source.describe()}")
-    snapshot = Path(args.snapshot) if args.snapshot else None
+    from envs.paths import check_output_dir
+
+    snapshot = check_output_dir(args.snapshot, "--snapshot") if args.snapshot else None
     sim = EmbeddedDrivingSim(road_map, SimConfig(bev=snapshot is not None, camera=snapshot is not None))
     route = choose_route(road_map, args.routes, args.route, args.seed)
     scenario = route.scenario(seed=args.seed, vehicles=args.vehicles, pedestrians=args.pedestrians)

@@ -100,13 +100,26 @@ class PlanMemory:
                 "plans": [{"goal": g, "kind": k, "actions": json.loads(a)} for g, k, a in rows]}
 
     def import_json(self, data: dict) -> int:
-        """Append another memory's plans; returns how many were added."""
-        if data.get("format") != "mllm-pilot plan memory":
-            raise ValueError("not an mllm-pilot plan memory export (missing 'format')")
+        """Append another memory's plans; returns how many were added. A malformed export is a
+        ValueError naming the first bad entry, and nothing of it is added."""
+        if not isinstance(data, dict) or data.get("format") != "mllm-pilot plan memory":
+            raise ValueError("not an mllm-pilot plan memory export (an object with 'format': 'mllm-pilot plan "
+                             "memory' and 'plans')")
         plans = data.get("plans", [])
-        for plan in plans:
-            if plan.get("kind") not in ("success", "summary") or not isinstance(plan.get("actions"), list):
-                raise ValueError(f"malformed plan entry for goal {plan.get('goal')!r}")
+        if not isinstance(plans, list):
+            raise ValueError(f"'plans' is a {type(plans).__name__}, not a list")
+        for number, plan in enumerate(plans):
+            if not isinstance(plan, dict):
+                raise ValueError(f"plan {number} is a {type(plan).__name__}, not an object")
+            goal = plan.get("goal")
+            if not isinstance(goal, str) or not goal:
+                raise ValueError(f"plan {number} has no goal (a non-empty string)")
+            if plan.get("kind") not in ("success", "summary"):
+                raise ValueError(f"plan {number} ({goal}): kind must be success or summary")
+            actions = plan.get("actions")
+            if not isinstance(actions, list) or not all(isinstance(a, dict) and isinstance(a.get("name"), str)
+                                                        for a in actions):
+                raise ValueError(f"plan {number} ({goal}): actions must be a list of objects with a name")
         with self.db:
             self.db.executemany("INSERT INTO plans (goal, kind, actions) VALUES (?, ?, ?)",
                                 [(p["goal"], p["kind"], json.dumps(p["actions"], sort_keys=True)) for p in plans])

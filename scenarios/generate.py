@@ -97,6 +97,9 @@ def _command(args: argparse.Namespace) -> int:
         raise UserInputError("--count must be at least 1")
     if not 0 < args.min_length < args.max_length:
         raise UserInputError("--min-length must be positive and below --max-length")
+    from envs.paths import check_output_file
+
+    check_output_file(args.out, "--out")
     road_map = RoadMap.load(args.town, args.xodr)
     print(f"map: {road_map.source.describe()}", file=sys.stderr)
     routes = generate_routes(RoadGraph(road_map.carla_map), road_map.name, args.count, args.seed, args.min_length,

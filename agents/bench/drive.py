@@ -54,7 +54,9 @@ def run_drive_bench(args: argparse.Namespace) -> int:
         town, xodr = connection.road_map.name, str(connection.road_map.source.xodr_path)
     check_traffic_arguments(args)
     route_set = resolve_routes(args.routes, town, xodr, args.seed)
-    out = Path(args.out)
+    from envs.paths import check_output_dir
+
+    out = check_output_dir(args.out, "--out")
     if args.max_time is not None and args.max_time <= 0:
         raise UserInputError("--max-time must be positive")
     scenario_file, scenario_source = scenario_file_for(args.scenarios, route_set)

@@ -110,8 +110,12 @@ def run_minecraft_bench(args: argparse.Namespace) -> int:
     env = make_env(args.env)  # a bad --env fails here, before Ray starts
     perception = str(getattr(env, "perception", "unknown"))  # how the env locates objects, stated in results
     env.close()
-    out = Path(args.out)
+    from envs.paths import MEMORY_TABLES, check_output_dir, check_state_database
+
+    out = check_output_dir(args.out, "--out")
     memory = None if args.memory == "none" else str(Path(args.memory or out / "memory.sqlite").resolve())
+    if memory is not None:
+        check_state_database(memory, "--memory", MEMORY_TABLES)
     settings = {"task": args.task, "episodes": args.episodes, "seed": args.seed, "planner": args.planner,
                 "max_steps": args.max_steps, "memory": memory, "env": args.env, **world,
                 "perception": perception}

@@ -111,7 +111,12 @@ def drive(args: argparse.Namespace, planner, console) -> int:
             perception = PerceptionClient(PerceptionHost(args.perception, args.perception_model))
         except (ValueError, OSError) as error:
             raise UserInputError(f"--perception {args.perception}: {error}") from error
+    from envs.paths import CHECKPOINT_TABLES, check_output_dir, check_state_database
+
     checkpoint = Path(args.checkpoint) if args.checkpoint else cache_dir("checkpoints") / "drive.sqlite"
+    check_state_database(checkpoint, "--checkpoint", CHECKPOINT_TABLES)
+    if args.record:
+        check_output_dir(args.record, "--record")
     options = DriveOptions(planner=args.planner, seed=args.seed, traffic=args.traffic, vehicles=args.vehicles,
                            pedestrians=args.pedestrians, scenarios=str(scenario_file) if scenario_file else "none",
                            control_loss_noise=args.control_loss_noise,

@@ -69,11 +69,19 @@ def pursue(args: argparse.Namespace, task, planner, console) -> int:
     from agents.minecraft.runner import MinecraftOptions, make_env, run_task
     from agents.plugins import world_options
     from envs.driving.cache import cache_dir
+    from envs.paths import CHECKPOINT_TABLES, MEMORY_TABLES, check_output_dir, check_output_file, check_state_database
 
     memory_path = None if args.memory == "none" else Path(args.memory) if args.memory else \
         cache_dir("memory") / "plans.sqlite"
-    _import_memory(args.import_memory, memory_path)
     checkpoint = Path(args.checkpoint) if args.checkpoint else cache_dir("checkpoints") / "minecraft.sqlite"
+    check_state_database(checkpoint, "--checkpoint", CHECKPOINT_TABLES)
+    if memory_path is not None:
+        check_state_database(memory_path, "--memory", MEMORY_TABLES)
+    if args.record:
+        check_output_dir(args.record, "--record")
+    if args.export_memory:
+        check_output_file(args.export_memory, "--export-memory")
+    _import_memory(args.import_memory, memory_path)
     options = MinecraftOptions(seed=args.seed, planner=args.planner, memory=memory_path, checkpoint=checkpoint,
                                fresh=args.fresh, record_dir=Path(args.record) if args.record else None,
                                env=args.env, decision_timeout_s=args.decision_timeout, **world_options(args))
@@ -96,10 +104,10 @@ def pursue(args: argparse.Namespace, task, planner, console) -> int:
 
         outcome = run_task(task, options, on_event=on_event, planner=planner)
     record = outcome.record
-    _export_memory(args.export_memory, memory_path)
     _report(console, record)
     if args.json:
         print(json.dumps({k: v for k, v in record.items() if k not in ("tree", "action_log")}))
+    _export_memory(args.export_memory, memory_path)  # after the result is out: a failed write loses nothing
     if record["interrupted"]:
         console.print("interrupted: run the same command again to resume from the checkpoint")
         return 130
@@ -112,12 +120,17 @@ def _import_memory(source: str | None, memory_path: Path | None) -> None:
     from envs.errors import UserInputError
     from memory.plan_memory import PlanMemory
 
+    path = Path(source)
+    if path.is_dir():
+        raise UserInputError(f"--import-memory {source}: is a folder, not a memory export")
     try:
-        data = json.loads(Path(source).read_text())
+        data = json.loads(path.read_text())
     except FileNotFoundError as error:
         raise UserInputError(f"--import-memory {source}: no such file") from error
-    except json.JSONDecodeError as error:
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise UserInputError(f"--import-memory {source}: not valid JSON ({error})") from error
+    except OSError as error:
+        raise UserInputError(f"--import-memory {source}: cannot be read ({error.strerror or error})") from error
     if memory_path is None:
         raise UserInputError("--import-memory needs a memory to import into (not --memory none)")
     memory = PlanMemory(memory_path)
@@ -132,11 +145,17 @@ def _import_memory(source: str | None, memory_path: Path | None) -> None:
 def _export_memory(target: str | None, memory_path: Path | None) -> None:
     if not target or memory_path is None:
         return
+    from envs.errors import UserInputError
     from memory.plan_memory import PlanMemory
 
     memory = PlanMemory(memory_path)
-    Path(target).write_text(json.dumps(memory.export_json(), indent=1))
-    memory.close()
+    try:
+        Path(target).write_text(json.dumps(memory.export_json(), indent=1))
+    except OSError as error:
+        raise UserInputError(f"--export-memory {target}: cannot write it ({error.strerror or error}); the run's "
+                             "result is above and the memory is in its SQLite file") from error
+    finally:
+        memory.close()
 
 
 def _report(console, record: dict) -> None:
