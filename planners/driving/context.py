@@ -79,6 +79,7 @@ class DrivingContext(Contract):
     instruction: str | None = None
     previous: Decision | None = None
     images: dict[str, np.ndarray] = Field(default_factory=dict, exclude=True)
+    bev: np.ndarray | None = Field(None, exclude=True)  # CxHxW semantic bird's-eye view, when rendered
     features: dict[str, Any] = Field(default_factory=dict, exclude=True)  # from a perception model, per camera
 
 
@@ -139,7 +140,7 @@ def build_context(observation: DrivingObservation, route: DenseRoute, road_map: 
         light=observation.truth.route_light, light_plan=light_plan, stop_sign_distance_m=stop_sign_distance_m,
         stop_sign_done=stop_sign_done, agents=agents, lead=lead, stopped_for_s=round(stopped_for_s, 1),
         lead_stopped_for_s=round(lead_stopped_for_s, 1), junction_ahead_m=junction_distance,
-        instruction=instruction, previous=previous, images=observation.images)
+        instruction=instruction, previous=previous, images=observation.images, bev=observation.bev)
 
 
 def _lane_situation(waypoint, lane_width: float, offset: int, agents: list[NearbyAgent]) -> LaneSituation:

@@ -72,3 +72,14 @@ def describe_scene(context: DrivingContext) -> str:
 def user_message(context: DrivingContext, image_names: list[str]) -> str:
     cameras = ", ".join(image_names) if image_names else "none"
     return f"Images: {cameras}.\n{describe_scene(context)}\nWhat is your decision?"
+
+
+def sensor_message(context: DrivingContext, image_names: list[str]) -> str:
+    """The user message of a planner that reads no ground truth (--planner-inputs images): the images,
+    the ego's own speed and the route command, as a car's own sensors and navigation give them."""
+    cameras = ", ".join(image_names) if image_names else "none"
+    command = context.route_command
+    if context.route_command_distance_m is not None:
+        command += f" in {context.route_command_distance_m:.0f} m"
+    return (f"Images: {cameras}.\nEgo speed: {context.speed:.1f} m/s (limit {context.speed_limit:.1f} m/s).\n"
+            f"Route: {command}.\nWhat is your decision?")

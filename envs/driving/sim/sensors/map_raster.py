@@ -7,6 +7,7 @@ lane markings (solid and broken, white and yellow). Cached on disk by map conten
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import cv2
@@ -109,7 +110,7 @@ def build_map_raster(road_map: RoadMap, resolution: float = RESOLUTION_M) -> Map
         pixels = ((hull - origin) / resolution * 8).round().astype(np.int32)
         cv2.fillConvexPoly(layers[0], pixels, 255, lineType=cv2.LINE_AA, shift=3)
     raster = MapRaster(origin, resolution, *layers)
-    partial = path.with_suffix(".tmp.npz")
+    partial = path.with_suffix(f".{os.getpid()}.tmp.npz")  # workers may build the same raster at once
     np.savez_compressed(partial, origin=origin, resolution=resolution, driving=raster.driving, paved=raster.paved,
                         marking_white=raster.marking_white, marking_yellow=raster.marking_yellow)
     partial.replace(path)
