@@ -17,6 +17,9 @@ DRIVING_ENV = ("reset", "step", "close", "episode_result")
 MINECRAFT_ENV = ("reset", "step", "observe", "close")
 
 
+PLANNER_INPUTS = ("images", "images+scene")
+
+
 def add_planner_arguments(parser, ray_flag: bool = True) -> None:
     """--planner and its backend flags: the same on every CLI that runs a planner."""
     from envs.cli import count, positive_seconds
@@ -31,6 +34,10 @@ def add_planner_arguments(parser, ray_flag: bool = True) -> None:
     parser.add_argument("--device", default="auto", help="--planner mllm: auto, cpu, cuda or cuda:N (bf16 on GPU)")
     parser.add_argument("--max-tiles", type=count(40, 1), default=6,
                         help="--planner mllm: tiles per image at most (default 6)")
+    parser.add_argument("--planner-inputs", choices=PLANNER_INPUTS, default="images+scene",
+                        help="driving, --planner mllm/http: what the planner is given: images (the camera, the BEV, "
+                             "ego speed and route command) or images+scene (plus the scene description from "
+                             "privileged truth)")
     parser.add_argument("--decision-timeout", type=positive_seconds, default=60.0, metavar="S",
                         help="wall-clock seconds a planner may take for one decision or plan; then the fallback, "
                              "counted")
@@ -72,7 +79,11 @@ def make_planner(name: str, family: PlannerFamily, backend=None):
     if is_import_path(name):
         return make(name, "--planner", family.methods)
     if name in TEXT_BACKENDS:
-        return load(family.text, "--planner")(text_model(name, backend or BackendOptions()))
+        backend = backend or BackendOptions()
+        planner = load(family.text, "--planner")(text_model(name, backend))
+        if hasattr(planner, "inputs"):  # the driving planner: what it is given (camera and BEV, scene or not)
+            planner.inputs = backend.planner_inputs
+        return planner
     if name == "rule":
         return load(family.rule, "--planner")()
     raise family.unknown(name)

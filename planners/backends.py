@@ -27,6 +27,7 @@ class BackendOptions:
     ray_host: str | None = None  # mllm: the name of a running PlannerHost actor serving `model`
     timeout_s: float = 60.0
     api_key: str | None = None  # http: a key for servers that want one (never written to result files)
+    planner_inputs: str = "images+scene"  # driving: images, or images+scene (the privileged scene description too)
 
     def to_dict(self, with_secrets: bool = True) -> dict:
         values = asdict(self)
@@ -38,7 +39,8 @@ class BackendOptions:
 def backend_options(args: argparse.Namespace) -> BackendOptions:
     return BackendOptions(endpoint=getattr(args, "endpoint", None), model=getattr(args, "model", None),
                           device=getattr(args, "device", "auto"), max_tiles=getattr(args, "max_tiles", 6),
-                          api_key=getattr(args, "api_key", None) or os.environ.get("OPENAI_API_KEY") or None)
+                          api_key=getattr(args, "api_key", None) or os.environ.get("OPENAI_API_KEY") or None,
+                          planner_inputs=getattr(args, "planner_inputs", "images+scene"))
 
 
 def check_backend(kind: str, options: BackendOptions) -> None:

@@ -1,6 +1,7 @@
 """The DriveMLM-style behaviour planner on any TextModel: the system prompt with the traffic
 rules, the scene described in words plus the camera images, the answer parsed into a Decision
-(strict, then repaired); an unusable answer gets one repair round-trip, and then, like a model
+(strict, then repaired; `inputs="images"` leaves the scene description out, for a planner
+that reads no ground truth); an unusable answer gets one repair round-trip, and then, like a model
 or server error, the safe fallback decision. `last_status` says which, for the run's counters."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import logging
 from planners.driving.context import DrivingContext
 from planners.driving.decision import Decision
 from planners.driving.parser import FALLBACK, ParseStatus, parse_decision
-from planners.driving.prompt import system_prompt, user_message
+from planners.driving.prompt import sensor_message, system_prompt, user_message
 from planners.text_model import TextModel, ask
 
 log = logging.getLogger("mllm_pilot.drive")
@@ -23,8 +24,11 @@ class LLMDrivingPlanner:
 
     needs_images = True
 
-    def __init__(self, model: TextModel):
+    def __init__(self, model: TextModel, inputs: str = "images+scene"):
+        if inputs not in ("images", "images+scene"):
+            raise ValueError(f"inputs {inputs!r}: images or images+scene")
         self.model = model
+        self.inputs = inputs  # images: camera, BEV, ego speed, route command; images+scene: the scene in words too
         self.name = f"llm:{getattr(model, 'name', 'model')}"
         self.last_status = ParseStatus.OK.value
         self.last_problem: str | None = None
@@ -32,8 +36,12 @@ class LLMDrivingPlanner:
     def decide(self, context: DrivingContext) -> Decision:
         names = sorted(context.images)
         images = [context.images[name] for name in names]
-        answer = ask(self.model, system_prompt(context.rules), user_message(context, names), _read_decision,
-                     REPAIR_REQUEST, images)
+        if context.bev is not None:  # the BEV as the data engine records it: a picture beside the camera
+            from envs.driving.sim.sensors.bev import bev_to_rgb
+
+            names, images = [*names, "bev"], [*images, bev_to_rgb(context.bev)]
+        message = user_message(context, names) if self.inputs == "images+scene" else sensor_message(context, names)
+        answer = ask(self.model, system_prompt(context.rules), message, _read_decision, REPAIR_REQUEST, images)
         self.last_status, self.last_problem = answer.status, answer.problem
         if answer.value is not None:
             return answer.value
