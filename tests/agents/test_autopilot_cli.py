@@ -72,3 +72,12 @@ def test_drives_a_procedural_route_and_prints_json():
     assert 0.0 < result["route_completion"] < 10.0
     assert result["driving_score"] == pytest.approx(result["route_completion"] * result["infraction_penalty"])
     assert "built-in procedural town" in done.stderr
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["--vehicles", "-5"], "argument --vehicles: -5: expected 0..2000"),
+    (["--max-time", "nan"], "argument --max-time: nan: expected a finite number above 0"),
+    (["--seed", "1e20"], "argument --seed: '1e20' is not an integer"),
+])
+def test_numbers_out_of_range(args, fragment):
+    assert_user_error(run_cli(*args), fragment)

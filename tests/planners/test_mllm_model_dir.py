@@ -136,13 +136,22 @@ def test_the_server_names_a_corrupt_model_in_one_line(model_copy):
     ("file", "is a file, not a directory to write the model to"),
     ("under_file", "is a file, so nothing can be written under it"),
     ("full", "already holds files; choose a new directory, or --force"),
+    ("bad_seed", "expected a seed in 0..2147483647"),
 ])
-def test_the_tiny_builder_refuses_bad_output_paths(tmp_path, where, message):
+def test_the_tiny_builder_refuses_bad_output_paths(tmp_path, capsys, where, message):
     from planners.mllm.tiny import main
 
     (tmp_path / "file").write_text("x")
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "config.json").write_text("{}")
-    out = {"file": tmp_path / "file", "under_file": tmp_path / "file" / "model", "full": tmp_path / "full"}[where]
+    out = {"file": tmp_path / "file", "under_file": tmp_path / "file" / "model", "full": tmp_path / "full",
+           "bad_seed": tmp_path / "new"}[where]
+    if where == "bad_seed":
+        with pytest.raises(SystemExit) as raised:
+            main([str(out), "--seed", "-1"])
+        assert raised.value.code == 2
+        assert message in capsys.readouterr().err
+        return
     assert main([str(out), "--steps", "1"]) == 2
+    assert message in capsys.readouterr().err
     assert (tmp_path / "full" / "config.json").read_text() == "{}"  # nothing overwritten
