@@ -127,6 +127,14 @@ def world_options(args) -> dict:
     return {"break_speed": args.break_speed, "start_time": start_time}
 
 
+def add_route_arguments(parser) -> None:
+    """--routes, --town, --xodr: a set of routes on a map, the same on the benchmark and the data engine."""
+    parser.add_argument("--routes", required=True,
+                        help="town05_long | procedural:N | a Leaderboard route FILE | module:object (your routes)")
+    parser.add_argument("--town", default=None, help="town for procedural routes or a route file (default Town05)")
+    parser.add_argument("--xodr", help="OpenDRIVE map file")
+
+
 def add_traffic_arguments(parser) -> None:
     """--traffic, --vehicles, --pedestrians, --scenarios, --control-loss-noise: the same on the driving
     agent and the driving benchmark."""

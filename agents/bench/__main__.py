@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from agents.plugins import add_planner_arguments, add_traffic_arguments, add_world_arguments
+from agents.plugins import add_planner_arguments, add_route_arguments, add_traffic_arguments, add_world_arguments
 from envs.cli import MAX_EPISODES, ArgumentParser, count, positive_seconds, run_command, seed
 
 
@@ -18,12 +18,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = ArgumentParser(prog="python -m agents.bench", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True, parser_class=ArgumentParser)
     drive = commands.add_parser("drive", help="drive a set of routes and score them like the CARLA Leaderboard")
-    drive.add_argument("--routes", required=True,
-                       help="town05_long | procedural:N | a Leaderboard route FILE | module:object (your routes)")
+    add_route_arguments(drive)
     drive.add_argument("--env", metavar="MODULE:FACTORY",
                        help="your driving env, a factory called with (road_map, sim_config)")
-    drive.add_argument("--town", default=None, help="town for procedural routes or a route file (default Town05)")
-    drive.add_argument("--xodr", help="OpenDRIVE map file")
     add_planner_arguments(drive, ray_flag=False)
     drive.add_argument("--workers", type=count(256, 1), default=2, help="parallel routes (Ray tasks)")
     drive.add_argument("--out", required=True, help="folder for results.json and report.html")

@@ -18,7 +18,7 @@ import json
 import sys
 import time
 
-from agents.plugins import add_planner_arguments, add_traffic_arguments
+from agents.plugins import add_planner_arguments, add_route_arguments, add_traffic_arguments
 from envs.cli import ArgumentParser, count, positive_seconds, run_command, seed
 
 
@@ -26,11 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = ArgumentParser(prog="python -m agents.data", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True, parser_class=ArgumentParser)
     drive = commands.add_parser("drive", help="record driving samples: expert decisions with explanations")
-    drive.add_argument("--routes", required=True,
-                       help="town05_long | procedural:N | a Leaderboard route FILE | module:object (your routes)")
+    add_route_arguments(drive)
     drive.add_argument("--out", required=True, help="the data folder (shards/, images/, stats.json, card.html)")
-    drive.add_argument("--town", default=None, help="town for procedural routes or a route file (default Town05)")
-    drive.add_argument("--xodr", help="OpenDRIVE map file")
     add_planner_arguments(drive, ray_flag=False)
     drive.add_argument("--driver", metavar="PLANNER",
                        help="DAgger: this planner drives (rule, mllm, http or module:factory; its backend flags "
