@@ -8,7 +8,7 @@ import pytest
 from envs.cli import hidden_default
 
 CLIS = ["agents.drive.__main__", "agents.autopilot", "agents.minecraft.__main__", "agents.bench.__main__",
-        "planners.serve", "scenarios.generate", "planners.mllm.tiny"]
+        "planners.serve", "scenarios.generate", "planners.mllm.tiny", "agents.data.__main__"]
 
 
 def parsers(parser: argparse.ArgumentParser):
