@@ -24,7 +24,7 @@ from PIL import Image
 
 from planners.driving.context import DrivingContext
 from planners.driving.decision import Decision, PathDecision, SpeedDecision
-from planners.driving.prompt import sensor_message, user_message
+from planners.driving.prompt import sensor_message, system_prompt, user_message
 
 SCENARIO_REACH_M = 60.0  # a triggered route scenario labels the samples this far past its trigger
 
@@ -78,7 +78,8 @@ class SampleWriter:
                          "route_command": context.route_command,
                          "route_command_distance_m": context.route_command_distance_m,
                          "light": context.light.color.value if context.light is not None else "none",
-                         "prompts": {"images": placeholders + sensor_message(context, names)}, **labels}}
+                         "prompts": {"images": placeholders + sensor_message(context, names)},
+                         "system": system_prompt(context.rules), **labels}}
         self._file.write(json.dumps(line) + "\n")
         self.samples += 1
         return True
