@@ -8,7 +8,8 @@ import pytest
 from envs.cli import hidden_default
 
 CLIS = ["agents.drive.__main__", "agents.autopilot", "agents.minecraft.__main__", "agents.bench.__main__",
-        "planners.serve", "scenarios.generate", "planners.mllm.tiny", "agents.data.__main__"]
+        "planners.serve", "scenarios.generate", "planners.mllm.tiny", "agents.data.__main__", "planners.train",
+        "planners.evaluate"]
 
 
 def parsers(parser: argparse.ArgumentParser):
