@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import socket
 import threading
 import time
@@ -20,6 +21,7 @@ import numpy as np
 
 from planners.text_model import TextModelError
 
+log = logging.getLogger("mllm_pilot.http")
 RETRY_STATUS = {429, 500, 502, 503, 504}
 
 
@@ -96,13 +98,26 @@ class OpenAICompatModel:
         self._slots = threading.BoundedSemaphore(max_concurrency)
         self.requests = 0  # attempts sent, retries included
         self.failures = 0  # calls that ended in a TextModelError
+        self.schema_refused = False  # the server said no to response_format once: not sent again
 
-    def complete(self, system: str, user: str, images: list[Any] | None = None) -> str:
+    accepts_schema = True  # sent as response_format; a server that refuses it is asked again without
+
+    def complete(self, system: str, user: str, images: list[Any] | None = None, schema: dict | None = None) -> str:
         content: list[dict] = [{"type": "text", "text": user}]
         content += [{"type": "image_url", "image_url": {"url": image_data_url(image)}} for image in images or []]
-        body = json.dumps({"model": self.model, "max_tokens": self.max_tokens, "temperature": 0.0,
-                           "messages": [{"role": "system", "content": system},
-                                        {"role": "user", "content": content}]}).encode()
+        request_body = {"model": self.model, "max_tokens": self.max_tokens, "temperature": 0.0,
+                        "messages": [{"role": "system", "content": system}, {"role": "user", "content": content}]}
+        if schema is not None and not self.schema_refused:
+            try:
+                response_format = {"type": "json_schema",
+                                   "json_schema": {"name": "answer", "schema": schema, "strict": True}}
+                return self._post(json.dumps({**request_body, "response_format": response_format}).encode())
+            except _SchemaRefused:
+                self.schema_refused = True  # LMDeploy and vLLM take it; this server does not: plain requests on
+                log.info("%s refused response_format; asking without it (answers are repaired as before)", self.url)
+        return self._post(json.dumps(request_body).encode())
+
+    def _post(self, body: bytes) -> str:
         headers = {"Content-Type": "application/json"}
         if self.api_key:
             headers["Authorization"] = f"Bearer {self.api_key}"
@@ -120,6 +135,8 @@ class OpenAICompatModel:
                         return self._content(_read_within(response, started + self.timeout_s))
                 except urllib.error.HTTPError as error:
                     problem = f"HTTP {error.code} from {self.url}"
+                    if error.code in (400, 422) and b"response_format" in body and _mentions_format(error):
+                        raise _SchemaRefused from error
                     if error.code not in RETRY_STATUS:
                         break
                 except (TimeoutError, socket.timeout):
@@ -161,3 +178,15 @@ def _read_within(response, deadline: float) -> bytes:
         if not part:
             return b"".join(parts)
         parts.append(part)
+
+
+class _SchemaRefused(Exception):
+    """The server answered 400/422 about response_format."""
+
+
+def _mentions_format(error) -> bool:
+    try:
+        text = error.read().decode("utf-8", "replace").lower()
+    except OSError:
+        return False
+    return any(word in text for word in ("response_format", "json_schema", "guided", "structured"))

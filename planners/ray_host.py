@@ -35,10 +35,10 @@ class PlannerHost:
     def ready(self) -> dict:
         return {"name": self.model.name, "device": str(self.model.device)}
 
-    def complete(self, system: str, user: str, images: list[Any] | None = None) -> str:
+    def complete(self, system: str, user: str, images: list[Any] | None = None, schema: dict | None = None) -> str:
         from planners.mllm.chat_model import ChatRequest
 
-        return self.batcher(ChatRequest.from_prompt(system, user, images)).text
+        return self.batcher(ChatRequest.from_prompt(system, user, images, schema=schema)).text
 
     def stats(self) -> dict:
         return {"batches": self.batcher.batches, "requests": self.batcher.requests,
@@ -93,10 +93,12 @@ class RayTextModel:
                 raise TextModelError(f"no planner host named {self.host_name!r} in this Ray cluster") from error
         return self._actor
 
-    def complete(self, system: str, user: str, images: list[Any] | None = None) -> str:
+    accepts_schema = True  # the hosted model decodes under it
+
+    def complete(self, system: str, user: str, images: list[Any] | None = None, schema: dict | None = None) -> str:
         import ray
 
-        reference = self.actor.complete.remote(system, user, images)
+        reference = self.actor.complete.remote(system, user, images, schema)
         try:
             return ray.get(reference, timeout=self.timeout_s)
         except ray.exceptions.GetTimeoutError as error:

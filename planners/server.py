@@ -1,12 +1,13 @@
 """An OpenAI-compatible chat-completions server around an in-process InternVL (planners.mllm).
 
-POST /v1/chat/completions (text and base64 data-URL images, greedy decoding, `max_tokens`, `stream`
-as server-sent events), GET /v1/models, GET /v1/models/{id} and GET /health, on the standard
-library's threading HTTP server; the official `openai` client works against it. A stream sends
-the assistant's role at once and the answer as one content delta when its batch is decoded (the
+POST /v1/chat/completions (text and base64 data-URL images, greedy decoding, `max_tokens`,
+`stream` as server-sent events, `response_format` json_schema / json_object decoded under the
+schema), GET /v1/models, GET /v1/models/{id} and GET /health, on the standard library's
+threading HTTP server; the official `openai` client works against it. A stream sends the
+assistant's role at once and the answer as one content delta when its batch is decoded (the
 batch decodes together), then the finish reason, usage when `stream_options.include_usage` asks,
-and `data: [DONE]`. Concurrent
-requests are decoded together through a MicroBatcher. Requests are validated by pydantic
+and `data: [DONE]`. Concurrent requests are decoded together through a MicroBatcher. Requests
+are validated by pydantic
 models; a bad request gets a 4xx with an OpenAI-style error body, never a traceback. Remote image
 URLs are refused: the server fetches nothing.
 """
@@ -62,6 +63,19 @@ class StreamOptions(BaseModel):
     include_usage: bool = False
 
 
+class JsonSchemaFormat(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    name: str = "answer"
+    schema_: dict = Field(alias="schema")
+    strict: bool | None = None
+
+
+class ResponseFormat(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+    type: Literal["text", "json_object", "json_schema"]
+    json_schema: JsonSchemaFormat | None = None
+
+
 class CompletionRequest(BaseModel):
     model_config = ConfigDict(extra="ignore")  # temperature, top_p, ... : decoding is greedy
     model: str
@@ -71,6 +85,7 @@ class CompletionRequest(BaseModel):
     stream: bool = False
     stream_options: StreamOptions | None = None
     n: int | None = Field(default=None, ge=1)
+    response_format: ResponseFormat | None = None
 
 
 class RequestError(Exception):
@@ -94,6 +109,19 @@ def decode_data_url(url: str) -> Image.Image:
     return image.convert("RGB")
 
 
+def answer_schema(body: CompletionRequest) -> dict | None:
+    """The JSON schema the answer is decoded under: json_schema's schema, any JSON object for
+    json_object, none for text."""
+    form = body.response_format
+    if form is None or form.type == "text":
+        return None
+    if form.type == "json_object":
+        return {"type": "object"}
+    if form.json_schema is None:
+        raise RequestError(HTTPStatus.BAD_REQUEST, "response_format json_schema needs json_schema.schema")
+    return form.json_schema.schema_
+
+
 def to_chat_request(body: CompletionRequest, default_max_tokens: int) -> ChatRequest:
     messages, images = [], []
     for message in body.messages:
@@ -108,7 +136,8 @@ def to_chat_request(body: CompletionRequest, default_max_tokens: int) -> ChatReq
                 images.append(decode_data_url(part.image_url.url))
                 parts.append({"type": "image"})
         messages.append({"role": "system" if message.role == "developer" else message.role, "content": parts})
-    return ChatRequest(messages, images, body.max_completion_tokens or body.max_tokens or default_max_tokens)
+    return ChatRequest(messages, images, body.max_completion_tokens or body.max_tokens or default_max_tokens,
+                       answer_schema(body))
 
 
 def usage_body(result: ChatResult) -> dict:

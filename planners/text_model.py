@@ -35,14 +35,17 @@ class Answer(Generic[T]):
 
 
 def ask(model: TextModel, system: str, user: str, read: Reader, repair_request: str,
-        images: list[Any] | None = None) -> Answer:
+        images: list[Any] | None = None, schema: dict | None = None) -> Answer:
     """One question, read by `read`; an unusable answer gets one repair round-trip (the user prompt plus
-    `repair_request`, formatted with the problem); a model error ends it. Model output is only read."""
+    `repair_request`, formatted with the problem); a model error ends it. Model output is only read.
+    A model with `accepts_schema` is asked to decode under `schema` (the answer is still read and
+    checked: a server may ignore it)."""
     problem = None
+    constrained = {"schema": schema} if schema is not None and getattr(model, "accepts_schema", False) else {}
     for attempt in range(2):
         prompt = user if attempt == 0 else f"{user}\n\n{repair_request.format(problem=problem)}"
         try:
-            text = model.complete(system, prompt, images)
+            text = model.complete(system, prompt, images, **constrained)
         except TextModelError as error:
             problem = f"model error: {error}"
             break

@@ -15,6 +15,7 @@ from planners.driving.prompt import sensor_message, system_prompt, user_message
 from planners.text_model import TextModel, ask
 
 log = logging.getLogger("mllm_pilot.drive")
+DECISION_SCHEMA = Decision.model_json_schema()  # what a schema-capable backend decodes under
 REPAIR_REQUEST = ("Your last answer could not be read ({problem}). Answer again with the JSON decision only: "
                   '{{"speed": ..., "path": ..., "explanation": ...}}')
 
@@ -41,7 +42,8 @@ class LLMDrivingPlanner:
 
             names, images = [*names, "bev"], [*images, bev_to_rgb(context.bev)]
         message = user_message(context, names) if self.inputs == "images+scene" else sensor_message(context, names)
-        answer = ask(self.model, system_prompt(context.rules), message, _read_decision, REPAIR_REQUEST, images)
+        answer = ask(self.model, system_prompt(context.rules), message, _read_decision, REPAIR_REQUEST, images,
+                     schema=DECISION_SCHEMA)
         self.last_status, self.last_problem = answer.status, answer.problem
         if answer.value is not None:
             return answer.value

@@ -18,13 +18,23 @@ from memory.knowledge import KnowledgeStore
 from planners.json_repair import json_object
 from planners.minecraft.context import PlanContext
 from planners.minecraft.decomposer import GROUPS, GoalRequest, KnowledgeGraphDecomposer, SubGoal
-from planners.minecraft.plan import MinecraftPlan, parse_plan
+from planners.minecraft.plan import ACTION_NAMES, MinecraftPlan, parse_plan
 from planners.minecraft.prompt import query, system_prompt
 from planners.minecraft.rule_planner import RuleBasedActionPlanner
 from planners.text_model import TextModel, TextModelError, ask
 
 log = logging.getLogger("mllm_pilot.minecraft")
 
+def plan_schema() -> dict:
+    """MinecraftPlan's JSON schema with the action names spelt out: what a schema-capable backend
+    decodes under (a name outside the interface's actions cannot come out)."""
+    schema = MinecraftPlan.model_json_schema()
+    action = schema["$defs"]["StructuredAction"]["properties"]
+    action["name"] = {"enum": list(ACTION_NAMES), "title": "Name", "type": "string"}
+    return schema
+
+
+PLAN_SCHEMA = plan_schema()
 REPAIR_REQUEST = "Your last answer could not be used ({problem}). Answer again with JSON only, in the response format."
 
 
@@ -44,7 +54,7 @@ class LLMActionPlanner:
         self.last_problem: str | None = None
 
     def decide(self, context: PlanContext) -> MinecraftPlan:
-        answer = ask(self.model, system_prompt(), query(context), _read_plan, REPAIR_REQUEST)
+        answer = ask(self.model, system_prompt(), query(context), _read_plan, REPAIR_REQUEST, schema=PLAN_SCHEMA)
         self.last_status, self.last_problem = answer.status, answer.problem
         if answer.value is not None:
             return answer.value

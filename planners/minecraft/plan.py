@@ -48,7 +48,7 @@ def parse_plan(text: str) -> PlanOutcome:
                                  thoughts=str(fields.get("thoughts", "")),
                                  action_list=[_action(a) for a in actions or []])
             return PlanOutcome(_checked(plan), "repaired", problem)
-        except (ValidationError, ValueError, TypeError, AttributeError) as error:
+        except (ValidationError, ValueError, TypeError, AttributeError, KeyError) as error:
             problem = _describe(error)
     return PlanOutcome(None, "invalid", problem)
 
@@ -67,6 +67,8 @@ def _checked(plan: MinecraftPlan) -> MinecraftPlan:
 
 
 def _describe(error: Exception) -> str:
+    if isinstance(error, KeyError):
+        return f"an action has no {error.args[0]!r}"
     if isinstance(error, ValidationError):
         first = error.errors()[0]
         return f"{'.'.join(str(p) for p in first.get('loc', ())) or 'answer'}: {first.get('msg', 'invalid')}"

@@ -35,15 +35,16 @@ class ChatRequest:
     messages: list[dict]
     images: list[Any] = field(default_factory=list)
     max_new_tokens: int | None = None
+    schema: dict | None = None  # a JSON schema the answer is decoded under (planners.mllm.constrained)
 
     @classmethod
     def from_prompt(cls, system: str, user: str, images: Sequence[Any] | None = None,
-                    max_new_tokens: int | None = None) -> ChatRequest:
+                    max_new_tokens: int | None = None, schema: dict | None = None) -> ChatRequest:
         images = list(images or [])
         content = [{"type": "image"} for _ in images] + [{"type": "text", "text": user}]
         messages = [{"role": "system", "content": [{"type": "text", "text": system}]},
                     {"role": "user", "content": content}]
-        return cls(messages, images, max_new_tokens)
+        return cls(messages, images, max_new_tokens, schema)
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,7 @@ class InternVLChatModel:
         self.eos_ids = sorted(i for i in eos if i is not None)
         self.pad_id = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else self.eos_ids[0]
         self.truncations = 0  # requests whose images were cut to fit the context
+        self._schemas = None  # SchemaDecoding, made on the first request with a schema
 
     @classmethod
     def load(cls, path: str, *, device: str = "auto", max_new_tokens: int = 512, max_tiles: int = 6,
@@ -129,16 +131,27 @@ class InternVLChatModel:
         return cls(model, processor, directory, target, max_new_tokens=max_new_tokens, max_tiles=max_tiles,
                    context_tokens=context_tokens)
 
-    def complete(self, system: str, user: str, images: list[Any] | None = None) -> str:
+    accepts_schema = True  # complete(..., schema=) decodes under it
+
+    def complete(self, system: str, user: str, images: list[Any] | None = None, schema: dict | None = None) -> str:
         try:
-            return self.generate([ChatRequest.from_prompt(system, user, images)])[0].text
+            return self.generate([ChatRequest.from_prompt(system, user, images, schema=schema)])[0].text
         except PromptTooLong as error:
             raise TextModelError(str(error)) from error
         except (RuntimeError, ValueError) as error:  # out of memory, a bad image: the planner falls back
             raise TextModelError(f"{self.name} failed: {error}") from error
 
     def generate(self, requests: Sequence[ChatRequest]) -> list[ChatResult]:
-        """Answer a batch greedily; each answer stops at the end-of-turn token or its token budget."""
+        """Answer a batch greedily; each answer stops at the end-of-turn token or its token budget, and
+        one with a schema is decoded under it (requests with a schema and without are decoded apart)."""
+        results: dict[int, ChatResult] = {}
+        for constrained in (False, True):
+            indices = [i for i, request in enumerate(requests) if (request.schema is not None) == constrained]
+            if indices:
+                results.update(zip(indices, self._generate([requests[i] for i in indices])))
+        return [results[i] for i in range(len(requests))]
+
+    def _generate(self, requests: Sequence[ChatRequest]) -> list[ChatResult]:
         prepared = [self._prepare(request) for request in requests]
         budgets = [request.max_new_tokens or self.max_new_tokens for request in requests]
         width = max(len(p["ids"]) for p in prepared)
@@ -151,6 +164,8 @@ class InternVLChatModel:
         inputs: dict[str, Any] = {"input_ids": input_ids.to(self.device), "attention_mask": attention.to(self.device)}
         if pixels:
             inputs["pixel_values"] = torch.cat(pixels).to(self.device, self.dtype)
+        if requests[0].schema is not None:
+            inputs["logits_processor"] = [self._schema_decoding().processor([r.schema for r in requests])]
         with torch.inference_mode():
             output = self.model.generate(**inputs, max_new_tokens=max(budgets), do_sample=False,
                                          eos_token_id=self.eos_ids, pad_token_id=self.pad_id)
@@ -163,6 +178,14 @@ class InternVLChatModel:
             results.append(ChatResult(text, len(p["ids"]), len(answer), "length" if stop is None else "stop",
                                       p["note"]))
         return results
+
+    def _schema_decoding(self):
+        if self._schemas is None:
+            from planners.mllm.constrained import SchemaDecoding
+
+            vocab = int(self.model.get_output_embeddings().weight.shape[0])
+            self._schemas = SchemaDecoding(self.tokenizer, vocab, self.eos_ids)
+        return self._schemas
 
     def _prepare(self, request: ChatRequest) -> dict:
         images = [as_pil(image) for image in request.images]

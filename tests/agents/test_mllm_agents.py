@@ -49,9 +49,12 @@ def test_the_drive_cli_with_the_model_in_a_ray_actor(short_routes_file, tiny_int
 
 def test_minecraft_answers_that_are_not_plans_end_in_the_rule_fallback(tiny_internvl):
     from agents.minecraft.runner import MinecraftOptions, make_planner, run_task
+    from planners.minecraft.llm import LLMActionPlanner
     from scenarios.minecraft.tasks import item_task
+    from tests.planners.test_mllm_chat_model import Unconstrained
 
-    planner = make_planner("mllm", BackendOptions(model=str(tiny_internvl), device="cpu"))
+    hosted = make_planner("mllm", BackendOptions(model=str(tiny_internvl), device="cpu"))
+    planner = LLMActionPlanner(Unconstrained(hosted.model))  # decoded freely, as from a server without schemas
     record = run_task(item_task("crafting_table"), MinecraftOptions(seed=1), planner=planner).record
     assert record["success"]
     assert record["planner"] == "llm:mllm:tiny-internvl"

@@ -32,3 +32,10 @@ def test_an_answer_cut_off_by_the_token_budget_is_closed_and_repaired():
     outcome = parse_plan(cut)
     assert outcome.status == "repaired"
     assert [(a.name, a.args["object"]) for a in outcome.plan.action_list] == [("explore", "log"), ("mine", "lo")]
+
+
+def test_an_action_without_a_name_is_an_unusable_plan_not_a_crash():
+    from planners.minecraft.plan import parse_plan
+
+    outcome = parse_plan('{"explanation": "x", "action_list": [{"name": "mine"}, {"expectation": "cut off"}]}')
+    assert outcome.plan is None and outcome.problem == "an action has no 'name'"

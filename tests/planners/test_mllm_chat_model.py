@@ -99,9 +99,19 @@ def test_the_driving_planner_decides_through_it(model):
     assert planner.last_status in ("ok", "repaired")
 
 
-def test_random_weights_give_noise_that_ends_in_the_fallback(random_internvl):
+class Unconstrained:
+    """A text model that decodes freely (no schema), like a server without response_format."""
+
+    def __init__(self, model):
+        self.model, self.name = model, model.name
+
+    def complete(self, system, user, images=None):
+        return self.model.complete(system, user, images)
+
+
+def test_random_weights_give_noise_that_ends_in_the_fallback_without_the_schema(random_internvl):
     noisy = InternVLChatModel.load(str(random_internvl), device="cpu", max_new_tokens=24)
-    planner = LLMDrivingPlanner(noisy)
+    planner = LLMDrivingPlanner(Unconstrained(noisy))
     decision = planner.decide(context())
     assert planner.last_status == "fallback"
     assert decision == FALLBACK

@@ -25,6 +25,7 @@ class Behaviour:
         self.requests: list[dict] = []
         self.models = ["internvl", "internvl-test"]
         self.api_key: str | None = None  # when set, GET /v1/models wants "Bearer <key>"
+        self.refuse_format = False  # answer 400 to a request with response_format, as servers without it do
         self.keys_seen: list[str | None] = []
         self.in_flight = 0
         self.max_in_flight = 0
@@ -62,6 +63,11 @@ def server():
                 behaviour.fail_first -= failing
             try:
                 time.sleep(behaviour.delay_s)
+                if behaviour.refuse_format and "response_format" in body:
+                    self.send_response(400)
+                    self.end_headers()
+                    self.wfile.write(b'{"error": {"message": "unknown field response_format"}}')
+                    return
                 status = behaviour.status or (503 if failing else 200)
                 payload = json.dumps({"choices": [{"message": {"role": "assistant", "content": behaviour.reply}}]})
                 self.send_response(status)
@@ -240,3 +246,17 @@ def test_content_parts_whose_text_is_not_a_string_are_a_model_error(server):
         OpenAICompatModel(url, "internvl-test", timeout_s=5, retries=0).complete("s", "u")
     behaviour.reply = [{"type": "text", "text": "fine "}, {"type": "text", "text": "parts"}]
     assert OpenAICompatModel(url, "internvl-test", timeout_s=5).complete("s", "u") == "fine parts"
+
+
+def test_the_schema_is_sent_and_a_server_that_refuses_it_is_asked_again_without(server):
+    url, behaviour = server
+    model = OpenAICompatModel(url, "internvl-test", timeout_s=5, retries=0)
+    schema = {"type": "object"}
+    assert model.complete("s", "u", schema=schema) == "hello"
+    assert behaviour.requests[-1]["body"]["response_format"]["json_schema"]["schema"] == schema
+    behaviour.refuse_format = True
+    assert model.complete("s", "u", schema=schema) == "hello" and model.schema_refused
+    assert "response_format" in behaviour.requests[-2]["body"]
+    assert "response_format" not in behaviour.requests[-1]["body"]
+    model.complete("s", "u", schema=schema)
+    assert "response_format" not in behaviour.requests[-1]["body"]  # not sent again

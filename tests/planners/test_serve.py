@@ -250,3 +250,18 @@ def test_a_half_sent_request_is_dropped_and_127_0_0_2_is_loopback(tiny_internvl)
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
     assert "warning" not in process.stderr.read()
+
+
+def test_response_format_json_schema_is_applied(served):
+    url, _ = served
+    schema = {"type": "object", "properties": {"lane": {"enum": ["left", "right"]}}, "required": ["lane"],
+              "additionalProperties": False}
+    status, body = post(url, {"model": "tiny-internvl", "max_tokens": 32, "messages": [
+        {"role": "user", "content": "decide"}],
+        "response_format": {"type": "json_schema", "json_schema": {"name": "lane", "schema": schema}}})
+    assert status == 200
+    answer = json.loads(body["choices"][0]["message"]["content"])  # not the one answer the model was taught
+    assert set(answer) == {"lane"} and answer["lane"] in ("left", "right")
+    status, body = post(url, {"model": "tiny-internvl", "messages": [{"role": "user", "content": "decide"}],
+                              "response_format": {"type": "json_schema"}})
+    assert status == 400 and "needs json_schema.schema" in body["error"]["message"]
