@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 TEACH_ANSWER = '{"speed": "ACCELERATE", "path": "FOLLOW_LANE", "explanation": "The road ahead is clear."}'
@@ -56,10 +57,28 @@ def build_tokenizer(vocab_size: int = 1200):
                               "context_image_token": "<IMG_CONTEXT>", "video_token": "<video>"})
 
 
+@dataclass(frozen=True)
+class ModelSize:
+    """A small InternVL's widths and depths (the defaults: the tiny test model, 0.23 M weights)."""
+
+    vision_width: int = 32
+    vision_depth: int = 2
+    text_width: int = 64
+    text_depth: int = 2
+
+    def __post_init__(self) -> None:
+        for name, value in vars(self).items():
+            if value < 1:
+                raise ValueError(f"{name} must be at least 1")
+        if self.vision_width % 2 or self.text_width % 4:
+            raise ValueError("the vision width must be even and the language width a multiple of 4 (heads)")
+
+
 def build_tiny_internvl(path: str | Path, *, seed: int = 0, answer: str | None = TEACH_ANSWER, steps: int = 200,
-                        max_tiles: int = 6, context_tokens: int = 4096,
+                        max_tiles: int = 6, context_tokens: int = 4096, size: ModelSize = ModelSize(),
                         on_step: Callable[[int, float], None] | None = None) -> Path:
-    """Write a tiny InternVL to `path` (created) and return it; `on_step(step, loss)` follows the fit."""
+    """Write a small InternVL of `size` to `path` (created) and return it; `on_step(step, loss)` follows
+    the fit. Wider and deeper sizes are models to train from scratch (planners.train)."""
     import torch
     from transformers import GotOcr2ImageProcessorPil, InternVLConfig, InternVLForConditionalGeneration
     from transformers.utils import logging as transformers_logging
@@ -72,10 +91,11 @@ def build_tiny_internvl(path: str | Path, *, seed: int = 0, answer: str | None =
     torch.manual_seed(seed)
     tokenizer = build_tokenizer()
     config = InternVLConfig(
-        vision_config=dict(hidden_size=32, num_hidden_layers=2, num_attention_heads=2, intermediate_size=64,
-                           image_size=[448, 448], patch_size=[28, 28]),
-        text_config=dict(model_type="qwen2", vocab_size=len(tokenizer), hidden_size=64, num_hidden_layers=2,
-                         num_attention_heads=4, num_key_value_heads=2, intermediate_size=128,
+        vision_config=dict(hidden_size=size.vision_width, num_hidden_layers=size.vision_depth, num_attention_heads=2,
+                           intermediate_size=2 * size.vision_width, image_size=[448, 448], patch_size=[28, 28]),
+        text_config=dict(model_type="qwen2", vocab_size=len(tokenizer), hidden_size=size.text_width,
+                         num_hidden_layers=size.text_depth, num_attention_heads=4, num_key_value_heads=2,
+                         intermediate_size=2 * size.text_width,
                          max_position_embeddings=context_tokens, tie_word_embeddings=True),
         image_token_id=tokenizer.context_image_token_id, downsample_ratio=0.5, projector_hidden_act="gelu",
         vision_feature_layer=-1)
@@ -148,6 +168,10 @@ def build_parser():
     parser.add_argument("--steps", type=int, default=200, help="fit steps teaching the answer")
     parser.add_argument("--no-teach", action="store_true", help="keep the random weights (answers are noise)")
     parser.add_argument("--force", action="store_true", help="write over a model directory that is already there")
+    parser.add_argument("--vision-width", type=int, default=32, help="the vision tower's hidden size")
+    parser.add_argument("--vision-depth", type=int, default=2, help="the vision tower's layers")
+    parser.add_argument("--text-width", type=int, default=64, help="the language model's hidden size")
+    parser.add_argument("--text-depth", type=int, default=2, help="the language model's layers")
     return parser
 
 
@@ -184,12 +208,16 @@ def _build(args) -> int:
     if args.steps < 1:
         raise UserInputError("--steps must be at least 1")
     check_output_dir(Path(args.out), args.force)
+    try:
+        size = ModelSize(args.vision_width, args.vision_depth, args.text_width, args.text_depth)
+    except ValueError as error:
+        raise UserInputError(f"model size: {error}") from error
     console = Console(stderr=True)
     columns = (TextColumn("[bold]teaching the tiny InternVL"), BarColumn(), MofNCompleteColumn(),
                TextColumn("loss {task.fields[loss]}"), TimeElapsedColumn())
     with Progress(*columns, console=console) as progress:
         bar = progress.add_task("fit", total=0 if args.no_teach else args.steps, loss="-")
-        root = build_tiny_internvl(args.out, seed=args.seed, steps=args.steps,
+        root = build_tiny_internvl(args.out, seed=args.seed, steps=args.steps, size=size,
                                    answer=None if args.no_teach else TEACH_ANSWER,
                                    on_step=lambda step, loss: progress.update(bar, completed=step, loss=f"{loss:.3f}"))
     print(f"tiny InternVL written to {root}")

@@ -155,3 +155,19 @@ def test_the_tiny_builder_refuses_bad_output_paths(tmp_path, capsys, where, mess
     assert main([str(out), "--steps", "1"]) == 2
     assert message in capsys.readouterr().err
     assert (tmp_path / "full" / "config.json").read_text() == "{}"  # nothing overwritten
+
+
+def test_the_tiny_builder_builds_models_by_size(tmp_path, capsys):
+    from planners.mllm.chat_model import InternVLChatModel
+    from planners.mllm.tiny import main
+
+    out = tmp_path / "wider"
+    assert main([str(out), "--no-teach", "--vision-width", "64", "--vision-depth", "3", "--text-width", "128",
+                 "--text-depth", "4"]) == 0
+    config = json.loads((out / "config.json").read_text())
+    assert (config["vision_config"]["hidden_size"], config["vision_config"]["num_hidden_layers"]) == (64, 3)
+    assert (config["text_config"]["hidden_size"], config["text_config"]["num_hidden_layers"]) == (128, 4)
+    model = InternVLChatModel.load(str(out))
+    assert sum(p.numel() for p in model.model.parameters()) > 600_000  # the default tiny one has 0.23 M
+    assert main([str(tmp_path / "odd"), "--text-width", "30"]) == 2
+    assert "the language width a multiple of 4" in capsys.readouterr().err
