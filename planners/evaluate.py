@@ -4,7 +4,8 @@
 
 The held-out samples are the training run's validation split (the same hash of the sample id and
 share, --validation). For each, the model answers the planner's prompt greedily; the answer is read
-like the planner reads it (strict JSON, else repaired, else a parse failure). Reported: decision
+like the planner reads it (strict JSON, else repaired, else a parse failure), decoded under the
+decision's JSON schema as the planner decodes it (`--free`: without). Reported: decision
 accuracy per head (speed, path) and for both, a confusion matrix per head (expected -> answered,
 "unparsed" for a failure), parse failures, and the explanations' BLEU-4 (sacrebleu) and ROUGE-L F1
 (rouge-score) against the expert's. Closed loop is `agents.bench drive --planner mllm --model DIR`.
@@ -36,6 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N")
     parser.add_argument("--max-tiles", type=count(40, 1), default=1, help="tiles per image at most")
     parser.add_argument("--max-new-tokens", type=count(4096, 1), default=128, help="answer budget in tokens")
+    parser.add_argument("--free", action="store_true",
+                        help="decode freely instead of under the decision's schema (the planner decodes under it)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON on the last line")
     return parser
 
@@ -114,16 +117,20 @@ def run(args: argparse.Namespace) -> int:
     console = Console(stderr=True)
     model = InternVLChatModel.load(args.model, device=args.device, max_new_tokens=args.max_new_tokens,
                                    max_tiles=args.max_tiles)
+    from planners.driving.llm_planner import DECISION_SCHEMA
+
+    schema = None if args.free else DECISION_SCHEMA
     answered: list[str] = []
     columns = (TextColumn("[bold]evaluating"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=args.json) as progress:
         bar = progress.add_task("evaluate", total=len(samples))
         for start in range(0, len(samples), args.batch):
             chunk = samples[start:start + args.batch]
-            requests = [ChatRequest(s.messages(), s.load_images()) for s in chunk]  # the chat it was trained on
+            requests = [ChatRequest(s.messages(), s.load_images(), schema=schema) for s in chunk]  # as trained
             answered += [result.text for result in model.generate(requests)]
             progress.advance(bar, len(chunk))
-    figures = {"model": args.model, "split": args.split, "inputs": args.inputs, **score(expected, answered)}
+    figures = {"model": args.model, "split": args.split, "inputs": args.inputs, "constrained": not args.free,
+               **score(expected, answered)}
     console.print(f"{figures['samples']} samples: decision accuracy {figures['decision_accuracy']:.3f} (speed "
                   f"{figures['speed_accuracy']:.3f}, path {figures['path_accuracy']:.3f}), parse failures "
                   f"{figures['parse_failures']}, BLEU-4 {figures['bleu4']:.3f}, ROUGE-L {figures['rouge_l']:.3f}")
