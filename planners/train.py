@@ -182,7 +182,7 @@ def train(settings: TrainSettings, directory, training: list, held: list, out: P
 
     def save_resumable() -> None:
         last.mkdir(parents=True, exist_ok=True)
-        weights = {k: v for k, v in model.state_dict().items()}
+        weights = model.state_dict()
         if settings.lora:  # only what is trained changes: the adapter (and nothing else) is kept
             names = {n for n, p in model.named_parameters() if p.requires_grad}
             weights = {k: v for k, v in weights.items() if k in names}

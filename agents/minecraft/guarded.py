@@ -6,6 +6,7 @@ fallback. Only a goal the rules do not know
 
 from __future__ import annotations
 
+import functools
 import logging
 
 from envs.minecraft.sim.rules import UnknownName, rules
@@ -17,6 +18,12 @@ from planners.minecraft.rule_planner import RuleBasedActionPlanner
 
 log = logging.getLogger("mllm_pilot.minecraft")
 _RULE_PLANNER = RuleBasedActionPlanner()
+
+
+@functools.cache
+def _knowledge_graph() -> KnowledgeGraphDecomposer:
+    """One fallback decomposer for the process (building its cost table takes a while)."""
+    return KnowledgeGraphDecomposer(rules())
 
 
 def plan(planner, context: PlanContext, timeout_s: float | None = None) -> tuple[MinecraftPlan, str]:
@@ -47,9 +54,9 @@ def decompose(decomposer, request: GoalRequest, timeout_s: float | None = None) 
     except Exception as error:
         log.warning("decomposer %s failed on %s (%s: %s); using the knowledge graph", name, request.goal,
                     type(error).__name__, error)
-        return KnowledgeGraphDecomposer(rules()).decide(request)
+        return _knowledge_graph().decide(request)
     if not isinstance(tree, SubGoal):
         log.warning("decomposer %s answered a %s, not a SubGoal; using the knowledge graph", name,
                     type(tree).__name__)
-        return KnowledgeGraphDecomposer(rules()).decide(request)
+        return _knowledge_graph().decide(request)
     return tree
