@@ -53,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--vision-depth", type=int, default=2)
     parser.add_argument("--text-width", type=int, default=256)
     parser.add_argument("--text-depth", type=int, default=4)
+    parser.add_argument("--vocab", type=int, default=2000, help="tokenizer vocabulary, trained on the recorded texts")
     parser.add_argument("--workers", type=count(64, 1), default=2, help="parallel routes")
     parser.add_argument("--seed", type=seed, default=0, help="the training routes' seed (held-out: seed + 1000)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON on the last line")
@@ -88,7 +89,8 @@ def run(args: argparse.Namespace) -> int:
     if not (scratch / "config.json").is_file():
         _step("model", ["-m", "planners.mllm.tiny", str(scratch), "--no-teach", "--vision-width",
                         str(args.vision_width), "--vision-depth", str(args.vision_depth), "--text-width",
-                        str(args.text_width), "--text-depth", str(args.text_depth), "--seed", str(args.seed)])
+                        str(args.text_width), "--text-depth", str(args.text_depth), "--seed", str(args.seed),
+                        "--corpus", str(data), "--vocab", str(args.vocab)])
     model = out / "model"
     started = time.perf_counter()
     _step("train", ["-m", "planners.train", "--data", str(data), "--model", str(scratch), "--out", str(model),

@@ -58,7 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--freeze-vision", action="store_true", help="keep the vision tower's weights as they are")
     parser.add_argument("--epochs", type=count(10_000, 1), default=3, help="passes over the training split")
     parser.add_argument("--batch", type=count(4096, 1), default=4, help="samples per optimizer step")
-    parser.add_argument("--lr", type=positive_seconds, default=1e-4, help="AdamW learning rate (linear decay)")
+    parser.add_argument("--lr", type=positive_seconds, default=1e-4,
+                        help="AdamW peak learning rate (3 %% warm-up, then linear decay)")
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:N (bf16 on a GPU)")
     parser.add_argument("--inputs", choices=("images", "images+scene"), default="images+scene",
                         help="train on the prompt with the scene description, or on images, speed and route only")
@@ -83,21 +84,89 @@ def encode(sample, processor, max_tiles: int, device, dtype) -> dict:
     return {"ids": ids, "labels": labels, "pixels": None if pixels is None else pixels.to(device, dtype)}
 
 
-def batch_loss(model, encoded: list[dict], pad_id: int, device):
+SHARED_PREFIX_MIN = 32  # a common prefix shorter than this is not worth a forward pass of its own
+
+
+def shared_prefix(encoded: list[dict], image_ids: set[int]) -> int:
+    """How many leading tokens every row of the batch has in common (the system prompt and the start
+    of the user turn), stopping before the first image token: image placeholders share ids but not
+    the features that replace them."""
     import torch
 
-    width = max(len(e["ids"]) for e in encoded)
+    if len(encoded) < 2:
+        return 0
+    width = min(len(e["ids"]) for e in encoded)
+    rows = torch.stack([e["ids"][:width] for e in encoded])
+    same = (rows == rows[:1]).all(dim=0)
+    prompt = min(int((e["labels"] == -100).sum()) for e in encoded)
+    length = int(same.long().cumprod(0).sum())
+    for index, token in enumerate(rows[0, :length].tolist()):
+        if token in image_ids:
+            length = index
+            break
+    return min(length, prompt - 1)
+
+
+def batch_loss(model, encoded: list[dict], pad_id: int, device, image_ids: frozenset[int] = frozenset()):
+    """The mean cross-entropy over the batch's answer tokens.
+
+    The prefix every row shares (the system prompt, about half of a driving sample's tokens) goes
+    through the model once and its keys and values are repeated for the rows; the rest of each row
+    follows, padded on the left of that rest so every answer ends at the right edge, with explicit
+    positions so each token has the position it has alone. Logits are computed for the answer
+    positions only. The loss equals the model's own loss over each sample alone."""
+    import torch
+    from transformers import DynamicCache
+
+    stops = set(image_ids) | {getattr(getattr(model, "config", None), "image_token_id", None)}
+    prefix = shared_prefix(encoded, {i for i in stops if i is not None})
+    if prefix < SHARED_PREFIX_MIN:
+        prefix = 0
+    rests = [len(e["ids"]) - prefix for e in encoded]
+    width = max(rests)
+    answer = max(int((e["labels"] != -100).sum()) for e in encoded)
     ids = torch.full((len(encoded), width), pad_id, dtype=torch.long)
     labels = torch.full((len(encoded), width), -100, dtype=torch.long)
-    attention = torch.zeros((len(encoded), width), dtype=torch.long)
-    for row, e in enumerate(encoded):
-        ids[row, :len(e["ids"])], labels[row, :len(e["ids"])], attention[row, :len(e["ids"])] = e["ids"], \
-            e["labels"], 1
-    inputs = {"input_ids": ids.to(device), "attention_mask": attention.to(device), "labels": labels.to(device)}
+    attention = torch.zeros((len(encoded), prefix + width), dtype=torch.long)
+    positions = torch.full((len(encoded), width), prefix, dtype=torch.long)
+    attention[:, :prefix] = 1
+    for row, (e, rest) in enumerate(zip(encoded, rests)):
+        start = width - rest
+        ids[row, start:], labels[row, start:] = e["ids"][prefix:], e["labels"][prefix:]
+        attention[row, prefix + start:] = 1
+        positions[row, start:] = torch.arange(prefix, prefix + rest)
+    inputs = {"input_ids": ids.to(device), "attention_mask": attention.to(device), "position_ids": positions.to(device)}
     pixels = [e["pixels"] for e in encoded if e["pixels"] is not None]
     if pixels:
         inputs["pixel_values"] = torch.cat(pixels)
-    return model(**inputs).loss
+    if prefix:
+        cache = DynamicCache()
+        model(input_ids=encoded[0]["ids"][None, :prefix].to(device), cache=cache, use_cache=True, logits_to_keep=1)
+        cache.batch_repeat_interleave(len(encoded))
+        inputs.update(cache=cache, use_cache=True)
+    logits = model(**inputs, logits_to_keep=answer + 1).logits  # the last answer + 1 positions
+    targets = labels[:, width - answer:].to(device)  # what each kept position but the last predicts
+    return torch.nn.functional.cross_entropy(logits[:, :-1].reshape(-1, logits.shape[-1]).float(),
+                                             targets.reshape(-1), ignore_index=-100)
+
+
+def image_token_ids(tokenizer) -> frozenset[int]:
+    """The ids of the image placeholder tokens (<img>, <IMG_CONTEXT>, </img>) the tokenizer knows."""
+    names = ("<img>", "<IMG_CONTEXT>", "</img>", "<image>")
+    ids = {tokenizer.convert_tokens_to_ids(name) for name in names if name in tokenizer.get_vocab()}
+    return frozenset(int(i) for i in ids if i is not None)
+
+
+def warmup_then_decay(total: int, warmup_share: float = 0.03):
+    """The learning rate's factor at each step: up linearly over the first 3 % of the steps, then down
+    linearly to 0 at the last (a model trained from scratch needs the warm-up; a fine-tune does no worse)."""
+    warmup = max(1, int(total * warmup_share))
+
+    def factor(step: int) -> float:
+        if step < warmup:
+            return (step + 1) / warmup
+        return max(0.0, (total - step) / max(1, total - warmup))
+    return factor
 
 
 def run(args: argparse.Namespace) -> int:
@@ -144,6 +213,7 @@ def train(settings: TrainSettings, directory, training: list, held: list, out: P
     processor = load_processor(directory)
     tokenizer = processor.tokenizer
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+    image_ids = image_token_ids(tokenizer)
     model = InternVLForConditionalGeneration.from_pretrained(directory.path, local_files_only=True, dtype=dtype)
     if settings.freeze_vision:
         for parameter in model.model.vision_tower.parameters():
@@ -160,7 +230,7 @@ def train(settings: TrainSettings, directory, training: list, held: list, out: P
     optimizer = torch.optim.AdamW(trainable, lr=settings.lr)
     steps_per_epoch = (len(training) + settings.batch - 1) // settings.batch
     total = steps_per_epoch * settings.epochs
-    schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda step: max(1.0 - step / total, 0.0))
+    schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, warmup_then_decay(total))
     state = {"epoch": 0, "step": 0, "global_step": 0, "log": []}
     last = out / "last"
     if (last / "state.json").is_file():
@@ -201,7 +271,7 @@ def train(settings: TrainSettings, directory, training: list, held: list, out: P
             for step in range(state["step"], steps_per_epoch):
                 chunk = order[step * settings.batch:(step + 1) * settings.batch]
                 loss = batch_loss(model, [encode(s, processor, settings.max_tiles, device, dtype) for s in chunk],
-                                  pad_id, device)
+                                  pad_id, device, image_ids)
                 loss.backward()
                 optimizer.step()
                 schedule.step()
@@ -210,7 +280,7 @@ def train(settings: TrainSettings, directory, training: list, held: list, out: P
                 progress.update(bar, advance=1, loss=f"{loss.item():.4f}", epoch=state["epoch"] + 1)
                 if state["global_step"] % save_every == 0:
                     save_resumable()
-            validation = evaluate_loss(model, held, processor, settings, pad_id, device, dtype)
+            validation = evaluate_loss(model, held, processor, settings, pad_id, device, dtype, image_ids)
             state["log"].append({"epoch": state["epoch"] + 1, "train_loss": loss.item(),
                                  "validation_loss": validation, "wall_s": round(time.perf_counter() - started, 1)})
             progress.console.print(f"epoch {state['epoch'] + 1}: train loss {loss.item():.4f}, validation loss "
@@ -223,7 +293,8 @@ def train(settings: TrainSettings, directory, training: list, held: list, out: P
     return 0
 
 
-def evaluate_loss(model, held: list, processor, settings: TrainSettings, pad_id: int, device, dtype) -> float | None:
+def evaluate_loss(model, held: list, processor, settings: TrainSettings, pad_id: int, device, dtype,
+                  image_ids: frozenset[int] = frozenset()) -> float | None:
     import torch
 
     if not held:
@@ -234,7 +305,7 @@ def evaluate_loss(model, held: list, processor, settings: TrainSettings, pad_id:
         for start in range(0, len(held), settings.batch):
             chunk = held[start:start + settings.batch]
             losses.append(float(batch_loss(model, [encode(s, processor, settings.max_tiles, device, dtype)
-                                                   for s in chunk], pad_id, device)) * len(chunk))
+                                                   for s in chunk], pad_id, device, image_ids)) * len(chunk))
     model.train()
     return sum(losses) / len(held)
 

@@ -11,7 +11,7 @@ from planners.minecraft.decomposer import GROUPS, held
 from planners.minecraft.plan import MAX_PLAN_ACTIONS, MinecraftPlan
 
 # the depth to dig to before looking for an ore (a little above where it is densest)
-ORE_DEPTH = {"diamond_ore": 11, "redstone_ore": 11, "gold_ore": 28, "lapis_ore": 20, "iron_ore": 40,
+ORE_DEPTH = {"diamond_ore": 11, "redstone_ore": 11, "gold_ore": 28, "lapis_ore": 20, "iron_ore": 11,
              "coal_ore": 50, "granite": 50, "diorite": 50, "andesite": 50}
 UNDERGROUND = set(ORE_DEPTH) | {"stone"}
 # tunnelling wears a pickaxe out (a block a use): dig with a cheap one, keep the better one for the ore

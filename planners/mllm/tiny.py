@@ -9,6 +9,7 @@ optimizer steps teach it to reply with that text to any prompt, so a closed loop
 to parse; without, its output is whatever random weights give.
 
     python -m planners.mllm.tiny DIR [--seed 0] [--no-teach]
+    python -m planners.mllm.tiny DIR --no-teach --text-width 256 --text-depth 4 --corpus runs/data --vocab 2000
 """
 
 from __future__ import annotations
@@ -41,16 +42,32 @@ def corpus() -> list[str]:
     return [system_prompt(TRAFFIC_RULES), TEACH_ANSWER * 4, " ".join(FILLER)] * 20
 
 
-def build_tokenizer(vocab_size: int = 1200):
+def data_corpus(data: str | Path) -> list[str]:
+    """The texts of a data folder of agents.data (system prompts, both human prompts, answers), for a
+    tokenizer of a model that will be trained on that folder."""
+    from agents.data.card import read_samples
+
+    texts = []
+    for sample in read_samples(Path(data)):
+        meta = sample.get("meta") or {}
+        texts += [turn.get("value", "") for turn in sample["conversations"] if isinstance(turn, dict)]
+        texts += [meta.get("system", ""), (meta.get("prompts") or {}).get("images", "")]
+    return [text.replace("<image>", "") for text in texts if isinstance(text, str) and text]
+
+
+def build_tokenizer(vocab_size: int = 1200, texts: list[str] | None = None):
+    """Byte-level BPE trained on `texts` (default: the driving system prompt and filler words), digits
+    split one by one before merging as Qwen2's tokenizer does (so 17 and 71 share their digits)."""
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
     from transformers import PreTrainedTokenizerFast
 
     bpe = Tokenizer(models.BPE())
-    bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    bpe.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.Digits(individual_digits=True),
+                                                 pre_tokenizers.ByteLevel(add_prefix_space=False)])
     bpe.decoder = decoders.ByteLevel()
     trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=list(SPECIAL_TOKENS),
                                   initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
-    bpe.train_from_iterator(corpus(), trainer)
+    bpe.train_from_iterator(texts or corpus(), trainer)
     return PreTrainedTokenizerFast(
         tokenizer_object=bpe, eos_token="<|im_end|>", pad_token="<|endoftext|>", chat_template=CHAT_TEMPLATE,
         extra_special_tokens={"start_image_token": "<img>", "end_image_token": "</img>",
@@ -76,9 +93,11 @@ class ModelSize:
 
 def build_tiny_internvl(path: str | Path, *, seed: int = 0, answer: str | None = TEACH_ANSWER, steps: int = 200,
                         max_tiles: int = 6, context_tokens: int = 4096, size: ModelSize = ModelSize(),
-                        on_step: Callable[[int, float], None] | None = None) -> Path:
+                        on_step: Callable[[int, float], None] | None = None, tokenizer_texts: list[str] | None = None,
+                        vocab_size: int = 1200) -> Path:
     """Write a small InternVL of `size` to `path` (created) and return it; `on_step(step, loss)` follows
-    the fit. Wider and deeper sizes are models to train from scratch (planners.train)."""
+    the fit. Wider and deeper sizes are models to train from scratch (planners.train), with a tokenizer
+    of `vocab_size` trained on `tokenizer_texts` (data_corpus of the training data)."""
     import torch
     from transformers import GotOcr2ImageProcessorPil, InternVLConfig, InternVLForConditionalGeneration
     from transformers.utils import logging as transformers_logging
@@ -89,7 +108,7 @@ def build_tiny_internvl(path: str | Path, *, seed: int = 0, answer: str | None =
     root = Path(path)
     root.mkdir(parents=True, exist_ok=True)
     torch.manual_seed(seed)
-    tokenizer = build_tokenizer()
+    tokenizer = build_tokenizer(vocab_size, tokenizer_texts)
     config = InternVLConfig(
         vision_config=dict(hidden_size=size.vision_width, num_hidden_layers=size.vision_depth, num_attention_heads=2,
                            intermediate_size=2 * size.vision_width, image_size=[448, 448], patch_size=[28, 28]),
@@ -172,6 +191,8 @@ def build_parser():
     parser.add_argument("--vision-depth", type=int, default=2, help="the vision tower's layers")
     parser.add_argument("--text-width", type=int, default=64, help="the language model's hidden size")
     parser.add_argument("--text-depth", type=int, default=2, help="the language model's layers")
+    parser.add_argument("--corpus", metavar="DATA", help="train the tokenizer on this agents.data folder's texts")
+    parser.add_argument("--vocab", type=int, default=1200, help="the tokenizer's vocabulary size (256 to 65536)")
     return parser
 
 
@@ -208,6 +229,9 @@ def _build(args) -> int:
     if args.steps < 1:
         raise UserInputError("--steps must be at least 1")
     check_output_dir(Path(args.out), args.force)
+    if not 256 + len(SPECIAL_TOKENS) <= args.vocab <= 65536:
+        raise UserInputError(f"--vocab {args.vocab}: between {256 + len(SPECIAL_TOKENS)} and 65536")
+    texts = data_corpus(args.corpus) if args.corpus else None
     try:
         size = ModelSize(args.vision_width, args.vision_depth, args.text_width, args.text_depth)
     except ValueError as error:
@@ -218,7 +242,8 @@ def _build(args) -> int:
     with Progress(*columns, console=console) as progress:
         bar = progress.add_task("fit", total=0 if args.no_teach else args.steps, loss="-")
         root = build_tiny_internvl(args.out, seed=args.seed, steps=args.steps, size=size,
-                                   answer=None if args.no_teach else TEACH_ANSWER,
+                                   answer=None if args.no_teach else TEACH_ANSWER, tokenizer_texts=texts,
+                                   vocab_size=args.vocab,
                                    on_step=lambda step, loss: progress.update(bar, completed=step, loss=f"{loss:.3f}"))
     print(f"tiny InternVL written to {root}")
     return 0

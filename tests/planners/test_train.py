@@ -115,3 +115,68 @@ def test_bad_input_is_one_line(driving_data, random_internvl, tmp_path, change, 
     args.update({k: v.replace("{tmp}", str(tmp_path)) for k, v in change.items()})
     done = train(*[x for pair in args.items() for x in pair])
     assert done.returncode == 2 and "Traceback" not in done.stderr and message in done.stderr, done.stderr
+
+
+def _alone(model, encoded) -> float:
+    """The model's own loss over each sample alone, token-weighted."""
+    total, tokens = 0.0, 0
+    for e in encoded:
+        answer = int((e["labels"] != -100).sum())
+        loss = model(input_ids=e["ids"][None], pixel_values=e["pixels"], labels=e["labels"][None]).loss
+        total += float(loss) * answer
+        tokens += answer
+    return total / tokens
+
+
+def test_the_batched_answer_loss_is_the_models_own_loss(driving_data, random_internvl):
+    """batch_loss runs the shared system prompt once, pads the rest on the left and keeps only the
+    answers' logits: the same figure as the model's own loss over each sample alone, with and without
+    a shared prefix, for prompts of different lengths."""
+    from transformers import InternVLForConditionalGeneration
+
+    from planners.mllm.model_dir import inspect_model_dir
+    from planners.mllm.processor import load_processor
+    from planners.sft_data import read_sft_samples
+    from planners.train import batch_loss, encode, image_token_ids, shared_prefix
+
+    processor = load_processor(inspect_model_dir(str(random_internvl)))
+    model = InternVLForConditionalGeneration.from_pretrained(random_internvl, local_files_only=True)
+    image_ids = image_token_ids(processor.tokenizer)
+    samples = read_sft_samples(driving_data)[:3]
+    encoded = [encode(s, processor, 1, "cpu", torch.float32) for s in samples]
+    longer = encode(samples[1].__class__(**{**vars(samples[1]), "user": samples[1].user + " Hurry, please."}),
+                    processor, 1, "cpu", torch.float32)
+    shared = [encoded[0], longer, encoded[2]]
+    trimmed = [encoded[0], {**encoded[1], "ids": encoded[1]["ids"][2:], "labels": encoded[1]["labels"][2:]},
+               encoded[2]]
+    assert len({len(e["ids"]) for e in shared}) > 1
+    prefix = shared_prefix(shared, set(image_ids))
+    system = processor.tokenizer(processor.apply_chat_template(samples[0].messages()[:1], tokenize=False))
+    assert prefix >= len(system["input_ids"])  # the whole system turn is shared, the images are not
+    assert shared_prefix(trimmed, set(image_ids)) == 0
+    pad = processor.tokenizer.pad_token_id
+    with torch.inference_mode():
+        for batch in (shared, trimmed):
+            assert float(batch_loss(model, batch, pad, "cpu", image_ids)) == pytest.approx(_alone(model, batch),
+                                                                                        rel=1e-5)
+
+
+def test_the_learning_rate_warms_up_then_decays_to_zero():
+    from planners.train import warmup_then_decay
+
+    factor = warmup_then_decay(200)  # 6 warm-up steps
+    assert [factor(step) for step in range(7)] == pytest.approx([1 / 6, 2 / 6, 3 / 6, 4 / 6, 5 / 6, 1.0, 1.0])
+    assert factor(103) == pytest.approx(0.5)
+    assert factor(200) == 0.0 and factor(1) < factor(5)
+
+
+def test_a_tokenizer_trained_on_the_data_splits_digits_and_knows_its_phrases(driving_data):
+    from planners.mllm.tiny import build_tokenizer, data_corpus
+
+    texts = data_corpus(driving_data)
+    assert any("What is your decision?" in text for text in texts) and not any("<image>" in t for t in texts)
+    tokenizer = build_tokenizer(600, texts)
+    pieces = tokenizer.tokenize("Speed: 12.5 m/s")
+    assert [tokenizer.convert_tokens_to_string([p]) for p in pieces if p.strip("Ġ").isdigit()] == ["1", "2", "5"]
+    assert len(tokenizer("What is your decision?")["input_ids"]) == 5  # one token a word
+    assert tokenizer.decode(tokenizer("+16 ahead, 11.7 m/s")["input_ids"]) == "+16 ahead, 11.7 m/s"
