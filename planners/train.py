@@ -71,17 +71,40 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def encode(sample, processor, max_tiles: int, device, dtype) -> dict:
-    """input_ids, labels (-100 on everything but the answer and its end of turn) and pixel_values."""
+    """input_ids, labels (-100 on everything but the answer and its end of turn) and pixel_values.
+    The images are processed once: the answer starts after the last assistant header of the chat."""
     images = sample.load_images()
     prompt = processor.apply_chat_template(sample.messages(), add_generation_prompt=True, tokenize=False)
-    prompt_length = len(processor(images=images or None, text=prompt, max_patches=max_tiles)["input_ids"][0])
     encoded = processor(images=images or None, text=prompt + sample.answer + END_OF_TURN, return_tensors="pt",
                         max_patches=max_tiles)
     ids = encoded["input_ids"][0]
+    prompt_length = _answer_start(ids, _assistant_header(processor, sample.messages(), prompt))
+    if prompt_length is None:  # a template without a recognisable header: tokenize the prompt alone
+        prompt_length = len(processor(images=images or None, text=prompt, max_patches=max_tiles)["input_ids"][0])
     labels = ids.clone()
     labels[:prompt_length] = -100
     pixels = encoded.get("pixel_values") if images else None
     return {"ids": ids, "labels": labels, "pixels": None if pixels is None else pixels.to(device, dtype)}
+
+
+def _assistant_header(processor, messages: list[dict], prompt: str) -> list[int]:
+    """The token ids the chat template adds to open the assistant's turn ("<|im_start|>assistant\n")."""
+    plain = processor.apply_chat_template(messages, add_generation_prompt=False, tokenize=False)
+    if not prompt.startswith(plain) or len(prompt) == len(plain):
+        return []
+    return processor.tokenizer(prompt[len(plain):], add_special_tokens=False)["input_ids"]
+
+
+def _answer_start(ids, header: list[int]) -> int | None:
+    """Where the answer begins: just after the header's last occurrence in ids."""
+    width = len(header)
+    if not width:
+        return None
+    row = ids.tolist()
+    for start in range(len(row) - width, -1, -1):
+        if row[start:start + width] == header:
+            return start + width
+    return None
 
 
 SHARED_PREFIX_MIN = 32  # a common prefix shorter than this is not worth a forward pass of its own
