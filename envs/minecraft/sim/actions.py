@@ -169,19 +169,20 @@ class StructuredActions:
     # finding and moving
 
     def find(self, names: list[str], radius: int = SEARCH_RADIUS,
-             exclude: set[tuple[int, int, int]] | frozenset = frozenset()) -> tuple[int, int, int] | None:
-        """The nearest such block the player has seen; height differences count triple (climbing is
-        dearer than walking)."""
+             exclude: set[tuple[int, int, int]] | frozenset = frozenset(),
+             height: int | None = None) -> tuple[int, int, int] | None:
+        """The nearest such block the player has seen within `radius` (and `height` up or down: the
+        radius unless given); height differences count triple (climbing is dearer than walking)."""
         x, y, z = self.player.cell()
-        box = self.engine.seen.box(x - radius, y - radius, z - radius, 2 * radius + 1, 2 * radius + 1,
-                                   2 * radius + 1)
+        up = radius if height is None else height
+        box = self.engine.seen.box(x - radius, y - up, z - radius, 2 * radius + 1, 2 * up + 1, 2 * radius + 1)
         cells = np.argwhere(np.isin(box, [ID[n] for n in names]))
         if len(cells) == 0:
             return None
-        offsets = cells - radius
+        offsets = cells - (radius, up, radius)
         cost = offsets[:, 0] ** 2 + offsets[:, 2] ** 2 + 9 * offsets[:, 1] ** 2
         for index in np.argsort(cost, kind="stable"):
-            cell = (int(cells[index, 0]) + x - radius, int(cells[index, 1]) + y - radius,
+            cell = (int(cells[index, 0]) + x - radius, int(cells[index, 1]) + y - up,
                     int(cells[index, 2]) + z - radius)
             if cell not in exclude:
                 return cell

@@ -1,10 +1,13 @@
 """Looking for a block (or a mob) underground: walk the caves the player can see into, tunnel
 where there are none.
 
-At each stop the search first walks (without digging) to the nearest known place to stand that
-has unseen cells beside it, at about the level it searches, looking around on the way and there;
-when no such place is in reach, it tunnels: depth-first over a grid of nodes TUNNEL_LEG blocks
-apart at that level, digging a two-high tunnel to an unvisited neighbour node, going on from
+A block of the kind seen before (while looking for something else) and out of sight now is
+remembered: the search first goes back to the nearest one within RECALL_RADIUS. Then, at each
+stop, it walks (without digging) to the nearest known place to stand that has unseen cells
+beside it, at about the level it searches, looking around on the way and there; when no such
+place is in reach, it tunnels: depth-first over a grid of nodes TUNNEL_LEG blocks apart at that
+level, digging a two-high tunnel to an unvisited neighbour node (the one with the most cells
+never seen around it first, so a new search does not dig where an old one did), going on from
 there, and walking back through its tunnels when a node has no way on. Tunnels never go towards
 lava, water or a drop.
 """
@@ -14,7 +17,10 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from envs.minecraft.sim.navigation import KnownGrid
+from envs.minecraft.sim.sight import UNKNOWN
 
 if TYPE_CHECKING:
     from envs.minecraft.sim.actions import StructuredActions
@@ -25,6 +31,9 @@ CAVE_LEVEL_BAND = 6  # cave floors this far above or below the search level coun
 CAVE_WALKS = 12  # walks to cave openings at one stop
 CAVE_GOALS = 48  # nearest openings tried at once
 CAVE_PATH_LIMIT = 3000
+RECALL_RADIUS = 96  # how far back a remembered block is worth walking to
+RECALL_HEIGHT = 16
+RECALL_TRIES = 3
 
 
 class UndergroundSearch:
@@ -42,6 +51,8 @@ class UndergroundSearch:
     def run(self) -> tuple[bool, bool]:
         """The search; returns (found, got anywhere)."""
         headings = ((1, 0), (0, 1), (-1, 0), (0, -1))
+        if self.go_to_remembered():
+            return True, True
         start = self.actions.player.cell()
         if self.walk_caves():
             return True, True
@@ -52,6 +63,7 @@ class UndergroundSearch:
             i, j = stack[-1]
             options = [(i + dx, j + dz) for dx, dz in headings if (i + dx, j + dz) not in visited]
             self.engine.rng.shuffle(options)
+            options.sort(key=lambda node: -self._unseen_around(start, node))  # new ground first (ties: shuffled)
             moved = False
             for node in options:
                 visited.add(node)
@@ -69,6 +81,30 @@ class UndergroundSearch:
                 if stack:  # back through the tunnel already dug
                     self._tunnel_to(start, stack[-1])
         return False, moved_any
+
+    def go_to_remembered(self) -> bool:
+        """Go back to such a block seen earlier but out of sight now (passed while looking for something
+        else): the nearest one remembered within RECALL_RADIUS, through the tunnels and caves known."""
+        if not self.names:
+            return False
+        actions = self.actions
+        for _ in range(RECALL_TRIES):
+            target = actions.find(self.names, radius=RECALL_RADIUS, height=RECALL_HEIGHT, exclude=actions.unreachable)
+            if target is None or not self._time_left():
+                return False
+            reached, _ = actions.go_next_to(target, self.object)
+            if reached and actions._sees(self.object, self.names):
+                return True
+            actions.unreachable.add(target)
+        return False
+
+    def _unseen_around(self, start: tuple[int, int, int], node: tuple[int, int]) -> int:
+        """How many cells the player has never seen around a node at the search level: an earlier
+        search's tunnels (or a cave walked) there leave few, so the search heads for new ground."""
+        x, z = start[0] + node[0] * TUNNEL_LEG, start[2] + node[1] * TUNNEL_LEG
+        half = TUNNEL_LEG // 2
+        box = self.engine.seen.box(x - half, self.level - 2, z - half, 2 * half + 1, 6, 2 * half + 1)
+        return int(np.count_nonzero(box == UNKNOWN))
 
     def _time_left(self) -> bool:
         return self.engine.steps < self.budget and not self.engine.exhausted and not self.tool_broke

@@ -67,3 +67,28 @@ def test_a_mob_behind_a_wall_is_out_of_view():
     eye = engine.eye()
     assert in_view(world, eye, (2.5, 41.0, 2.5))
     assert not in_view(world, eye, (6.5, 41.0, 0.5))
+
+
+def test_a_diamond_seen_earlier_and_left_behind_is_walked_back_to():
+    """The seen map is the player's memory: a diamond passed in a tunnel wall while looking for
+    something else, 45 blocks back, is out of sight (mine refuses) but explore goes back to it
+    through the tunnel already dug, breaking nothing on the way."""
+    world = solid_world()
+    carve(world, (-1, 40, -1), (50, 41, 0))  # a straight two-high tunnel
+    world.set(45, 41, 1, ID["diamond_ore"])  # in its wall
+    engine = engine_at(world, (0, 40, 0), iron_pickaxe=1, stone_pickaxe=1)
+    for x in range(0, 48, 4):  # walked along it, looking around
+        engine.player.x = x + 0.5
+        engine.look()
+    assert engine.seen.get(45, 41, 1) == ID["diamond_ore"]
+    engine.player.x = 0.5  # and back to its start
+    actions = StructuredActions(engine)
+    refused = actions.execute(StructuredAction(name="mine", args={"object": "diamond_ore", "tool": "iron_pickaxe"}))
+    assert refused.feedback == "cannot mine diamond_ore: none seen within 32 blocks; explore first"
+    actions.execute(StructuredAction(name="equip", args={"object": "stone_pickaxe"}))
+    found = actions.execute(StructuredAction(name="explore", args={"object": "diamond_ore",
+                                                                    "strategy": "underground"}))
+    assert found.success and found.inventory_delta == {}  # walked, dug nothing
+    assert abs(engine.player.cell()[0] - 45) <= 4
+    mined = actions.execute(StructuredAction(name="mine", args={"object": "diamond_ore", "tool": "iron_pickaxe"}))
+    assert mined.success and mined.inventory_delta["diamond"] == 1
