@@ -110,9 +110,9 @@ def _answer_start(ids, header: list[int]) -> int | None:
 SHARED_PREFIX_MIN = 32  # a common prefix shorter than this is not worth a forward pass of its own
 
 
-def shared_prefix(encoded: list[dict], image_ids: set[int]) -> int:
+def shared_prefix(encoded: list[dict], image_token_id: int | None) -> int:
     """How many leading tokens every row of the batch has in common (the system prompt and the start
-    of the user turn), stopping before the first image token: image placeholders share ids but not
+    of the user turn), stopping before the first image placeholder: placeholders share an id but not
     the features that replace them."""
     import torch
 
@@ -123,14 +123,13 @@ def shared_prefix(encoded: list[dict], image_ids: set[int]) -> int:
     same = (rows == rows[:1]).all(dim=0)
     prompt = min(int((e["labels"] == -100).sum()) for e in encoded)
     length = int(same.long().cumprod(0).sum())
-    for index, token in enumerate(rows[0, :length].tolist()):
-        if token in image_ids:
-            length = index
-            break
+    images = (rows[0, :length] == image_token_id).nonzero()
+    if len(images):
+        length = int(images[0, 0])
     return min(length, prompt - 1)
 
 
-def batch_loss(model, encoded: list[dict], pad_id: int, device, image_ids: frozenset[int] = frozenset()):
+def batch_loss(model, encoded: list[dict], pad_id: int, device):
     """The mean cross-entropy over the batch's answer tokens.
 
     The prefix every row shares (the system prompt, about half of a driving sample's tokens) goes
@@ -141,8 +140,7 @@ def batch_loss(model, encoded: list[dict], pad_id: int, device, image_ids: froze
     import torch
     from transformers import DynamicCache
 
-    stops = set(image_ids) | {getattr(getattr(model, "config", None), "image_token_id", None)}
-    prefix = shared_prefix(encoded, {i for i in stops if i is not None})
+    prefix = shared_prefix(encoded, model.config.image_token_id)
     if prefix < SHARED_PREFIX_MIN:
         prefix = 0
     rests = [len(e["ids"]) - prefix for e in encoded]
@@ -171,13 +169,6 @@ def batch_loss(model, encoded: list[dict], pad_id: int, device, image_ids: froze
     targets = labels[:, width - answer:].to(device)  # what each kept position but the last predicts
     return torch.nn.functional.cross_entropy(logits[:, :-1].reshape(-1, logits.shape[-1]).float(),
                                              targets.reshape(-1), ignore_index=-100)
-
-
-def image_token_ids(tokenizer) -> frozenset[int]:
-    """The ids of the image placeholder tokens (<img>, <IMG_CONTEXT>, </img>) the tokenizer knows."""
-    names = ("<img>", "<IMG_CONTEXT>", "</img>", "<image>")
-    ids = {tokenizer.convert_tokens_to_ids(name) for name in names if name in tokenizer.get_vocab()}
-    return frozenset(int(i) for i in ids if i is not None)
 
 
 def warmup_then_decay(total: int, warmup_share: float = 0.03):
@@ -236,7 +227,6 @@ def train(settings: TrainSettings, directory, training: list, held: list, out: P
     processor = load_processor(directory)
     tokenizer = processor.tokenizer
     pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
-    image_ids = image_token_ids(tokenizer)
     model = InternVLForConditionalGeneration.from_pretrained(directory.path, local_files_only=True, dtype=dtype)
     if settings.freeze_vision:
         for parameter in model.model.vision_tower.parameters():
@@ -294,7 +284,7 @@ def train(settings: TrainSettings, directory, training: list, held: list, out: P
             for step in range(state["step"], steps_per_epoch):
                 chunk = order[step * settings.batch:(step + 1) * settings.batch]
                 loss = batch_loss(model, [encode(s, processor, settings.max_tiles, device, dtype) for s in chunk],
-                                  pad_id, device, image_ids)
+                                  pad_id, device)
                 loss.backward()
                 optimizer.step()
                 schedule.step()
@@ -303,7 +293,7 @@ def train(settings: TrainSettings, directory, training: list, held: list, out: P
                 progress.update(bar, advance=1, loss=f"{loss.item():.4f}", epoch=state["epoch"] + 1)
                 if state["global_step"] % save_every == 0:
                     save_resumable()
-            validation = evaluate_loss(model, held, processor, settings, pad_id, device, dtype, image_ids)
+            validation = evaluate_loss(model, held, processor, settings, pad_id, device, dtype)
             state["log"].append({"epoch": state["epoch"] + 1, "train_loss": loss.item(),
                                  "validation_loss": validation, "wall_s": round(time.perf_counter() - started, 1)})
             progress.console.print(f"epoch {state['epoch'] + 1}: train loss {loss.item():.4f}, validation loss "
@@ -316,8 +306,7 @@ def train(settings: TrainSettings, directory, training: list, held: list, out: P
     return 0
 
 
-def evaluate_loss(model, held: list, processor, settings: TrainSettings, pad_id: int, device, dtype,
-                  image_ids: frozenset[int] = frozenset()) -> float | None:
+def evaluate_loss(model, held: list, processor, settings: TrainSettings, pad_id: int, device, dtype) -> float | None:
     import torch
 
     if not held:
@@ -328,7 +317,7 @@ def evaluate_loss(model, held: list, processor, settings: TrainSettings, pad_id:
         for start in range(0, len(held), settings.batch):
             chunk = held[start:start + settings.batch]
             losses.append(float(batch_loss(model, [encode(s, processor, settings.max_tiles, device, dtype)
-                                                   for s in chunk], pad_id, device, image_ids)) * len(chunk))
+                                                   for s in chunk], pad_id, device)) * len(chunk))
     model.train()
     return sum(losses) / len(held)
 

@@ -192,7 +192,8 @@ def build_parser():
     parser.add_argument("--text-width", type=int, default=64, help="the language model's hidden size")
     parser.add_argument("--text-depth", type=int, default=2, help="the language model's layers")
     parser.add_argument("--corpus", metavar="DATA", help="train the tokenizer on this agents.data folder's texts")
-    parser.add_argument("--vocab", type=int, default=1200, help="the tokenizer's vocabulary size (256 to 65536)")
+    parser.add_argument("--vocab", type=int, default=1200,
+                        help="the tokenizer's vocabulary size (263: the bytes and special tokens, to 65536)")
     return parser
 
 

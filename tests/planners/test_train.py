@@ -137,11 +137,10 @@ def test_the_batched_answer_loss_is_the_models_own_loss(driving_data, random_int
     from planners.mllm.model_dir import inspect_model_dir
     from planners.mllm.processor import load_processor
     from planners.sft_data import read_sft_samples
-    from planners.train import batch_loss, encode, image_token_ids, shared_prefix
+    from planners.train import batch_loss, encode, shared_prefix
 
     processor = load_processor(inspect_model_dir(str(random_internvl)))
     model = InternVLForConditionalGeneration.from_pretrained(random_internvl, local_files_only=True)
-    image_ids = image_token_ids(processor.tokenizer)
     samples = read_sft_samples(driving_data)[:3]
     encoded = [encode(s, processor, 1, "cpu", torch.float32) for s in samples]
     longer = encode(samples[1].__class__(**{**vars(samples[1]), "user": samples[1].user + " Hurry, please."}),
@@ -150,15 +149,14 @@ def test_the_batched_answer_loss_is_the_models_own_loss(driving_data, random_int
     trimmed = [encoded[0], {**encoded[1], "ids": encoded[1]["ids"][2:], "labels": encoded[1]["labels"][2:]},
                encoded[2]]
     assert len({len(e["ids"]) for e in shared}) > 1
-    prefix = shared_prefix(shared, set(image_ids))
+    prefix = shared_prefix(shared, model.config.image_token_id)
     system = processor.tokenizer(processor.apply_chat_template(samples[0].messages()[:1], tokenize=False))
     assert prefix >= len(system["input_ids"])  # the whole system turn is shared, the images are not
-    assert shared_prefix(trimmed, set(image_ids)) == 0
+    assert shared_prefix(trimmed, model.config.image_token_id) == 0
     pad = processor.tokenizer.pad_token_id
     with torch.inference_mode():
         for batch in (shared, trimmed):
-            assert float(batch_loss(model, batch, pad, "cpu", image_ids)) == pytest.approx(_alone(model, batch),
-                                                                                        rel=1e-5)
+            assert float(batch_loss(model, batch, pad, "cpu")) == pytest.approx(_alone(model, batch), rel=1e-5)
 
 
 def test_the_learning_rate_warms_up_then_decays_to_zero():
