@@ -56,14 +56,16 @@ def data_corpus(data: str | Path) -> list[str]:
 
 
 def build_tokenizer(vocab_size: int = 1200, texts: list[str] | None = None):
-    """Byte-level BPE trained on `texts` (default: the driving system prompt and filler words), digits
-    split one by one before merging as Qwen2's tokenizer does (so 17 and 71 share their digits)."""
+    """Byte-level BPE trained on `texts`, digits split one by one before merging as Qwen2's tokenizer
+    does (so 17 and 71 share their digits); without `texts`, the test model's tokenizer as it always was
+    (the driving system prompt and filler words, digits merged like any other bytes)."""
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
     from transformers import PreTrainedTokenizerFast
 
     bpe = Tokenizer(models.BPE())
-    bpe.pre_tokenizer = pre_tokenizers.Sequence([pre_tokenizers.Digits(individual_digits=True),
-                                                 pre_tokenizers.ByteLevel(add_prefix_space=False)])
+    byte_level = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    bpe.pre_tokenizer = byte_level if texts is None else \
+        pre_tokenizers.Sequence([pre_tokenizers.Digits(individual_digits=True), byte_level])
     bpe.decoder = decoders.ByteLevel()
     trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=list(SPECIAL_TOKENS),
                                   initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
