@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections import Counter
 import time
 from pathlib import Path
 
@@ -74,6 +75,7 @@ class MinecraftResults:
             "success_rate": success_rate,
             "mean_steps": sum(r["steps"] for r in self.records) / count if count else 0.0,
             "deaths": sum(bool(r.get("died")) for r in self.records),
+            "deaths_by": dict(Counter(r.get("death_cause") or "unknown" for r in self.records if r.get("died"))),
             "mean_planner_queries": sum(r["planner_queries"] for r in self.records) / count if count else 0.0,
             "mean_actions": sum(r["actions"] for r in self.records) / count if count else 0.0,
             "repairs": sum(r["repairs"] for r in self.records), "fallbacks": sum(r["fallbacks"] for r in self.records),
@@ -169,6 +171,9 @@ def _print_table(console: Console, aggregate: dict) -> None:
     console.print(table)
     line = (f"mean steps {aggregate['mean_steps']:.0f}, mean planner queries {aggregate['mean_planner_queries']:.1f}, "
             f"{aggregate['fallbacks']} fallbacks, {aggregate['invalid_actions']} invalid actions")
+    if aggregate.get("deaths"):
+        line += f", {aggregate['deaths']} deaths (" + ", ".join(
+            f"{count} {cause}" for cause, count in sorted(aggregate.get("deaths_by", {}).items())) + ")"
     if "tech_tree_coverage" in aggregate:
         line += f", tech-tree coverage {100 * aggregate['tech_tree_coverage']:.1f}%"
     console.print(line)

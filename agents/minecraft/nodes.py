@@ -42,7 +42,7 @@ def initial_state(task_id: str, goal: str, count: int) -> MinecraftState:
                           plan=[], achieved_with=[], last_action=None, last_result={}, planner_queries=0, repairs=0,
                           fallbacks=0, invalid_actions=0, actions=0, steps=0, milestones={}, unfound=[], current=None,
                           reached=False, next_id=0, trail=[], trail_offset=0, trail_start={}, subtree_tried=[],
-                          done=False, success=False, reason="", run_id=uuid.uuid4().hex)
+                          replay_gained={}, done=False, success=False, reason="", run_id=uuid.uuid4().hex)
 
 
 def _entries(tree: SubGoal, nesting: int, first_id: int) -> list[dict]:
@@ -112,6 +112,9 @@ def plan(state: MinecraftState, runtime: Runtime[MinecraftResources]) -> dict:
     achieved_with = [] if changed else state["achieved_with"]
     trail_start, tried = dict(state["trail_start"]), list(state["subtree_tried"])
     remembered = None
+    if changed and current is not None and current.get("whole_subtree"):
+        agenda = _past_the_replay(agenda, current, state.get("replay_gained", {}))
+        entry = agenda[0]
     if changed:
         for opened in entry["opens"]:
             trail_start.setdefault(opened, state["trail_offset"] + len(state["trail"]))
@@ -142,11 +145,22 @@ def plan(state: MinecraftState, runtime: Runtime[MinecraftResources]) -> dict:
     actions = [a.model_dump() for a in answer.action_list]
     _emit(resources, "plan", {"subgoal": entry, "explanation": answer.explanation, "actions": actions,
                               "status": status})
-    return {"agenda": agenda, "current": entry, "queries": queries, "failures": failures,
+    return {"agenda": agenda, "current": entry, "queries": queries, "failures": failures, "replay_gained": {},
             "achieved_with": achieved_with, "trail_start": trail_start, "subtree_tried": tried,
             "plan": actions, "planner_queries": state["planner_queries"] + 1,
             "repairs": state["repairs"] + (status == "repaired"),
             "fallbacks": state["fallbacks"] + (status == "fallback")}
+
+
+def _past_the_replay(agenda: list[dict], replayed: dict, gained: dict[str, int]) -> list[dict]:
+    """A remembered whole-subtree plan that failed part-way: the leading sub-goals whose items it already
+    obtained in full (used up since, maybe, as logs become planks) are not obtained again; planning goes
+    on sub-goal by sub-goal from the first one it did not get to (never past the subtree's own goal)."""
+    skip = 0
+    while skip < len(agenda) - 1 and agenda[skip]["id"] != replayed["id"] and \
+            gained.get(agenda[skip]["object"], 0) >= agenda[skip]["count"]:
+        skip += 1
+    return agenda[skip:]
 
 
 def _remembered_subtree(entry: dict, agenda: list[dict], tried: list[str],
@@ -186,7 +200,13 @@ def execute(state: MinecraftState, runtime: Runtime[MinecraftResources]) -> dict
     line = f"{observation.step:5d} {action.name}({args}) -> {'ok' if result['success'] else 'FAILED'}: " \
            f"{result['feedback']}"
     resources.journal.append(state["actions"], action.model_dump(), line)
+    gained = dict(state.get("replay_gained", {}))
+    if (state.get("current") or {}).get("whole_subtree"):  # what a remembered whole-subtree plan has got so far
+        for item, delta in (result.get("inventory_delta") or {}).items():
+            for name in {item, group_of(item)} if delta > 0 else ():
+                gained[name] = gained.get(name, 0) + delta
     return {"plan": state["plan"][1:], "last_action": action.model_dump(), "last_result": result,
+            "replay_gained": gained,
             "actions": state["actions"] + 1, "steps": observation.step, "milestones": milestones,
             "invalid_actions": state["invalid_actions"] + bool(result.get("invalid"))}
 

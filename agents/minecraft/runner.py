@@ -168,6 +168,7 @@ def run_task(task: MinecraftTaskSpec, options: MinecraftOptions, on_event=None, 
         "inventory": observation.inventory, "wall_s": time.perf_counter() - started,
         "resumed_from_action": replayed, "interrupted": interrupted,
         "life": observation.life, "food": observation.food, "died": observation.life <= 0,
+        "death_cause": getattr(env, "death_cause", None) if observation.life <= 0 else None,
         "break_speed": options.break_speed, "start_time": start_time,
         "perception": getattr(env, "perception", "unknown"),
     }

@@ -35,6 +35,7 @@ class MinecraftState(TypedDict, total=False):
     trail_offset: int  # how many successful actions came before trail[0]
     trail_start: dict[str, int]  # agenda id -> the successful-action count at which its subtree began
     subtree_tried: list[str]  # agenda ids from which a remembered whole-subtree plan was tried
+    replay_gained: dict[str, int]  # items (and item groups) obtained so far by the whole-subtree plan being replayed
     next_id: int  # the next agenda id
     last_result: dict
     planner_queries: int

@@ -51,6 +51,31 @@ def _act(name: str, expectation: str = "", **args) -> StructuredAction:
     return StructuredAction(name=name, args=args, expectation=expectation)
 
 
+def _dug_down_from_here(actions: list[StructuredAction], context: PlanContext) -> list[StructuredAction]:
+    """A remembered plan's digging down was to levels of another world (its surface, where its player
+    stood): drop it, and dig down as this player needs before the first search or mining of each
+    underground target: to an ore's depth when well above it, 4 blocks when no stone is in sight."""
+    y_level, below_ground = context.y_level, context.seen_blocks.get("stone", 0) > 0
+    tool = context.equipped
+    adapted = []
+    for action in actions:
+        if action.name == "dig_down":
+            continue
+        if action.name == "equip":
+            tool = action.args.get("object", tool)
+        target = action.args.get("object")
+        if action.name in ("explore", "mine") and target in UNDERGROUND:
+            depth = ORE_DEPTH.get(target)
+            if depth is not None and y_level > depth + 4:
+                adapted.append(_act("dig_down", f"at y={depth}", ylevel=depth, tool=tool))
+                y_level, below_ground = depth, True
+            elif not below_ground:
+                adapted.append(_act("dig_down", "reach stone", ylevel=y_level - 4, tool=tool))
+                y_level, below_ground = y_level - 4, True
+        adapted.append(action)
+    return adapted
+
+
 class RuleBasedActionPlanner:
     name = "rule"
 
@@ -66,11 +91,14 @@ class RuleBasedActionPlanner:
         return method[goal.method](context)
 
     def _adapt(self, context: PlanContext) -> list[StructuredAction]:
-        """A remembered plan for this inventory: a group name ('planks') becomes the kind the logs held
-        make, and the final mining action repeats until the sub-goal's count is reached."""
+        """A remembered plan for this inventory and this place: a group name ('planks') becomes the kind
+        the logs held make, digging down goes to the levels this player needs (the remembered run's
+        were another world's), and the final mining action repeats until the sub-goal's count is
+        reached."""
         goal = context.sub_goal
         actions = [a.model_copy(update={"args": {k: _concrete(v, context.inventory) for k, v in a.args.items()}})
                    for a in context.reference_plan]
+        actions = _dug_down_from_here(actions, context)
         last = actions[-1]
         if goal.method == "mine" and last.name == "mine":
             have = held(context.inventory, goal.object)

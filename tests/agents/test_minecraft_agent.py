@@ -9,9 +9,11 @@ import imageio.v3 as iio
 import pytest
 
 from agents.minecraft.graph import build_minecraft_graph
-from agents.minecraft.nodes import SUBTREE_KEY
+from agents.minecraft.nodes import SUBTREE_KEY, _entries, _past_the_replay
 from agents.minecraft.runner import MinecraftOptions, run_task
+from envs.minecraft.sim.rules import rules
 from memory.plan_memory import PlanMemory
+from planners.minecraft.decomposer import KnowledgeGraphDecomposer
 from scenarios.minecraft.tasks import item_task, obtain_diamond
 from tests.conftest import REPO
 
@@ -38,9 +40,9 @@ def test_a_diamond_from_scratch_and_the_memory_it_leaves(tmp_path):
     assert "- 1 diamond: mine diamond_ore with iron_pickaxe" in record["tree"]
     assert "- 12 log: mine oak_log" in record["tree"] or "12 log" not in record["tree"]  # gathered once
     memory = PlanMemory(memory_file)
-    diamond_plan = memory.reference_plan("diamond")  # tunnel with a stone pickaxe, mine with the iron one
+    diamond_plan = memory.reference_plan("diamond")  # dig with a stone pickaxe, mine with the iron one
     names = [a["name"] for a in diamond_plan]
-    assert names[-2:] == ["explore", "mine"] and "equip" in names
+    assert names[-1] == "mine" and "equip" in names
     assert diamond_plan[names.index("equip")]["args"]["object"] == "stone_pickaxe"
     assert diamond_plan[-1]["args"]["tool"] == "iron_pickaxe"
     assert memory.reference_plan("wooden_pickaxe") == [
@@ -202,3 +204,17 @@ def test_an_env_without_the_protocol_is_refused_by_name():
 
     with pytest.raises(UserInputError, match="missing observe, close"):
         check_env(HalfEnv())
+
+
+def test_a_failed_whole_subtree_replay_goes_on_from_the_first_sub_goal_it_did_not_get_to():
+    tree = KnowledgeGraphDecomposer(rules()).decompose("iron_pickaxe", 1).gather_upfront()
+    agenda = _entries(tree, 0, 0)
+    replayed = {**agenda[-1], "whole_subtree": True}
+    # the replay got the logs (made into planks since), the wooden and stone pickaxes and 1 of 3 iron ore
+    gained = {"log": 12, "oak_log": 12, "planks": 40, "oak_planks": 40, "stick": 8, "crafting_table": 1,
+              "wooden_pickaxe": 1, "cobblestone": 11, "stone_pickaxe": 1, "iron_ore": 1}
+    rest = _past_the_replay(agenda, replayed, gained)
+    assert (rest[0]["object"], rest[0]["count"]) == ("iron_ore", 3) and rest[-1] == agenda[-1]
+    assert _past_the_replay(agenda, replayed, {}) == agenda  # it failed at once: everything is still to do
+    everything = {e["object"]: 99 for e in agenda}
+    assert _past_the_replay(agenda, replayed, everything) == [agenda[-1]]  # never past the subtree's own goal

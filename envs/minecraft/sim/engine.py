@@ -104,6 +104,8 @@ class Engine:
         self._next_break = 0  # the first tick the next block may take damage on (the pause after a break)
         self.broken_tools: list[str] = []  # tools that wore out, in order
         self.damage_taken = 0.0
+        self.damage_by: dict[str, float] = {}  # damage taken by its cause: a mob's kind, lava, falling, starving
+        self.death_cause: str | None = None
         self.frame_every: int | None = None  # ticks between first-person frames kept for a video (None: none)
         self.frames: list[np.ndarray] = []
 
@@ -134,7 +136,8 @@ class Engine:
     def _tick_world(self) -> None:
         """One tick of everything but the player's own action: mobs, fluids, lava, hunger."""
         player = self.player
-        self.hurt(self.mobs.tick(self.steps, self.time_of_day, player))
+        for kind, damage in self.mobs.tick(self.steps, self.time_of_day, player).items():
+            self.hurt(damage, kind)
         if self.steps % ATTACK_COOLDOWN_TICKS == 0 and player.health > 0:
             attackers = self.mobs.attackers(*player.cell())
             if attackers:
@@ -144,9 +147,13 @@ class Engine:
         feet = player.cell()
         if LAVA in (self.world.get(*feet), self.world.get(feet[0], feet[1] + 1, feet[2])) and \
                 self.steps % LAVA_EVERY_TICKS == 0:
-            self.hurt(LAVA_DAMAGE)
+            self.hurt(LAVA_DAMAGE, "lava")
         if player.health > 0:
-            player.health = min(max(player.health + player.hunger.tick(player.health), 0.0), 20.0)
+            change = player.hunger.tick(player.health)
+            if change < 0:
+                self.hurt(-change, "starving", exhausts=False)
+            else:
+                player.health = min(player.health + change, 20.0)
         if self.frame_every and self.steps % self.frame_every == 0:
             self.frames = self.frames[-(MAX_KEPT_FRAMES - 1):] + [self.picture()]
 
@@ -173,11 +180,15 @@ class Engine:
             self.player.inventory.add(item, count)
         return loot
 
-    def hurt(self, damage: float) -> None:
-        if damage > 0:
+    def hurt(self, damage: float, cause: str, exhausts: bool = True) -> None:
+        if damage > 0 and self.player.health > 0:
             self.damage_taken += damage
+            self.damage_by[cause] = self.damage_by.get(cause, 0.0) + damage
             self.player.health = max(self.player.health - damage, 0.0)
-            self.player.hunger.exhaust(EXHAUSTION["damage"])
+            if exhausts:
+                self.player.hunger.exhaust(EXHAUSTION["damage"])
+            if self.player.health <= 0:
+                self.death_cause = cause
 
     def seen_if_near(self, cell: tuple[int, int, int]) -> None:
         """A change next to the player is seen at once (fluid pouring in)."""
@@ -416,7 +427,7 @@ class Engine:
                 player.vy, player.on_ground = 0.0, True
                 fall = (player.fall_start or new_y) - new_y
                 if fall > 3.0 and world.get(x, math.floor(new_y), z) != WATER:
-                    self.hurt(math.ceil(fall - 3.0))
+                    self.hurt(math.ceil(fall - 3.0), "falling")
                 player.fall_start = None
             elif new_y > player.y and not world.passable(x, math.floor(new_y + 1.8), z):
                 player.vy = 0.0

@@ -54,7 +54,12 @@ class EmbeddedMinecraft:
         dead = self.engine.player.health <= 0
         return StepResult[MinecraftObservation](
             observation=observation, terminated=dead, truncated=self.engine.exhausted,
-            info={"result": result.model_dump(), "died": dead})
+            info={"result": result.model_dump(), "died": dead, "death_cause": self.death_cause})
+
+    @property
+    def death_cause(self) -> str | None:
+        """What dealt the last blow: a mob's kind, "lava", "falling" or "starving"; None while alive."""
+        return None if self.engine is None else self.engine.death_cause
 
     def take_frames(self) -> list[np.ndarray]:
         """The first-person frames rendered since the last call (one every 2 s of game time)."""

@@ -128,14 +128,14 @@ class MobManager:
             kinds = ("squid", "cod", "tropical_fish", "pufferfish") if warm else ("squid", "cod", "salmon")
             self._spawn(rng.choice(kinds), mx, SEA_LEVEL - 1, mz)
 
-    def tick(self, step: int, time_of_day: int, player) -> float:
-        """Advance mobs one tick; returns the damage dealt to the player."""
+    def tick(self, step: int, time_of_day: int, player) -> dict[str, float]:
+        """Advance mobs one tick; returns the damage dealt to the player, by the kind of mob that dealt it."""
         px, py, pz = player.cell()
-        damage = 0.0
+        damage: dict[str, float] = {}
         for mob in list(self.mobs.values()):
             if mob.kind in SHOOTERS and step % SHOT_EVERY_TICKS == mob.id % SHOT_EVERY_TICKS and \
                     _distance(mob, px, py, pz) <= SHOT_RANGE and self._sees(mob, player):
-                damage += HOSTILE_DAMAGE[mob.kind]
+                damage[mob.kind] = damage.get(mob.kind, 0.0) + HOSTILE_DAMAGE[mob.kind]
         if step % MOVE_EVERY_TICKS:
             return damage
         if sum(m.hostile for m in self.mobs.values()) < HOSTILE_CAP:
@@ -150,10 +150,11 @@ class MobManager:
                 continue
             if abs(mob.x - px) + abs(mob.z - pz) <= 1 and abs(mob.y - py) <= 1:
                 if mob.kind == "creeper":
-                    damage += explosion_damage(math.dist((mob.x, mob.y, mob.z), (px, py, pz)))
+                    damage[mob.kind] = damage.get(mob.kind, 0.0) + \
+                        explosion_damage(math.dist((mob.x, mob.y, mob.z), (px, py, pz)))
                     del self.mobs[mob.id]  # it explodes
                 elif mob.kind not in SHOOTERS:
-                    damage += HOSTILE_DAMAGE[mob.kind]
+                    damage[mob.kind] = damage.get(mob.kind, 0.0) + HOSTILE_DAMAGE[mob.kind]
                 continue
             if not self._chase(mob, (px, py, pz)):
                 mob.lost_until = step + LOST_TICKS

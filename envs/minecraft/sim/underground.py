@@ -67,6 +67,7 @@ class UndergroundSearch:
             moved = False
             for node in options:
                 visited.add(node)
+                before = self.actions.player.cell()
                 found, reached = self._tunnel_to(start, node)
                 if found:
                     return True, True
@@ -76,6 +77,8 @@ class UndergroundSearch:
                     if self.walk_caves():
                         return True, True
                     break
+                if self.actions.player.cell() != before and self.walk_caves():
+                    return True, True  # the tunnel stopped at an opening: a cave to walk
             if not moved:
                 stack.pop()
                 if stack:  # back through the tunnel already dug

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from envs.minecraft.sim.carvers import LAVA_LEVEL
+from envs.minecraft.sim.carvers import FLAT_FLOOR, LAVA_LEVEL, Spheres, carved_mask, chunk_worms
 from envs.minecraft.sim.palette import BLOCKS, ID
 from envs.minecraft.sim.rules import rules
 from envs.minecraft.sim.worldgen import BIOMES, CHUNK, generate_chunk
@@ -94,3 +94,25 @@ def test_an_oregen_blob_follows_the_1_16_rule_and_crosses_chunk_edges():
                 reached += int((there == ID[block]).sum())
                 assert not np.isin(there, [ID[n] for n in ("stone", "granite", "diorite", "andesite")]).any()
     assert reached > 0
+
+
+def test_a_carved_ellipsoid_has_a_flat_floor_and_counts_height_from_half_a_block_below():
+    # One tunnel ellipsoid at (8.5, 20, 8.5), radius 3: the central column carves y - 0.5 - 20 in (-0.7 * 3, 3),
+    # so y = 19..23 (a full sphere would reach y = 18); a ravine's (no flat floor) reaches y = 18.
+    one = np.array([[8.5, 20.0, 8.5]]), np.array([3.0]), np.array([3.0])
+    tunnel = carved_mask(Spheres(*one, np.array([FLAT_FLOOR])), 0, 0, 64)
+    ravine = carved_mask(Spheres(*one, np.array([-1.0])), 0, 0, 64)
+    assert np.nonzero(tunnel[8, :, 8])[0].tolist() == [19, 20, 21, 22, 23]
+    assert np.nonzero(ravine[8, :, 8])[0].tolist() == [18, 19, 20, 21, 22, 23]
+    assert not tunnel[:, :19].any() and tunnel[:, 19].sum() < tunnel[:, 20].sum()
+
+
+def test_cave_rooms_are_as_wide_as_the_games():
+    # 1.16: a room's radius is 1.5 + (1 + 6 rand), its height half of it; spheres that tall and that wide
+    # are rooms (a tunnel's are as tall as they are wide).
+    rooms = []
+    for cx in range(200):
+        worms = chunk_worms(7, cx, 0)
+        flat = np.isclose(worms.height, worms.radius * 0.5)
+        rooms += worms.radius[flat].tolist()
+    assert len(rooms) == 8 and min(rooms) >= 2.5 and max(rooms) <= 8.5
