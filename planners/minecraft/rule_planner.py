@@ -14,7 +14,8 @@ from planners.minecraft.plan import MAX_PLAN_ACTIONS, MinecraftPlan
 ORE_DEPTH = {"diamond_ore": 11, "redstone_ore": 11, "gold_ore": 28, "lapis_ore": 20, "iron_ore": 11,
              "coal_ore": 50, "granite": 50, "diorite": 50, "andesite": 50}
 UNDERGROUND = set(ORE_DEPTH) | {"stone"}
-# tunnelling wears a pickaxe out (a block a use): dig with a cheap one, keep the better one for the ore
+# tunnelling wears a pickaxe out (a block a use): tunnel with the better one (faster) until the search
+# stops at the uses it keeps for the ore, then with a cheap one
 DIGGING_PICKAXE = "stone_pickaxe"
 KEPT_FOR_THE_ORE = {"iron_pickaxe", "golden_pickaxe", "diamond_pickaxe", "netherite_pickaxe"}
 MOST_BREAKS = 64  # breaks one plan asks for (a sapling at 5 % a leaf: 20)
@@ -114,7 +115,7 @@ class RuleBasedActionPlanner:
         failures = [f.message for f in context.failures]
         underground = target in UNDERGROUND
         digger = goal.tool
-        if underground and goal.tool in KEPT_FOR_THE_ORE:
+        if underground and goal.tool in KEPT_FOR_THE_ORE and any("kept for what it mines" in m for m in failures):
             digger = DIGGING_PICKAXE
             if context.inventory.get(DIGGING_PICKAXE, 0) == 0:
                 actions.append(_act("craft", "a pickaxe to tunnel with", object=DIGGING_PICKAXE, count=1))

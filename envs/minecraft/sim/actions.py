@@ -578,6 +578,9 @@ class StructuredActions:
                 return True, f"found {object} near {self.player.cell()}"
             if search.tool_broke:
                 return False, f"tunnelled without finding {object} until the {tool} broke"
+            if search.tool_kept:
+                return False, (f"tunnelled without finding {object} until the {tool} was down to "
+                               f"{self.engine.uses_left(tool)} uses (kept for what it mines)")
             if moved or self.engine.steps >= budget or not self._pillar_up(None, blocks=UNDERGROUND_CLIMB)[0]:
                 break  # searched and found nothing; or boxed in here, so climb a little and try again
         return False, f"tunnelled without finding {object}"

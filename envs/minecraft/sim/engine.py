@@ -351,6 +351,11 @@ class Engine:
         return ActionResult(success=True, feedback=f"broke {block} and got {what}{worn}", inventory_delta=gained,
                             steps=1)
 
+    def uses_left(self, tool: str) -> int:
+        """Uses left on the tool of this kind in use (a large number for what does not wear)."""
+        durability = self.rules.item(tool).get("maxDurability")
+        return self.player.wear.left(tool, int(durability)) if durability else 1 << 30
+
     def wear(self, tool: str, uses: int) -> bool:
         """Wear the tool in hand; True when it broke (gone from the inventory, the hand emptied
         when it was the last)."""

@@ -9,7 +9,8 @@ place is in reach, it tunnels: depth-first over a grid of nodes TUNNEL_LEG block
 level, digging a two-high tunnel to an unvisited neighbour node (the one with the most cells
 never seen around it first, so a new search does not dig where an old one did), going on from
 there, and walking back through its tunnels when a node has no way on. Tunnels never go towards
-lava, water or a drop.
+lava, water or a drop; one that stops at a cave opening walks the cave. A precious tool (iron or
+better) is not dug below TOOL_RESERVE uses: the search stops there.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ CAVE_PATH_LIMIT = 3000
 RECALL_RADIUS = 96  # how far back a remembered block is worth walking to
 RECALL_HEIGHT = 16
 RECALL_TRIES = 3
+PRECIOUS = ("iron_", "diamond_", "netherite_")  # tools a search stops wearing at TOOL_RESERVE uses left
+TOOL_RESERVE = 8  # uses kept on a precious tool: enough to mine a vein of what it was kept for
 
 
 class UndergroundSearch:
@@ -43,10 +46,20 @@ class UndergroundSearch:
         self.level = actions.player.cell()[1]
         self.walked_to: set[tuple[int, int, int]] = set()
         self.tools_broken = len(self.engine.broken_tools)
+        self.tool = actions.player.equipped
 
     @property
     def tool_broke(self) -> bool:
         return len(self.engine.broken_tools) > self.tools_broken
+
+    @property
+    def tool_kept(self) -> bool:
+        """The search dug a precious tool (an iron pickaxe) down to TOOL_RESERVE uses: it stops there,
+        so the tool can still mine what it was kept for."""
+        tool = self.tool
+        if not tool or not tool.startswith(PRECIOUS) or self.actions.player.inventory[tool] < 1:
+            return False
+        return self.engine.uses_left(tool) <= TOOL_RESERVE
 
     def run(self) -> tuple[bool, bool]:
         """The search; returns (found, got anywhere)."""
@@ -110,7 +123,8 @@ class UndergroundSearch:
         return int(np.count_nonzero(box == UNKNOWN))
 
     def _time_left(self) -> bool:
-        return self.engine.steps < self.budget and not self.engine.exhausted and not self.tool_broke
+        return self.engine.steps < self.budget and not self.engine.exhausted and not self.tool_broke and \
+            not self.tool_kept
 
     def walk_caves(self) -> bool:
         """Walk to cave openings in sight, one after another; True when the block comes in sight."""

@@ -92,3 +92,22 @@ def test_a_diamond_seen_earlier_and_left_behind_is_walked_back_to():
     assert abs(engine.player.cell()[0] - 45) <= 4
     mined = actions.execute(StructuredAction(name="mine", args={"object": "diamond_ore", "tool": "iron_pickaxe"}))
     assert mined.success and mined.inventory_delta["diamond"] == 1
+
+
+def test_tunnelling_stops_with_uses_kept_on_an_iron_pickaxe_and_wears_a_stone_one_out():
+    world, engine = cave_engine()  # solid stone all round: nothing to find
+    engine.player.wear.spent["iron_pickaxe"] = 250 - 14  # 14 uses left
+    actions = StructuredActions(engine)
+    actions.execute(StructuredAction(name="equip", args={"object": "iron_pickaxe"}))
+    result = actions.execute(StructuredAction(name="explore", args={"object": "diamond_ore",
+                                                                    "strategy": "underground"}))
+    assert not result.success and result.feedback == ("tunnelled without finding diamond_ore until the iron_pickaxe "
+                                                       "was down to 8 uses (kept for what it mines)")
+    assert engine.player.inventory["iron_pickaxe"] == 1 and engine.uses_left("iron_pickaxe") == 8
+    engine.player.inventory.add("stone_pickaxe", 1)
+    engine.player.wear.spent["stone_pickaxe"] = 131 - 6
+    actions.execute(StructuredAction(name="equip", args={"object": "stone_pickaxe"}))
+    result = actions.execute(StructuredAction(name="explore", args={"object": "diamond_ore",
+                                                                    "strategy": "underground"}))
+    assert result.feedback == "tunnelled without finding diamond_ore until the stone_pickaxe broke"
+    assert engine.player.inventory["stone_pickaxe"] == 0 and engine.broken_tools == ["stone_pickaxe"]
