@@ -9,8 +9,9 @@ out), and carves an ellipsoid whose radius swells to its middle (1.5 + sin(pi * 
 width, width = 2 rand + rand, now and then three times wider) with its bottom cut flat at 0.7 of
 its height below the centre (not a ravine's); a wide one forks once, half-way or so, into two
 narrower tunnels that go on from that step. A ravine (probability 0.02) is one worm whose carved
-ellipsoids are three times as tall as they are wide. Carving replaces the ground blocks with air, and with lava at
-y <= 10 as in 1.16; a block's height is measured from half a block below it, as the game does.
+ellipsoids are three times as tall as they are wide. Carving replaces the ground blocks with air,
+and with lava at y <= 10 as in 1.16; a block's height is measured from half a block below it, as
+the game does.
 A worm can reach CARVER_RANGE chunks from where it starts, so a chunk takes the spheres of the
 worms of every chunk within that range (each chunk's worms are drawn once, from its own seed).
 """

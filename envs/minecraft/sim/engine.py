@@ -104,8 +104,7 @@ class Engine:
         self._next_break = 0  # the first tick the next block may take damage on (the pause after a break)
         self.broken_tools: list[str] = []  # tools that wore out, in order
         self.damage_taken = 0.0
-        self.damage_by: dict[str, float] = {}  # damage taken by its cause: a mob's kind, lava, falling, starving
-        self.death_cause: str | None = None
+        self.death_cause: str | None = None  # what dealt the last blow: a mob's kind, lava, falling, starving
         self.frame_every: int | None = None  # ticks between first-person frames kept for a video (None: none)
         self.frames: list[np.ndarray] = []
 
@@ -183,7 +182,6 @@ class Engine:
     def hurt(self, damage: float, cause: str, exhausts: bool = True) -> None:
         if damage > 0 and self.player.health > 0:
             self.damage_taken += damage
-            self.damage_by[cause] = self.damage_by.get(cause, 0.0) + damage
             self.player.health = max(self.player.health - damage, 0.0)
             if exhausts:
                 self.player.hunger.exhaust(EXHAUSTION["damage"])
