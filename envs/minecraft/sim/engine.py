@@ -349,16 +349,21 @@ class Engine:
         return ActionResult(success=True, feedback=f"broke {block} and got {what}{worn}", inventory_delta=gained,
                             steps=1)
 
+    def _durability(self, tool: str) -> int | None:
+        """The tool's maxDurability in minecraft-data (None for what does not wear)."""
+        durability = self.rules.item(tool).get("maxDurability")
+        return int(durability) if durability else None
+
     def uses_left(self, tool: str) -> int:
         """Uses left on the tool of this kind in use (a large number for what does not wear)."""
-        durability = self.rules.item(tool).get("maxDurability")
-        return self.player.wear.left(tool, int(durability)) if durability else 1 << 30
+        durability = self._durability(tool)
+        return self.player.wear.left(tool, durability) if durability else 1 << 30
 
     def wear(self, tool: str, uses: int) -> bool:
         """Wear the tool in hand; True when it broke (gone from the inventory, the hand emptied
         when it was the last)."""
-        durability = self.rules.item(tool).get("maxDurability")
-        if not durability or not self.player.wear.use(tool, uses, int(durability)):
+        durability = self._durability(tool)
+        if not durability or not self.player.wear.use(tool, uses, durability):
             return False
         self.player.inventory.remove(tool)
         self.broken_tools.append(tool)

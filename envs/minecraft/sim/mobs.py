@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections import deque
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
 from envs.minecraft.sim.biomes import LIFE, NAMES, WARM
@@ -131,11 +131,11 @@ class MobManager:
     def tick(self, step: int, time_of_day: int, player) -> dict[str, float]:
         """Advance mobs one tick; returns the damage dealt to the player, by the kind of mob that dealt it."""
         px, py, pz = player.cell()
-        damage: dict[str, float] = {}
+        damage: defaultdict[str, float] = defaultdict(float)
         for mob in list(self.mobs.values()):
             if mob.kind in SHOOTERS and step % SHOT_EVERY_TICKS == mob.id % SHOT_EVERY_TICKS and \
                     _distance(mob, px, py, pz) <= SHOT_RANGE and self._sees(mob, player):
-                damage[mob.kind] = damage.get(mob.kind, 0.0) + HOSTILE_DAMAGE[mob.kind]
+                damage[mob.kind] += HOSTILE_DAMAGE[mob.kind]
         if step % MOVE_EVERY_TICKS:
             return damage
         if sum(m.hostile for m in self.mobs.values()) < HOSTILE_CAP:
@@ -150,11 +150,10 @@ class MobManager:
                 continue
             if abs(mob.x - px) + abs(mob.z - pz) <= 1 and abs(mob.y - py) <= 1:
                 if mob.kind == "creeper":
-                    damage[mob.kind] = damage.get(mob.kind, 0.0) + \
-                        explosion_damage(math.dist((mob.x, mob.y, mob.z), (px, py, pz)))
+                    damage[mob.kind] += explosion_damage(math.dist((mob.x, mob.y, mob.z), (px, py, pz)))
                     del self.mobs[mob.id]  # it explodes
                 elif mob.kind not in SHOOTERS:
-                    damage[mob.kind] = damage.get(mob.kind, 0.0) + HOSTILE_DAMAGE[mob.kind]
+                    damage[mob.kind] += HOSTILE_DAMAGE[mob.kind]
                 continue
             if not self._chase(mob, (px, py, pz)):
                 mob.lost_until = step + LOST_TICKS
