@@ -7,8 +7,10 @@ rules (loot.yaml). Once a second a hostile mob may spawn 24-40 blocks from the p
 dark cell (light 7 or less, light.py: caves by day, anywhere at night) while fewer than
 HOSTILE_CAP are about; mobs move a block a second. Hostiles that sense the player (zombies 35
 blocks, the others 16) walk to it by a short breadth-first search over the cells they can stand
-in; zombies and spiders hit when next to it, skeletons shoot when they see it within 15 blocks,
-a creeper next to it explodes (the game's explosion damage for power 3 at its distance).
+in; zombies and spiders hit when next to it, skeletons shoot when they see it within 15 blocks.
+A creeper that sees the player within 3 blocks stops and swells: 30 ticks later it explodes (the
+game's explosion damage for power 3 at the player's distance then), unless the player got more
+than 7 blocks away or out of its sight, which makes it shrink back a tick a tick, as in 1.16.
 Zombies, skeletons and strays burn up under the open sky by day. A biome puts its own kind in
 the place of one drawn: husks for zombies under the desert sky, strays for skeletons under the
 snowy sky, and in swamps slimes (small ones, 4 health) where spiders would come. The player's interface strikes back
@@ -51,6 +53,9 @@ SPAWN_LIGHT = 7
 SHOT_RANGE = 15
 SHOT_EVERY_TICKS = 40
 CREEPER_POWER = 3.0
+CREEPER_IGNITES = 3.0  # blocks: a creeper this near the player (and seeing it) starts to swell
+CREEPER_SHRINKS = 7.0  # blocks: farther than this (or out of sight), it shrinks back
+CREEPER_FUSE_TICKS = 30
 CHASE_NODES = 500
 LOST_TICKS = 200  # a mob that found no way to the player tries again 10 s later
 BURNS_IN_DAYLIGHT = ("zombie", "skeleton", "stray")
@@ -70,6 +75,7 @@ class Mob:
     path: list[tuple[int, int, int]] = field(default_factory=list)  # the way to the player, next cell last
     lost_until: int = 0  # no way to the player was found: it wanders until this tick
     sheared: bool = False
+    swell: int = 0  # a creeper's ticks of swelling (it explodes at CREEPER_FUSE_TICKS)
 
     @property
     def hostile(self) -> bool:
@@ -136,6 +142,8 @@ class MobManager:
             if mob.kind in SHOOTERS and step % SHOT_EVERY_TICKS == mob.id % SHOT_EVERY_TICKS and \
                     _distance(mob, px, py, pz) <= SHOT_RANGE and self._sees(mob, player):
                 damage[mob.kind] += HOSTILE_DAMAGE[mob.kind]
+            elif mob.kind == "creeper":
+                damage[mob.kind] += self._swell(mob, player)
         if step % MOVE_EVERY_TICKS:
             return damage
         if sum(m.hostile for m in self.mobs.values()) < HOSTILE_CAP:
@@ -148,16 +156,30 @@ class MobManager:
             if not mob.hostile or _distance(mob, px, py, pz) > SENSE_RANGE[mob.kind] or step < mob.lost_until:
                 self._move(mob, *self.rng.choice(((1, 0), (-1, 0), (0, 1), (0, -1), (0, 0))))
                 continue
+            if mob.swell:
+                continue  # a swelling creeper stands still
             if abs(mob.x - px) + abs(mob.z - pz) <= 1 and abs(mob.y - py) <= 1:
-                if mob.kind == "creeper":
-                    damage[mob.kind] += explosion_damage(math.dist((mob.x, mob.y, mob.z), (px, py, pz)))
-                    del self.mobs[mob.id]  # it explodes
-                elif mob.kind not in SHOOTERS:
+                if mob.kind not in SHOOTERS and mob.kind != "creeper":
                     damage[mob.kind] += HOSTILE_DAMAGE[mob.kind]
                 continue
             if not self._chase(mob, (px, py, pz)):
                 mob.lost_until = step + LOST_TICKS
         return damage
+
+    def _swell(self, mob: Mob, player) -> float:
+        """One tick of a creeper's fuse; the blast's damage to the player when it explodes (it is gone)."""
+        px, py, pz = player.cell()
+        distance = _distance(mob, px, py, pz)
+        if not mob.swell and distance >= CREEPER_IGNITES:
+            return 0.0
+        if distance > CREEPER_SHRINKS or not self._sees(mob, player):
+            mob.swell = max(mob.swell - 1, 0)
+            return 0.0
+        mob.swell += 1
+        if mob.swell < CREEPER_FUSE_TICKS:
+            return 0.0
+        del self.mobs[mob.id]
+        return explosion_damage(distance)
 
     def _try_hostile_spawn(self, px: int, py: int, pz: int, time_of_day: int) -> None:
         angle = self.rng.uniform(0, 2 * math.pi)

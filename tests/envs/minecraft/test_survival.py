@@ -169,3 +169,26 @@ def test_a_creeper_blast_follows_the_game_s_explosion_formula():
     assert explosion_damage(0.0) == 43  # power 3, normal difficulty, at the centre
     assert explosion_damage(1.0) == 33
     assert explosion_damage(6.0) == 0.0
+
+
+def test_a_creeper_swells_for_30_ticks_and_explodes_where_the_player_is_then():
+    world = solid_world()
+    carve(world, (-12, 40, -1), (12, 41, 1))  # a dark gallery
+    engine = engine_at(world, (0, 40, 0), start_time=1000)
+    creeper = engine.mobs._spawn("creeper", 2, 40, 0)  # two blocks away: it sees the player and swells
+    engine.spend(29)
+    assert creeper.swell == 29 and engine.damage_taken == 0.0 and (creeper.x, creeper.z) == (2, 0)
+    engine.spend(1)
+    assert creeper.id not in engine.mobs.mobs and engine.damage_taken == explosion_damage(2.0) == 24
+    assert engine.death_cause == "creeper" and engine.player.health == 0.0
+
+
+def test_a_creeper_shrinks_back_when_the_player_gets_more_than_7_blocks_away():
+    world = solid_world()
+    carve(world, (-12, 40, -1), (12, 41, 1))
+    engine = engine_at(world, (0, 40, 0), start_time=1000)
+    creeper = engine.mobs._spawn("creeper", 2, 40, 0)
+    engine.spend(20)
+    engine.player.x = -8.5  # 10.5 blocks from it
+    engine.spend(15)
+    assert creeper.swell == 5 and engine.damage_taken == 0.0  # 20 up, 15 back down
