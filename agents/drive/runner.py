@@ -95,6 +95,12 @@ def scenario_triggers(road_map: RoadMap, options: DriveOptions) -> tuple[Path | 
     return path, ([] if path is None else read_scenario_file(path, road_map.name))
 
 
+def _route_started(env) -> bool:
+    """False for an env that keeps Leaderboard criteria (ours, CARLA's) and has none yet: its reset did
+    not get the route under way."""
+    return not hasattr(env, "criteria") or env.criteria is not None
+
+
 def run_route(road_map: RoadMap, route: RouteDefinition, options: DriveOptions, on_tick=None,
               planner: Planner | None = None, graph=None, env_factory=None, instruction=None,
               answer=None, on_decision=None, perception=None) -> DriveOutcome:
@@ -144,6 +150,9 @@ def run_route(road_map: RoadMap, route: RouteDefinition, options: DriveOptions, 
             reply = {item.id: answer(item.value) for item in pending}
             graph.invoke(Command(resume=reply), config, context=resources, durability="sync")
     except KeyboardInterrupt:
+        if not _route_started(env):  # Ctrl-C while the route was being set up: nothing to score or resume
+            env.close()
+            raise
         interrupted = True
         env.stop_early("interrupted by the user")
     except BaseException:

@@ -78,6 +78,28 @@ def test_a_server_that_trickles_its_answer_is_cut_off_at_the_timeout(trickling_s
     assert time.monotonic() - started < 4.0
 
 
+def interrupted_while_setting_up(road_map, config):
+    """The embedded simulator, as Ctrl-C finds it while the route is still being set up (the traffic
+    starting, before the route's criteria exist)."""
+    from envs.driving.sim.simulator import EmbeddedDrivingSim
+
+    class Interrupted(EmbeddedDrivingSim):
+        def reset(self, scenario):
+            self.scenario = scenario
+            raise KeyboardInterrupt
+
+    return Interrupted(road_map, config)
+
+
+def test_ctrl_c_before_the_route_is_under_way_is_one_line_and_exits_130():
+    process = subprocess.run([sys.executable, "-m", "agents.drive", "--env",
+                              "tests.agents.test_deadlines:interrupted_while_setting_up"],
+                             cwd=REPO, capture_output=True, text=True, timeout=300,
+                             env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert process.returncode == 130, process.stderr
+    assert process.stderr.strip().splitlines()[-1] == "interrupted" and "Traceback" not in process.stderr
+
+
 def test_ctrl_c_on_the_driving_agent_exits_130(tmp_path):
     process = subprocess.Popen([sys.executable, "-m", "agents.drive", "--checkpoint", str(tmp_path / "c.sqlite")],
                                cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

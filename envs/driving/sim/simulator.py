@@ -56,6 +56,7 @@ class EmbeddedDrivingSim:
         self.road_map = road_map
         self.config = config
         self.traffic: SumoTraffic | None = None
+        self.criteria: LeaderboardCriteria | None = None  # set once reset has the route under way
         self.scenario: DrivingScenario | None = None
         self.route: DenseRoute | None = None
         self._bev = None
@@ -69,6 +70,7 @@ class EmbeddedDrivingSim:
 
     def reset(self, scenario: DrivingScenario) -> DrivingObservation:
         self.close()
+        self.criteria = None
         self.scenario = scenario
         self.route = self.graph.plan_scenario(scenario)
         start, yaw = self.route.xyz[0], float(self.route.yaw[0])
@@ -154,7 +156,7 @@ class EmbeddedDrivingSim:
 
     def stop_early(self, reason: str) -> None:
         """End the route now (the agent gave up, the user interrupted); it is scored as it stands."""
-        if not self.criteria.ended:
+        if self.criteria is not None and not self.criteria.ended:
             self.criteria.ended = True
             self.criteria.failure_reason = reason
             self._finish(self._ego_frame())
