@@ -101,9 +101,11 @@ def test_ctrl_c_before_the_route_is_under_way_is_one_line_and_exits_130():
 
 
 def test_ctrl_c_on_the_driving_agent_exits_130(tmp_path):
+    # SIGINT as a terminal gives it: a suite started in the background (`make test &`) passes SIGINT on ignored
     process = subprocess.Popen([sys.executable, "-m", "agents.drive", "--checkpoint", str(tmp_path / "c.sqlite")],
                                cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, "PYTHONPATH": str(REPO)})
+                               env={**os.environ, "PYTHONPATH": str(REPO)},
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not (tmp_path / "c.sqlite").exists():
         time.sleep(0.2)
