@@ -14,6 +14,9 @@ from planners.minecraft.plan import MAX_PLAN_ACTIONS, MinecraftPlan
 ORE_DEPTH = {"diamond_ore": 11, "redstone_ore": 11, "gold_ore": 28, "lapis_ore": 20, "iron_ore": 11,
              "coal_ore": 50, "granite": 50, "diorite": 50, "andesite": 50}
 UNDERGROUND = set(ORE_DEPTH) | {"stone"}
+# how far above ORE_DEPTH a search may start without digging down first: 4 blocks, but 1 for the ores
+# that end at y=16 in 1.16 (a tunnel at 15 shows only its floor at their levels)
+DEPTH_SLACK = {"diamond_ore": 1, "redstone_ore": 1}
 # tunnelling wears a pickaxe out (a block a use): tunnel with the better one (faster) until the search
 # stops at the uses it keeps for the ore, then with a cheap one
 DIGGING_PICKAXE = "stone_pickaxe"
@@ -67,8 +70,8 @@ def _dug_down_from_here(actions: list[StructuredAction], context: PlanContext) -
         target = action.args.get("object")
         if action.name in ("explore", "mine") and target in UNDERGROUND:
             depth = ORE_DEPTH.get(target)
-            if depth is not None and y_level > depth + 4:
-                adapted.append(_act("dig_down", f"at y={depth}", ylevel=depth, tool=tool))
+            if depth is not None and y_level > depth + DEPTH_SLACK.get(target, 4):
+                adapted.append(_act("dig_down", f"at y={depth}", ylevel=depth, tool=tool, collect=target))
                 y_level, below_ground = depth, True
             elif not below_ground:
                 adapted.append(_act("dig_down", "reach stone", ylevel=y_level - 4, tool=tool))
@@ -122,8 +125,9 @@ class RuleBasedActionPlanner:
         if digger:
             actions.append(_act("equip", f"holding {digger}", object=digger))
         depth = ORE_DEPTH.get(target)
-        if depth is not None and context.y_level > depth + 4 and not any("stopped digging" in m for m in failures):
-            actions.append(_act("dig_down", f"at y={depth}", ylevel=depth, tool=digger))
+        if depth is not None and context.y_level > depth + DEPTH_SLACK.get(target, 4) and \
+                not any("stopped digging" in m for m in failures):
+            actions.append(_act("dig_down", f"at y={depth}", ylevel=depth, tool=digger, collect=target))
         elif target == "stone" and context.seen_blocks.get("stone", 0) == 0 and not failures:
             actions.append(_act("dig_down", "reach stone", ylevel=context.y_level - 4, tool=digger))
         in_sight = held(context.seen_blocks, target)

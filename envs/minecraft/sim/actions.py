@@ -16,6 +16,7 @@ import numpy as np
 
 from envs.minecraft.contracts import ActionResult, StructuredAction
 from envs.minecraft.sim.engine import VOXEL_RADIUS, Engine, Primitive
+from envs.minecraft.sim.in_reach import mine_in_reach
 from envs.minecraft.sim.mobs import ATTACK_COOLDOWN_TICKS, HOSTILE, PASSIVE
 from envs.minecraft.sim.navigation import Navigator
 from envs.minecraft.sim.palette import AIR, BLOCKS, ID, LAVA, PASSABLE, PLANTS, TREE_BLOCKS, WATER
@@ -89,6 +90,7 @@ class StructuredActions:
         self.nav = Navigator(engine)
         self.unreachable: set[tuple[int, int, int]] = set()  # blocks no way was found to
         self.explored: set[tuple[int, int]] = set()  # surface chessboard cells already visited
+        self._collected = 0  # blocks dig_down mined beside its shaft
 
     # dispatch
 
@@ -299,14 +301,25 @@ class StructuredActions:
         self.nav.follow([((x, y, z), ()), ((x + dx, y, z + dz), ())])
         return True
 
-    def _dig_down(self, ylevel: int, tool: str | None = None) -> tuple[bool, str]:
+    def _dig_down(self, ylevel: int, tool: str | None = None, collect: str | None = None) -> tuple[bool, str]:
         """Dig straight down; where lava, water or a long drop into a cave lies below, tunnel a few
-        blocks aside and dig on from there (at most DIG_SIDESTEPS blocks aside in all)."""
+        blocks aside and dig on from there (at most DIG_SIDESTEPS blocks aside in all). With
+        `collect`, blocks of that kind seen in the shaft's walls within reach are mined on the way."""
         ylevel = int(ylevel)
+        wanted = block_names(collect) if collect else []
+        if collect and not wanted:
+            return False, f"cannot collect {collect} while digging down: it is not a block"
         if tool:
             if self.player.inventory[tool] < 1:
                 return False, f"cannot dig down with {tool}: no {tool} in the inventory"
             self.engine.step(Primitive.EQUIP, tool)
+        done, feedback = self._dig_down_to(ylevel, wanted)
+        if wanted and self._collected:
+            feedback += f", mining {self._collected} {collect} beside the shaft"
+        return done, feedback
+
+    def _dig_down_to(self, ylevel: int, wanted: list[str]) -> tuple[bool, str]:
+        self._collected = mine_in_reach(self, wanted) if wanted else 0
         sidesteps = 0
         while math.floor(self.player.y) > ylevel:
             x, y, z = self.player.cell()
@@ -329,6 +342,8 @@ class StructuredActions:
                     if self.player.health <= 0:
                         return False, f"the player died digging down at y={math.floor(self.player.y)}"
                     return False, "the episode's step budget is used up"
+            if wanted:
+                self._collected += mine_in_reach(self, wanted)
         return True, f"dug down to y={math.floor(self.player.y)}"
 
     def _hazard_below(self, x: int, y: int, z: int) -> str | None:

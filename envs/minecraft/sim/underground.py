@@ -9,7 +9,8 @@ place is in reach, it tunnels: depth-first over a grid of nodes TUNNEL_LEG block
 level, digging a two-high tunnel to an unvisited neighbour node (the one with the most cells
 never seen around it first, so a new search does not dig where an old one did), going on from
 there, and walking back through its tunnels when a node has no way on. Tunnels never go towards
-lava, water or a drop; one that stops at a cave opening walks the cave. A precious tool (iron or
+lava, water or a drop; one that stops at a cave opening walks the cave, and tunnelling goes on at the
+search level (digging back down to it after a cave walk that climbed). A precious tool (iron or
 better) is not dug below TOOL_RESERVE uses: the search stops there.
 """
 
@@ -152,9 +153,20 @@ class UndergroundSearch:
                 continue
         return False
 
+    def _back_to_level(self) -> None:
+        """A cave walk (or a remembered block) can leave the player above the search level: dig back
+        down to it before tunnelling on, so the tunnel's walls and floor stay where the ore is (a
+        tunnel at 16 shows almost no diamond level). Where lava or water lies below, the tunnel
+        goes on where the player is."""
+        if self.actions.player.cell()[1] > self.level:
+            self.actions._dig_down(self.level)
+
     def _tunnel_to(self, start: tuple[int, int, int], node: tuple[int, int]) -> tuple[bool, bool]:
         """Dig towards a node at the search level; returns (block in sight, node reached)."""
         target_x, target_z = start[0] + node[0] * TUNNEL_LEG, start[2] + node[1] * TUNNEL_LEG
+        self._back_to_level()
+        if self.actions._sees(self.object, self.names):
+            return True, False
         while self._time_left():
             x, _, z = self.actions.player.cell()
             if (x, z) == (target_x, target_z):
