@@ -11,8 +11,8 @@ ACTION_INTERFACE = """Actions you can use (args in parentheses):
 - approach(object): walk next to the nearest such block.
 - mine(object, tool): break the nearest such block and collect what it drops.
 - attack(object, tool): kill the nearest such mob.
-- dig_down(ylevel, tool, collect): dig straight down to a y level; collect (optional) names a block to mine
-  where it shows in the shaft's walls on the way (the ore you dig down for).
+- dig_down(ylevel, tool, collect, count): dig straight down to a y level; collect (optional) names a block
+  to mine where it shows in the shaft's walls on the way (the ore you dig down for), count of them at most.
 - go_up(tool): climb back to the surface.
 - craft(object, materials, tool, count): craft an item; 3x3 recipes need a crafting table nearby or carried.
 - smelt(object, materials, tool, count): smelt materials into object in a furnace, burning fuel you carry.

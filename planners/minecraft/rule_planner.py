@@ -58,25 +58,32 @@ def _act(name: str, expectation: str = "", **args) -> StructuredAction:
 def _dug_down_from_here(actions: list[StructuredAction], context: PlanContext) -> list[StructuredAction]:
     """A remembered plan's digging down was to levels of another world (its surface, where its player
     stood): drop it, and dig down as this player needs before the first search or mining of each
-    underground target: to an ore's depth when well above it, 4 blocks when no stone is in sight."""
+    underground target: to an ore's depth when well above it, 4 blocks when no stone is in sight. A
+    remembered dig that collected an ore on the way (all the ore that run needed, maybe) counts as a
+    search for it: this player digs to the ore's depth collecting it, or, already there, looks for it."""
     y_level, below_ground = context.y_level, context.seen_blocks.get("stone", 0) > 0
     tool = context.equipped
     adapted = []
     for action in actions:
-        if action.name == "dig_down":
-            continue
         if action.name == "equip":
             tool = action.args.get("object", tool)
-        target = action.args.get("object")
-        if action.name in ("explore", "mine") and target in UNDERGROUND:
+        collected = action.args.get("collect") if action.name == "dig_down" else None
+        target = collected or action.args.get("object")
+        if (action.name in ("explore", "mine") or collected) and target in UNDERGROUND:
             depth = ORE_DEPTH.get(target)
             if depth is not None and y_level > depth + DEPTH_SLACK.get(target, 4):
-                adapted.append(_act("dig_down", f"at y={depth}", ylevel=depth, tool=tool, collect=target))
+                adapted.append(_act("dig_down", f"at y={depth}", ylevel=depth, tool=tool, collect=target,
+                                    count=action.args.get("count", 1)))
                 y_level, below_ground = depth, True
+            elif collected:
+                adapted.append(_act("explore", f"{target} in sight", object=target, strategy="underground"))
+                adapted += [_act("mine", f"1 more {target}", object=target, tool=tool)] * \
+                    int(action.args.get("count", 1))
             elif not below_ground:
                 adapted.append(_act("dig_down", "reach stone", ylevel=y_level - 4, tool=tool))
                 y_level, below_ground = y_level - 4, True
-        adapted.append(action)
+        if action.name != "dig_down":
+            adapted.append(action)
     return adapted
 
 
@@ -127,7 +134,8 @@ class RuleBasedActionPlanner:
         depth = ORE_DEPTH.get(target)
         if depth is not None and context.y_level > depth + DEPTH_SLACK.get(target, 4) and \
                 not any("stopped digging" in m for m in failures):
-            actions.append(_act("dig_down", f"at y={depth}", ylevel=depth, tool=digger, collect=target))
+            actions.append(_act("dig_down", f"at y={depth}", ylevel=depth, tool=digger, collect=target,
+                                count=max(goal.count - held(context.inventory, goal.object), 1)))
         elif target == "stone" and context.seen_blocks.get("stone", 0) == 0 and not failures:
             actions.append(_act("dig_down", "reach stone", ylevel=context.y_level - 4, tool=digger))
         in_sight = held(context.seen_blocks, target)

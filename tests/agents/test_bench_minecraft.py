@@ -23,7 +23,7 @@ def test_episodes_run_in_parallel_with_a_shared_memory_and_resume(tmp_path):
     done = bench(*args)
     assert done.returncode == 0, done.stderr
     aggregate = json.loads(done.stdout.strip().splitlines()[-1])
-    assert aggregate["episodes"] == 3 and aggregate["task"] == "obtain_diamond"
+    assert aggregate["episodes"] == 3 and aggregate["task"] == "obtain_diamond", done.stderr
     assert set(aggregate["success_rate"]) == {"crafting_table", "wooden_pickaxe", "stone_pickaxe", "iron_pickaxe",
                                               "diamond"}
     assert aggregate["mean_steps"] > 0 and aggregate["mean_planner_queries"] >= 1

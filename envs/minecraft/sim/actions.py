@@ -42,6 +42,7 @@ SAFE_DROP = 3
 LOWEST_DIG_LEVEL = 5  # below this lava lakes and bedrock make digging down to an ore unsafe
 UNDERGROUND_CLIMB = 4  # blocks climbed when boxed in underground before searching again
 UNDERGROUND_CLIMBS = 3
+MOST_COLLECTED = 64  # blocks dig_down(collect=...) mines beside its shaft when no count is given
 DIG_SIDESTEPS = 12  # blocks dig_down may tunnel aside around caves and lava  # falls longer than this hurt
 
 
@@ -91,6 +92,7 @@ class StructuredActions:
         self.unreachable: set[tuple[int, int, int]] = set()  # blocks no way was found to
         self.explored: set[tuple[int, int]] = set()  # surface chessboard cells already visited
         self._collected = 0  # blocks dig_down mined beside its shaft
+        self._collect_left = 0
 
     # dispatch
 
@@ -301,14 +303,21 @@ class StructuredActions:
         self.nav.follow([((x, y, z), ()), ((x + dx, y, z + dz), ())])
         return True
 
-    def _dig_down(self, ylevel: int, tool: str | None = None, collect: str | None = None) -> tuple[bool, str]:
+    def _dig_down(self, ylevel: int, tool: str | None = None, collect: str | None = None,
+                  count: int | None = None) -> tuple[bool, str]:
         """Dig straight down; where lava, water or a long drop into a cave lies below, tunnel a few
         blocks aside and dig on from there (at most DIG_SIDESTEPS blocks aside in all). With
-        `collect`, blocks of that kind seen in the shaft's walls within reach are mined on the way."""
+        `collect`, blocks of that kind seen in the shaft's walls within reach are mined on the way
+        (`count` of them at most)."""
         ylevel = int(ylevel)
         wanted = block_names(collect) if collect else []
         if collect and not wanted:
             return False, f"cannot collect {collect} while digging down: it is not a block"
+        if count is not None and not collect:
+            return False, f"cannot dig down collecting {count}: count goes with collect, the block to mine"
+        self._collect_left = MOST_COLLECTED if count is None else int(count)
+        if self._collect_left < 1:
+            return False, f"cannot collect {count} {collect}: count must be 1 or more"
         if tool:
             if self.player.inventory[tool] < 1:
                 return False, f"cannot dig down with {tool}: no {tool} in the inventory"
@@ -319,7 +328,8 @@ class StructuredActions:
         return done, feedback
 
     def _dig_down_to(self, ylevel: int, wanted: list[str]) -> tuple[bool, str]:
-        self._collected = mine_in_reach(self, wanted) if wanted else 0
+        self._collected = 0
+        self._collect_beside(wanted)
         sidesteps = 0
         while math.floor(self.player.y) > ylevel:
             x, y, z = self.player.cell()
@@ -342,9 +352,12 @@ class StructuredActions:
                     if self.player.health <= 0:
                         return False, f"the player died digging down at y={math.floor(self.player.y)}"
                     return False, "the episode's step budget is used up"
-            if wanted:
-                self._collected += mine_in_reach(self, wanted)
+            self._collect_beside(wanted)
         return True, f"dug down to y={math.floor(self.player.y)}"
+
+    def _collect_beside(self, wanted: list[str]) -> None:
+        if wanted and self._collected < self._collect_left:
+            self._collected += mine_in_reach(self, wanted, self._collect_left - self._collected)
 
     def _hazard_below(self, x: int, y: int, z: int) -> str | None:
         """Why digging the block under (x, y, z) is unsafe, or None (as far as the voxel window shows)."""

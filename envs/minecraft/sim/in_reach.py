@@ -16,14 +16,14 @@ MOST_IN_REACH = 16  # blocks broken at one stop (a vein opens onto the next bloc
 NEIGHBOURS = ((1, 0, 0), (-1, 0, 0), (0, 1, 0), (0, -1, 0), (0, 0, 1), (0, 0, -1))
 
 
-def mine_in_reach(actions: StructuredActions, names: list[str]) -> int:
-    """Break the blocks of these kinds the player has seen within reach, nearest first, while the
-    held tool harvests them; one beside lava or water is left (breaking it lets the fluid in).
-    Returns how many were broken."""
+def mine_in_reach(actions: StructuredActions, names: list[str], most: int = MOST_IN_REACH) -> int:
+    """Break the blocks of these kinds the player has seen within reach (`most` of them at most),
+    nearest first, while the held tool harvests them; one beside lava or water is left (breaking it
+    lets the fluid in). Returns how many were broken."""
     engine, rules = actions.engine, actions.engine.rules
     broken = 0
     skipped: set[tuple[int, int, int]] = set()
-    while broken < MOST_IN_REACH and not engine.exhausted:
+    while broken < min(most, MOST_IN_REACH) and not engine.exhausted:
         engine.look()
         target = actions.find(names, radius=5, height=5, exclude=actions.unreachable | skipped)
         if target is None or actions.distance_to(actions.player.cell(), target) > REACH:

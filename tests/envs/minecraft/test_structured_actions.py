@@ -87,7 +87,7 @@ def test_impossible_actions_fail_with_a_sentence():
     assert feedback("explore", object="log", strategy="sideways") == \
         "cannot explore with strategy 'sideways': use 'surface' or 'underground'"
     assert feedback("dig_down", depth=3) == \
-        "invalid arguments for dig_down: unknown argument depth; it takes ylevel, tool (optional)"
+        "invalid arguments for dig_down: unknown argument depth; it takes ylevel, tool (optional), collect (optional), count (optional)"
     assert feedback("mine") == "invalid arguments for mine: missing object; it takes object, tool (optional)"
     assert feedback("dig_down", ylevel="deep") == \
         "invalid arguments for dig_down: invalid literal for int() with base 10: 'deep'"
