@@ -272,8 +272,13 @@ def _plan_around(state: MinecraftState, action: dict, message: str, resources: M
 
 def _with_missing_ingredients(state: MinecraftState, message: str,
                               resources: MinecraftResources) -> tuple[list[dict], int]:
-    """'cannot craft X: missing 3 oak_planks, 1 stick': obtain those first (a sibling used them up)."""
+    """'cannot craft X: missing 3 oak_planks, 1 stick': obtain those first (a sibling used them up).
+    When a remembered whole-subtree plan failed so, the sub-goals it already got done go first (they
+    are not to come back once the missing things are obtained)."""
     agenda = state["agenda"]
+    current = state.get("current") or {}
+    if "missing" in message and current.get("whole_subtree"):
+        agenda = _past_the_replay(agenda, current, state.get("replay_gained", {}))
     if "missing" not in message or not agenda or agenda[0]["nesting"] >= MAX_NESTING:
         return agenda, state["next_id"]
     inventory = resources.interface.observe().inventory

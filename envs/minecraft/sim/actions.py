@@ -20,6 +20,7 @@ from envs.minecraft.sim.in_reach import mine_in_reach
 from envs.minecraft.sim.mobs import ATTACK_COOLDOWN_TICKS, HOSTILE, PASSIVE
 from envs.minecraft.sim.navigation import Navigator
 from envs.minecraft.sim.palette import AIR, BLOCKS, ID, LAVA, PASSABLE, PLANTS, TREE_BLOCKS, WATER
+from envs.minecraft.sim.sealing import lava_seen_beside, seal
 from envs.minecraft.sim.sight import SIGHT_RANGE, in_view
 from envs.minecraft.sim.underground import UndergroundSearch
 from envs.minecraft.sim.uses import apply
@@ -39,6 +40,7 @@ FILLERS = ("cobblestone", "dirt", "stone", "oak_planks", "spruce_planks", "birch
 # trees and plants stand in the open: walk to them, never tunnel
 IN_THE_OPEN = TREE_BLOCKS | {ID[name] for name in PLANTS} | {ID["pumpkin"], ID["cactus"]}
 SAFE_DROP = 3
+FALL_HEALTH_KEPT = 10  # dig down into a deeper cave only where the fall leaves this much health
 LOWEST_DIG_LEVEL = 5  # below this lava lakes and bedrock make digging down to an ore unsafe
 UNDERGROUND_CLIMB = 4  # blocks climbed when boxed in underground before searching again
 UNDERGROUND_CLIMBS = 3
@@ -295,8 +297,20 @@ class StructuredActions:
             return False
         if avoid_drops and self.world.get(x + dx, y - 1, z + dz) in (LAVA, WATER, AIR):
             return False
-        for cell in ahead:
-            if not self.world.passable(*cell) and not self.nav.mine_cell(cell)[0]:
+        here = [(x, y, z), (x, y + 1, z)]
+        shut = [cell for cell in ahead if not self.world.passable(*cell)]
+        if shut and lava_seen_beside(self.engine, ahead, here):
+            return False
+        for cell in shut:
+            if self.world.passable(*cell):
+                continue  # broken on the way to the other
+            if not self.nav.mine_cell(cell)[0]:
+                return False
+            self.engine.look()
+            if lava_seen_beside(self.engine, ahead, here):  # it opened onto lava: shut it again
+                for opened in ahead:
+                    if self.world.passable(*opened):
+                        seal(self.engine, opened, FILLERS)
                 return False
         if not self.nav.dry_stand(x + dx, y, z + dz):
             return False
@@ -368,8 +382,9 @@ class StructuredActions:
         for depth in (y - 1, landing):
             if self.world.get(x, depth, z) in (LAVA, WATER):
                 return f"{BLOCKS[self.world.get(x, depth, z)]} below"
-        if y - 2 - landing > SAFE_DROP:
-            return f"a cave drops {y - 2 - landing} blocks below"
+        drop = y - 2 - landing
+        if drop > SAFE_DROP and (self.world.get(x, landing, z) == AIR or self.player.health - (drop - 2) < FALL_HEALTH_KEPT):
+            return f"a cave drops {drop} blocks below"  # (a fall of d blocks costs d - 3 health)
         if self.world.get(x, y - 1, z) == ID["bedrock"]:
             return "bedrock below"
         return None

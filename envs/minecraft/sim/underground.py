@@ -9,9 +9,10 @@ place is in reach, it tunnels: depth-first over a grid of nodes TUNNEL_LEG block
 level, digging a two-high tunnel to an unvisited neighbour node (the one with the most cells
 never seen around it first, so a new search does not dig where an old one did), going on from
 there, and walking back through its tunnels when a node has no way on. Tunnels never go towards
-lava, water or a drop; one that stops at a cave opening walks the cave, and tunnelling goes on at the
-search level (digging back down to it after a cave walk that climbed). A precious tool (iron or
-better) is not dug below TOOL_RESERVE uses: the search stops there.
+lava, water or a drop (a block dug out that opens onto lava is filled again: sealing.py);
+one that stops at a cave opening walks the cave, and tunnelling goes on at the search level
+(digging back down to it after a cave walk that climbed). A precious tool (iron or better) is not
+dug below TOOL_RESERVE uses: the search stops there.
 """
 
 from __future__ import annotations

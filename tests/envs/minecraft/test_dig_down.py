@@ -59,3 +59,26 @@ def test_bad_collect_arguments_fail_with_a_sentence_and_change_nothing():
     lone_count = actions.execute(StructuredAction(name="dig_down", args={"ylevel": 48, "count": 3}))
     assert not lone_count.success and lone_count.feedback == \
         "cannot dig down collecting 3: count goes with collect, the block to mine"
+
+
+def dig_into_cave(health: float):
+    """Digging down from y=60 over a cave 6 blocks high (y 50-55) wider than the shaft's sidesteps reach."""
+    world = solid_world()
+    carve(world, (0, 60, 0), (0, 61, 0))
+    carve(world, (-6, 50, -6), (6, 55, 6))
+    engine = engine_at(world, (0, 60, 0), stone_pickaxe=1)
+    engine.player.health = health
+    engine.player.hunger.food, engine.player.hunger.saturation = 17.0, 0.0  # no healing on the way
+    result = StructuredActions(engine).execute(
+        StructuredAction(name="dig_down", args={"ylevel": 48, "tool": "stone_pickaxe"}))
+    return engine, result
+
+
+def test_a_fall_into_a_cave_is_taken_only_when_it_leaves_enough_health():
+    engine, result = dig_into_cave(20.0)
+    assert result.success and result.feedback == "dug down to y=48"
+    assert engine.damage_taken == 4.0  # a fall of 7 blocks (57 to 50) costs 7 - 3
+    engine, result = dig_into_cave(13.0)  # 13 - 4 would leave less than FALL_HEALTH_KEPT (10)
+    assert not result.success
+    assert result.feedback == "stopped digging at y=57: a cave drops 6 blocks below, and no safe column nearby"
+    assert engine.player.cell() == (0, 57, 0) and engine.damage_taken == 0.0
