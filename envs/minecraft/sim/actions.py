@@ -383,8 +383,9 @@ class StructuredActions:
             if self.world.get(x, depth, z) in (LAVA, WATER):
                 return f"{BLOCKS[self.world.get(x, depth, z)]} below"
         drop = y - 2 - landing
-        if drop > SAFE_DROP and (self.world.get(x, landing, z) == AIR or self.player.health - (drop - 2) < FALL_HEALTH_KEPT):
-            return f"a cave drops {drop} blocks below"  # (a fall of d blocks costs d - 3 health)
+        unknown_floor = self.world.get(x, landing, z) == AIR  # deeper than the window shows
+        if drop > SAFE_DROP and (unknown_floor or self.player.health - (drop - 2) < FALL_HEALTH_KEPT):
+            return f"a cave drops {drop} blocks below"  # (a fall of drop + 1 blocks costs drop - 2 health)
         if self.world.get(x, y - 1, z) == ID["bedrock"]:
             return "bedrock below"
         return None

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from envs.minecraft.sim.fluids import NEIGHBOURS
 from envs.minecraft.sim.palette import BLOCKS, LAVA, WATER
 
 if TYPE_CHECKING:
@@ -13,7 +14,6 @@ if TYPE_CHECKING:
 
 REACH = 4.0  # from the eye to the block's centre, as `mine` counts it
 MOST_IN_REACH = 16  # blocks broken at one stop (a vein opens onto the next block of it)
-NEIGHBOURS = ((1, 0, 0), (-1, 0, 0), (0, 1, 0), (0, -1, 0), (0, 0, 1), (0, 0, -1))
 
 
 def mine_in_reach(actions: StructuredActions, names: list[str], most: int = MOST_IN_REACH) -> int:

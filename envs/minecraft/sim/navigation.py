@@ -207,11 +207,7 @@ class Navigator:
     # breaking blocks
 
     def look_at(self, cell: Cell) -> None:
-        player = self.player
-        dx, dz = cell[0] + 0.5 - player.x, cell[2] + 0.5 - player.z
-        dy = cell[1] + 0.5 - (player.y + 1.62)
-        player.yaw = math.degrees(math.atan2(dz, dx)) % 360.0
-        player.pitch = -math.degrees(math.atan2(dy, math.hypot(dx, dz)))
+        aim_at(self.engine, (cell[0] + 0.5, cell[1] + 0.5, cell[2] + 0.5))
 
     def mine_cell(self, cell: Cell) -> tuple[bool, str]:
         """Look at the block and mine it, clearing what stands in the line of sight first."""
@@ -306,6 +302,14 @@ class KnownGrid:
             return False
         below = self.get(x, y - 1, z)
         return feet == WATER or not (OPEN[below] or below == UNKNOWN)
+
+
+def aim_at(engine: Engine, point: tuple[float, float, float]) -> None:
+    """Turn the player's eye towards a point."""
+    eye = engine.eye()
+    dx, dy, dz = point[0] - eye[0], point[1] - eye[1], point[2] - eye[2]
+    engine.player.yaw = math.degrees(math.atan2(dz, dx)) % 360.0
+    engine.player.pitch = -math.degrees(math.atan2(dy, math.hypot(dx, dz)))
 
 
 def _moves(grid: KnownGrid, cell: Cell, costs: list[float] | None):

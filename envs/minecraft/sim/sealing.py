@@ -7,18 +7,18 @@ is left to flow (the way on is then judged by where the player can stand dry).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from envs.minecraft.sim.engine import Primitive
+from envs.minecraft.sim.fluids import NEIGHBOURS
+from envs.minecraft.sim.navigation import aim_at
 from envs.minecraft.sim.palette import LAVA
 
 if TYPE_CHECKING:
     from envs.minecraft.sim.engine import Engine
 
 Cell = tuple[int, int, int]
-NEIGHBOURS = ((1, 0, 0), (-1, 0, 0), (0, 1, 0), (0, -1, 0), (0, 0, 1), (0, 0, -1))
 FACE_INSET = 0.01  # aim this far inside the neighbour's face
 
 
@@ -41,20 +41,13 @@ def seal(engine: Engine, cell: Cell, fillers: Iterable[str]) -> bool:
     block = next((name for name in fillers if engine.player.inventory[name] > 0), None)
     if block is None:
         return False
-    player = engine.player
-    eye = engine.eye()
     for dx, dy, dz in NEIGHBOURS:
         neighbour = (cell[0] + dx, cell[1] + dy, cell[2] + dz)
         if engine.world.passable(*neighbour):
             continue
         point = tuple(c + 0.5 + d * (0.5 + FACE_INSET) for c, d in zip(cell, (dx, dy, dz)))
-        _aim(player, eye, point)
+        aim_at(engine, point)
         if engine.target() == (neighbour, cell):
             return engine.step(Primitive.USE, block).success
     return False
 
-
-def _aim(player, eye: tuple[float, float, float], point: tuple[float, ...]) -> None:
-    dx, dy, dz = (p - e for p, e in zip(point, eye))
-    player.yaw = math.degrees(math.atan2(dz, dx)) % 360.0
-    player.pitch = -math.degrees(math.atan2(dy, math.hypot(dx, dz)))
