@@ -276,10 +276,12 @@ def _with_missing_ingredients(state: MinecraftState, message: str,
     When a remembered whole-subtree plan failed so, the sub-goals it already got done go first (they
     are not to come back once the missing things are obtained)."""
     agenda = state["agenda"]
+    if "missing" not in message:
+        return agenda, state["next_id"]
     current = state.get("current") or {}
-    if "missing" in message and current.get("whole_subtree"):
+    if current.get("whole_subtree"):
         agenda = _past_the_replay(agenda, current, state.get("replay_gained", {}))
-    if "missing" not in message or not agenda or agenda[0]["nesting"] >= MAX_NESTING:
+    if not agenda or agenda[0]["nesting"] >= MAX_NESTING:
         return agenda, state["next_id"]
     inventory = resources.interface.observe().inventory
     first: list[dict] = []
